@@ -1,0 +1,28 @@
+# `make` sets everything up from nothing and builds every document into out/;
+# `make test` sets up and runs the tests.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+JOBS   ?=
+
+.PHONY: all build check test clean
+
+all: build
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+build: $(VENV)/.installed
+	$(PY) build.py $(if $(JOBS),-j $(JOBS))
+
+check: $(VENV)/.installed
+	$(PY) build.py --check
+
+test: $(VENV)/.installed
+	scripts/ensure-tools
+	$(PY) -m pytest
+
+clean:
+	rm -rf out

@@ -1,0 +1,266 @@
+"""The build command: load and validate everything, render, then write PDFs and DOCX.
+
+Two phases, as in MkDocs: nothing is written until all content and briefs are
+known to be good; then every output is staged as a temp file beside its
+target and renamed into place only when all of them have succeeded, so a
+failed build leaves the previous outputs as they were.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+import traceback
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__
+from .errors import ContentError, Problem, display_path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document in one edition, in one or more formats."""
+
+    brief: str
+    doc_id: str
+    edition: str
+    formats: tuple[str, ...]
+    html: str
+    metadata: dict
+    expected_pages: int | None
+    source_file: str
+
+    def target(self, out: Path, fmt: str) -> Path:
+        return out / self.brief / f"{self.doc_id}.{self.edition}.{fmt}"
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build EU–Central Asia briefing documents (Arabic, English, bilingual; PDF and DOCX) "
+        "from the facts in content/ and the document specs in briefs/.",
+        epilog="Exit codes: 0 success, 1 content error (one line per problem: file:line:col: field: message), "
+        "2 usage error. Outputs: OUT/<brief>/<document>.<edition>.<pdf|docx>.",
+    )
+    parser.add_argument("briefs", nargs="*", type=Path, help="brief files to build (default: every briefs/*.yaml)")
+    parser.add_argument("--only", metavar="ID[,ID]", help="build only these documents (e.g. kz,uz)")
+    parser.add_argument("--edition", metavar="ED[,ED]", help="editions to build: ar, en, ar-en (default: the brief's)")
+    parser.add_argument("--format", metavar="FMT[,FMT]", help="formats to build: pdf, docx (default: the brief's)")
+    parser.add_argument("--check", action="store_true", help="validate content and briefs, write nothing")
+    parser.add_argument("--out", type=Path, default=ROOT / "out", help="output folder (default: out/)")
+    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
+    parser.add_argument("--content", type=Path, default=ROOT / "content", help=argparse.SUPPRESS)
+    parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    args = parser.parse_args(argv)
+    for name, allowed in (("edition", {"ar", "en", "ar-en"}), ("format", {"pdf", "docx"})):
+        value = getattr(args, name)
+        if value is not None:
+            items = [v.strip() for v in value.split(",") if v.strip()]
+            bad = [v for v in items if v not in allowed]
+            if bad or not items:
+                parser.error(f"--{name}: {', '.join(bad) or value!r} is not one of {', '.join(sorted(allowed))}")
+            setattr(args, name, items)
+    if args.only is not None:
+        args.only = [v.strip() for v in args.only.split(",") if v.strip()]
+    if args.jobs < 1:
+        parser.error("-j must be at least 1")
+    for brief in args.briefs:
+        if not brief.is_file():
+            parser.error(f"brief not found: {brief}")
+    return args
+
+
+def plan(args: argparse.Namespace) -> list[Job]:
+    """Phase one: load, validate and render everything; raise ContentError on any problem."""
+    from . import render
+    from .validate import load_brief, load_content
+
+    templates = ROOT / "templates"
+    problems: list[Problem] = []
+    try:
+        content = load_content(args.content)
+    except ContentError as exc:
+        problems += exc.problems
+        content = None
+    try:
+        labels = render.load_labels(templates)
+    except ContentError as exc:
+        problems += exc.problems
+    brief_files = args.briefs or sorted((ROOT / "briefs").glob("*.yaml"))
+    if not brief_files:
+        problems.append(Problem("briefs/", 1, 1, "", "no brief files found"))
+    briefs = []
+    for path in brief_files:
+        if content is None:
+            break
+        try:
+            briefs.append((path, load_brief(path, content, templates)))
+        except ContentError as exc:
+            problems += exc.problems
+    if problems:
+        raise ContentError(problems)
+
+    env = render.environment(templates)
+    jobs: list[Job] = []
+    matched_only: set[str] = set()
+    for path, brief in briefs:
+        doc_ids = render.documents(brief, content)
+        if args.only:
+            matched_only.update(set(args.only) & set(doc_ids))
+            doc_ids = [d for d in doc_ids if d in args.only]
+        editions = [e for e in brief.editions if not args.edition or e in args.edition]
+        formats = tuple(f for f in brief.formats if not args.format or f in args.format)
+        for doc_id in doc_ids:
+            for edition in editions:
+                try:
+                    html = render.render(env, labels, brief, content, doc_id, edition)
+                except Exception as exc:  # template problems name the template and line
+                    problems.append(_template_problem(exc, path))
+                    continue
+                langs = render.EDITIONS[edition]
+                title = " / ".join(f"{brief.title.model_dump()[lang]}: {content.countries[doc_id].name.model_dump()[lang]}" for lang in langs)
+                jobs.append(Job(
+                    brief=path.stem, doc_id=doc_id, edition=edition, formats=formats, html=html,
+                    metadata={"title": title, "authors": [" / ".join(getattr(brief.organisation, l) for l in langs)],
+                              "lang": langs[0], "as_of": brief.as_of, "generator": f"briefing {__version__}"},
+                    expected_pages=len(langs) if brief.kind == "country-profile" else None,
+                    source_file=display_path(args.content / "countries" / f"{doc_id}.yaml"),
+                ))
+    if args.only:
+        for missing in sorted(set(args.only) - matched_only):
+            problems.append(Problem("--only", 1, 1, "", f"no document {missing!r} in the selected briefs"))
+    if problems:
+        raise ContentError(problems)
+    return jobs
+
+
+def _template_problem(exc: Exception, brief: Path) -> Problem:
+    import jinja2
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Problem(display_path(Path(exc.filename or exc.name or "template")), exc.lineno or 1, 1, "(template)", exc.message or str(exc))
+    tb = traceback.extract_tb(exc.__traceback__)
+    frames = [f for f in tb if f.filename.endswith(".j2")]
+    if frames:
+        return Problem(display_path(Path(frames[-1].filename)), frames[-1].lineno or 1, 1, "(template)", f"{type(exc).__name__}: {exc}")
+    return Problem(display_path(brief), 1, 1, "(render)", f"{type(exc).__name__}: {exc}")
+
+
+# -- phase two: workers ------------------------------------------------------
+_pdf_writer = None
+
+
+def _worker_init() -> None:
+    global _pdf_writer
+    from .write_pdf import PdfWriter
+
+    _pdf_writer = PdfWriter()
+
+
+def run_job(job: Job, out: Path) -> list[tuple[Path, Path, int, float]]:
+    """Render one job's formats into temp files; return (temp, target, pages, seconds) per file."""
+    from . import write_docx
+
+    if _pdf_writer is None:
+        _worker_init()
+    staged = []
+    for fmt in job.formats:
+        started = time.perf_counter()
+        target = job.target(out, fmt)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+        os.close(fd)
+        tmp = Path(tmp)
+        try:
+            pages = 0
+            if fmt == "pdf":
+                pages = _pdf_writer.write(job.html, tmp, base_url=ROOT / "templates", metadata=job.metadata)
+                if job.expected_pages is not None and pages != job.expected_pages:
+                    raise ContentError([Problem(job.source_file, 1, 1, "(layout)",
+                        f"{job.brief}/{job.doc_id}.{job.edition}: one-pager runs to {pages} pages, "
+                        f"expected {job.expected_pages} (one per language): shorten the content by "
+                        f"{pages - job.expected_pages} page(s)")])
+            else:
+                write_docx.write(job.html, tmp, job.metadata)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            for t, *_ in staged:
+                t.unlink(missing_ok=True)
+            raise
+        staged.append((tmp, target, pages, time.perf_counter() - started))
+    return staged
+
+
+def build(jobs: list[Job], out: Path, workers: int, log=print) -> tuple[int, int]:
+    """Phase two: write every job; rename into place only when all have succeeded."""
+    staged: list[tuple[Path, Path, int, float]] = []
+    problems: list[Problem] = []
+    total = sum(len(j.formats) for j in jobs)
+    done = 0
+
+    def collect(result):
+        nonlocal done
+        for tmp, target, pages, seconds in result:
+            done += 1
+            staged.append((tmp, target, pages, seconds))
+            extra = f"{pages} page{'s' if pages != 1 else ''}" if target.suffix == ".pdf" else "docx"
+            log(f"[{done:>{len(str(total))}}/{total}] {display_path(target)}  {extra}  {seconds:.2f}s")
+
+    try:
+        if workers == 1 or len(jobs) == 1:
+            for job in jobs:
+                try:
+                    collect(run_job(job, out))
+                except ContentError as exc:
+                    problems += exc.problems
+        else:
+            with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_worker_init) as pool:
+                futures = [pool.submit(run_job, job, out) for job in jobs]
+                for future in futures:
+                    try:
+                        collect(future.result())
+                    except ContentError as exc:
+                        problems += exc.problems
+        if problems:
+            raise ContentError(problems)
+    except BaseException:
+        for tmp, *_ in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, target, _, _ in staged:
+        os.replace(tmp, target)
+    return len(staged), sum(p for *_, p, _ in staged)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    started = time.perf_counter()
+    try:
+        jobs = plan(args)
+        if args.check:
+            print(f"OK: content and {len({j.brief for j in jobs})} brief(s) valid; {len(jobs)} document edition(s) would be built")
+            return EXIT_OK
+        files, pages = build(jobs, args.out.resolve(), args.jobs)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(f"build failed: {len(exc.problems)} problem(s); no output was changed", file=sys.stderr)
+        return EXIT_CONTENT
+    except KeyboardInterrupt:
+        print("interrupted; no output was changed", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug, not a content problem: say so plainly
+        if args.debug:
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)", file=sys.stderr)
+        return EXIT_CONTENT
+    print(f"Built {files} file(s) from {len(jobs)} document edition(s), {pages} PDF page(s), in {time.perf_counter() - started:.1f}s")
+    return EXIT_OK

@@ -1,0 +1,40 @@
+"""The one exception type for content problems, and its one-line form."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one input, printed as `file:line:col: field: message`."""
+
+    file: str
+    line: int
+    col: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        field = self.field or "(file)"
+        return f"{self.file}:{self.line}:{self.col}: {field}: {self.message}"
+
+
+class ContentError(Exception):
+    """Raised with every problem a stage found; the CLI prints one line each."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(set(problems))
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+def display_path(path: Path, root: Path | None = None) -> str:
+    """Paths are shown relative to the working directory when they are below it."""
+    path = Path(path).resolve()
+    for base in (root, Path.cwd()):
+        if base is not None:
+            try:
+                return str(path.relative_to(Path(base).resolve()))
+            except ValueError:
+                pass
+    return str(path)

@@ -1,0 +1,150 @@
+"""Load stage: YAML files -> plain Python data, plus where each value sits.
+
+We compose the YAML node graph ourselves instead of letting a loader build
+objects, which gives us, in one place: safe loading (no tag can build a Python
+object), duplicate keys as errors (PyYAML keeps the last one silently), no
+aliases (so an alias bomb is refused before it can expand), dates kept as text
+(so an impossible date is a validation error, not a loader crash), and the
+line and column of every value for error messages.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import ContentError, Problem, display_path
+
+MAX_BYTES = 1_000_000  # the largest content file is a few KB; refuse pathological input early
+_CORE = "tag:yaml.org,2002:"
+Path_ = tuple  # a field path such as ("engagements", 2, "date")
+
+
+@dataclass
+class Document:
+    """One loaded YAML file: its data and the position of each field path."""
+
+    path: Path
+    data: Any
+    positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return display_path(self.path)
+
+    def where(self, loc: tuple) -> tuple[int, int]:
+        """Line and column of the closest known enclosing field of `loc`."""
+        loc = tuple(loc)
+        while loc not in self.positions and loc:
+            loc = loc[:-1]
+        return self.positions.get(loc, (1, 1))
+
+    def problem(self, loc: tuple, message: str) -> Problem:
+        line, col = self.where(loc)
+        return Problem(self.name, line, col, dotted(loc), message)
+
+
+def dotted(loc: tuple) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def load(path: Path) -> Document:
+    """Read one YAML file; raise ContentError with one line per problem."""
+    path = Path(path)
+    name = display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise ContentError([Problem(name, 1, 1, "", f"file is {size:,} bytes; content files are limited to {MAX_BYTES:,}")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ContentError([Problem(name, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")  # a BOM is harmless: accept it
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError([Problem(name, line, 1, "", f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")]) from None
+    if not text.strip():
+        raise ContentError([Problem(name, 1, 1, "", "file is empty")])
+    try:
+        node = YAML(typ="rt").compose(text)
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        message = " ".join(str(p) for p in (exc.context, exc.problem) if p)
+        if "\t" in text.splitlines()[line - 1 if line <= len(text.splitlines()) else -1]:
+            message += " (tabs are not allowed for indentation in YAML)"
+        raise ContentError([Problem(name, line, col, "", f"invalid YAML: {message}")]) from None
+    except YAMLError as exc:
+        raise ContentError([Problem(name, 1, 1, "", f"invalid YAML: {exc}")]) from None
+    doc = Document(path, None)
+    problems: list[Problem] = []
+    doc.data = _convert(node, (), doc, problems, set())
+    if problems:
+        raise ContentError(problems)
+    return doc
+
+
+def _pos(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def _convert(node: Node, loc: tuple, doc: Document, problems: list[Problem], seen: set[int]) -> Any:
+    doc.positions.setdefault(loc, _pos(node))
+    if id(node) in seen:
+        problems.append(Problem(doc.name, *_pos(node), dotted(loc), "YAML aliases (*name) are not allowed in content"))
+        return None
+    seen.add(id(node))
+    tag = node.tag or ""
+    if isinstance(node, MappingNode):
+        if tag != _CORE + "map":
+            return _bad_tag(node, loc, doc, problems)
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            key = _convert(key_node, loc, doc, problems, seen)
+            if not isinstance(key, str):
+                problems.append(Problem(doc.name, *_pos(key_node), dotted(loc), f"keys must be text, not {key!r}"))
+                continue
+            if key in out:
+                first = doc.positions[loc + (key,)][0]
+                problems.append(Problem(doc.name, *_pos(key_node), dotted(loc + (key,)), f"duplicate key (first defined on line {first})"))
+                continue
+            doc.positions[loc + (key,)] = _pos(value_node) if isinstance(value_node, ScalarNode) else _pos(key_node)
+            out[key] = _convert(value_node, loc + (key,), doc, problems, seen)
+        return out
+    if isinstance(node, SequenceNode):
+        if tag != _CORE + "seq":
+            return _bad_tag(node, loc, doc, problems)
+        return [_convert(item, loc + (i,), doc, problems, seen) for i, item in enumerate(node.value)]
+    return _scalar(node, loc, doc, problems)
+
+
+def _scalar(node: ScalarNode, loc: tuple, doc: Document, problems: list[Problem]) -> Any:
+    tag, value = node.tag or "", node.value
+    if tag in (_CORE + "str", _CORE + "timestamp", "!") or not tag:
+        return value  # dates stay text: the schema parses and checks them
+    if tag == _CORE + "null":
+        return None
+    if tag == _CORE + "bool":
+        return value.lower() == "true"
+    try:
+        if tag == _CORE + "int":
+            return int(value.replace("_", ""), 0)
+        if tag == _CORE + "float":
+            return float(value.replace("_", ""))
+    except ValueError:
+        return value
+    return _bad_tag(node, loc, doc, problems)
+
+
+def _bad_tag(node: Node, loc: tuple, doc: Document, problems: list[Problem]) -> None:
+    tag = (node.tag or "").replace(_CORE, "!!")
+    problems.append(Problem(doc.name, *_pos(node), dotted(loc), f"YAML tag {tag} is not allowed (content is plain data)"))
+    return None

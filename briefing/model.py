@@ -1,0 +1,202 @@
+"""Content schema: the typed shape of every YAML file under content/ and briefs/.
+
+Declared once with pydantic; `validate.py` runs it and turns its errors into
+file:line:col messages. Every human-readable field is `Bilingual`; every figure
+and date that states a fact names a `source` (an id in content/sources.yaml).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal, Union
+
+from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
+                      StringConstraints, Tag, model_validator)
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+SourceId = Id
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
+Unknown = Literal["unknown"]
+
+
+def _known_or_unknown(value: object) -> str:
+    return "unknown" if value == "unknown" else "known"
+
+
+def OrUnknown(kind: object) -> object:
+    """`kind`, or the literal text `unknown`: the page then says the value is not known.
+
+    A callable discriminator picks the branch first, so a mistake inside a
+    known value is reported once, not once per branch of the union.
+    """
+    return Annotated[
+        Union[Annotated[kind, Tag("known")], Annotated[Unknown, Tag("unknown")]],
+        Discriminator(_known_or_unknown),
+    ]
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+class PartialDate(str):
+    """An ISO date that may stop at the month or the year ("2020-03", "2024").
+
+    Kept as its ISO text (so it sorts and compares as text); `precision` says
+    how much of it is known, so templates never print a day nobody gave.
+    """
+
+    @property
+    def parts(self) -> tuple[int, int | None, int | None]:
+        y, m, d = _DATE.match(self).groups()
+        return int(y), int(m) if m else None, int(d) if d else None
+
+    @property
+    def precision(self) -> str:
+        return ("year", "month", "day")[self.count("-")]
+
+    def first_day(self) -> dt.date:
+        y, m, d = self.parts
+        return dt.date(y, m or 1, d or 1)
+
+
+def _partial_date(value: object) -> PartialDate:
+    if isinstance(value, dt.date):
+        value = value.isoformat()
+    if isinstance(value, int):
+        value = str(value)
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise ValueError("expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
+    y, m, d = _DATE.match(value).groups()
+    try:
+        dt.date(int(y), int(m or 1), int(d or 1))
+    except ValueError as exc:
+        raise ValueError(f"impossible date {value}: {exc}") from None
+    return PartialDate(value)
+
+
+def _full_date(value: object) -> dt.date:
+    date = _partial_date(value)
+    if date.precision != "day":
+        raise ValueError("expected a full date YYYY-MM-DD")
+    return date.first_day()
+
+
+def _as_text(value: object) -> object:
+    return str(value) if isinstance(value, (int, dt.date)) and not isinstance(value, bool) else value
+
+
+Date = Annotated[str, BeforeValidator(_as_text), AfterValidator(_partial_date)]
+FullDate = Annotated[dt.date, BeforeValidator(_full_date)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Bilingual(Strict):
+    """A text in Arabic and in English; both are required and non-empty."""
+
+    ar: Text
+    en: Text
+
+
+class Source(Strict):
+    """One entry of the bibliography (content/sources.yaml)."""
+
+    id: SourceId
+    title: Text = Field(description="Title as published, in its own language")
+    publisher: Text
+    date: OrUnknown(Date)
+    url: Text | None = None
+    language: Literal["ar", "en", "ru", "fr", "de"]
+    note: Bilingual | None = Field(None, description="What the source is, for the reader")
+
+
+class Sourced(Strict):
+    source: SourceId
+
+
+class Named(Sourced):
+    """A sourced name such as a capital or an official country name."""
+
+    value: Bilingual
+
+
+class Person(Sourced):
+    name: Bilingual
+    role: Bilingual
+    since: Date | None = None
+
+
+class Figure(Strict):
+    """A number stated by a source, for a given year.
+
+    `value: unknown` is allowed (the page then says so); a known value must
+    carry its year and source.
+    """
+
+    value: OrUnknown(float)
+    unit: Literal["people", "USD", "EUR", "percent", "tonnes"]
+    scale: Literal["one", "thousand", "million", "billion"] = "one"
+    year: int | None = Field(None, ge=1900, le=2100)
+    source: SourceId | None = None
+    note: Bilingual | None = None
+
+    @model_validator(mode="after")
+    def _known_needs_year_and_source(self) -> "Figure":
+        if self.value != "unknown" and (self.year is None or self.source is None):
+            raise ValueError("a known figure needs both `year` and `source`")
+        return self
+
+
+class Fact(Sourced):
+    """A sourced statement; `date` when it happened, if it is dated."""
+
+    text: Bilingual
+    date: Date | None = None
+
+
+class Engagement(Sourced):
+    date: Date
+    text: Bilingual
+
+
+class EuRelations(Sourced):
+    agreement: Bilingual
+    status: Literal["in_force", "signed", "negotiations_concluded", "under_negotiation", "expected", "none"]
+    date: Date | None = Field(None, description="When the status was reached")
+    summary: Bilingual
+
+
+class Country(Strict):
+    """content/countries/<id>.yaml: the facts of one country's one-pager."""
+
+    id: Id
+    name: Bilingual
+    official_name: Named
+    capital: OrUnknown(Named)
+    head_of_state: OrUnknown(Person)
+    foreign_minister: OrUnknown(Person)
+    population: Figure
+    gdp: Figure
+    eu_relations: EuRelations
+    regional_role: Fact
+    projects: list[Fact] = Field(min_length=1, max_length=5)
+    engagements: list[Engagement] = Field(min_length=1, max_length=6)
+    talking_points: list[Bilingual] = Field(min_length=3, max_length=5)
+    as_of: FullDate
+
+
+class Brief(Strict):
+    """briefs/<name>.yaml: one set of documents to produce."""
+
+    kind: Literal["country-profile"]
+    template: Id
+    title: Bilingual
+    organisation: Bilingual
+    as_of: FullDate
+    countries: list[Id] | Literal["all"] = "all"
+    editions: list[Literal["ar", "en", "ar-en"]] = Field(["ar", "en", "ar-en"], min_length=1)
+    formats: list[Literal["pdf", "docx"]] = Field(["pdf", "docx"], min_length=1)
+
+
+SCHEMAS: dict[str, type[Strict]] = {"country": Country, "brief": Brief}

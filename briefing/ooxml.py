@@ -1,0 +1,154 @@
+"""Raw OOXML that python-docx has no API for: bidi, complex-script fonts, fields.
+
+Kept here as small named helpers so the DOCX writer reads as "heading,
+paragraph, table" (see RTL-NOTES: PD#307, PD#1315, PD#973, PD#1081).
+"""
+from __future__ import annotations
+
+import re
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
+LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
+# A Latin stretch: Latin letters, and the digits, spaces and marks between them.
+_LATIN_RUN = re.compile(r"[A-Za-z\u00C0-\u024F](?:[A-Za-z\u00C0-\u024F0-9 .,'’&/\-–]*[A-Za-z\u00C0-\u024F0-9])?")
+_ARABIC_RUN = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF](?:[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF0-9 ،؛.,\-–%()]*[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF])?")
+
+BIDI_LANG = "ar-SA"
+
+
+def _child(parent, tag: str, before: tuple[str, ...] = ()):
+    """Get or create child `tag`, inserted before the first of `before` (schema order)."""
+    found = parent.find(qn(tag))
+    if found is None:
+        found = OxmlElement(tag)
+        anchor = next((parent.find(qn(t)) for t in before if parent.find(qn(t)) is not None), None)
+        if anchor is not None:
+            anchor.addprevious(found)
+        else:
+            parent.append(found)
+    return found
+
+
+# pPr children that must follow w:bidi in CT_PPr's sequence.
+_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+               "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+               "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def set_paragraph_bidi(paragraph) -> None:
+    """`w:bidi` on a paragraph: right-to-left base direction (bullets, indents and alignment mirror)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    _child(ppr, "w:bidi", _AFTER_BIDI)
+
+
+def set_section_bidi(section) -> None:
+    """`w:bidi` on a section: columns and page furniture laid out right to left."""
+    sect = section._sectPr
+    _child(sect, "w:bidi", ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange"))
+
+
+def set_table_bidi(table) -> None:
+    """`w:bidiVisual`: the first column on the right."""
+    tblpr = table._tbl.tblPr
+    _child(tblpr, "w:bidiVisual", ("w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc",
+                                  "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
+                                  "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"))
+
+
+def set_table_width(table, twips: int) -> None:
+    """A fixed table width (`w:tblW` in twentieths of a point) and fixed layout."""
+    tblpr = table._tbl.tblPr
+    width = _child(tblpr, "w:tblW", ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
+                                     "w:tblLayout", "w:tblCellMar", "w:tblLook"))
+    width.set(qn("w:type"), "dxa")
+    width.set(qn("w:w"), str(twips))
+    layout = _child(tblpr, "w:tblLayout", ("w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"))
+    layout.set(qn("w:type"), "fixed")
+
+
+# rPr children in CT_RPr's sequence order, to insert ours at the right place.
+_RPR_ORDER = ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
+              "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid",
+              "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz",
+              "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign",
+              "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+
+
+def _rpr_child(rpr, tag: str):
+    after = _RPR_ORDER[_RPR_ORDER.index(tag) + 1:]
+    return _child(rpr, tag, after)
+
+
+def set_run_rtl(run) -> None:
+    """`w:rtl`: the run is right-to-left text, using the complex-script font and size."""
+    _rpr_child(run._r.get_or_add_rPr(), "w:rtl")
+
+
+def set_run_complex_bold(run) -> None:
+    """`w:bCs`: bold that also shows on Arabic (complex-script) text (PD#1081)."""
+    _rpr_child(run._r.get_or_add_rPr(), "w:bCs")
+
+
+def set_complex_emphasis(rpr, *, bold: bool, italic: bool) -> None:
+    """`w:bCs`/`w:iCs` as explicit on/off, so a base style's italic cannot leak into Arabic."""
+    for tag, on in (("w:bCs", bold), ("w:iCs", italic)):
+        el = _rpr_child(rpr, tag)
+        if on:
+            el.attrib.pop(qn("w:val"), None)
+        else:
+            el.set(qn("w:val"), "0")
+
+
+def set_rpr_fonts(rpr, latin: str, arabic: str, size_pt: float | None = None, lang: str = "en-GB") -> None:
+    """Fonts, sizes and languages for both Latin and complex-script text on a style's rPr."""
+    fonts = _rpr_child(rpr, "w:rFonts")
+    for attr in list(fonts.attrib):
+        if attr.lower().endswith("theme"):  # theme fonts (asciiTheme, cstheme…) would override ours
+            del fonts.attrib[attr]
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
+        fonts.set(qn(attr), latin)
+    fonts.set(qn("w:cs"), arabic)
+    if size_pt is not None:
+        half_points = str(round(size_pt * 2))
+        _rpr_child(rpr, "w:sz").set(qn("w:val"), half_points)
+        _rpr_child(rpr, "w:szCs").set(qn("w:val"), half_points)
+    lang_el = _rpr_child(rpr, "w:lang")
+    lang_el.set(qn("w:val"), lang)
+    lang_el.set(qn("w:bidi"), BIDI_LANG)
+
+
+def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
+    """A simple field such as PAGE, updated by the word processor when it lays out pages."""
+    fld = OxmlElement("w:fldSimple")
+    fld.set(qn("w:instr"), instruction)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = placeholder
+    run.append(text)
+    fld.append(run)
+    paragraph._p.append(fld)
+    return run
+
+
+def script_runs(text: str, rtl_paragraph: bool) -> list[tuple[str, bool]]:
+    """Split text into (chunk, is_rtl) runs, as a word processor stores typed mixed text.
+
+    In an Arabic paragraph everything is right-to-left except Latin stretches;
+    in an English one everything is left-to-right except Arabic stretches.
+    Digits and punctuation stay with their surroundings; the word processor's
+    bidi algorithm orders them, and the text itself stays in logical order.
+    """
+    pattern = _LATIN_RUN if rtl_paragraph else _ARABIC_RUN
+    runs: list[tuple[str, bool]] = []
+    pos = 0
+    for match in pattern.finditer(text):
+        if match.start() > pos:
+            runs.append((text[pos:match.start()], rtl_paragraph))
+        runs.append((match.group(), not rtl_paragraph))
+        pos = match.end()
+    if pos < len(text):
+        runs.append((text[pos:], rtl_paragraph))
+    return runs

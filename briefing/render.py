@@ -1,0 +1,106 @@
+"""Render stage: validated content + a brief -> one HTML document per edition.
+
+The HTML is the single description of a document: WeasyPrint lays it out for
+the PDF and write_docx maps the same element tree to Word paragraphs and
+tables, so the two formats cannot drift. Templates only see typed content and
+the per-page helpers below; every inserted value is escaped (autoescape) and
+wrapped in <bdi> so that numbers, dates and names keep their order inside text
+of the other direction.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup, escape
+
+from . import formatting, model
+from .errors import ContentError
+from .load import load
+from .validate import Content, _Sub, check
+
+DIRECTION = {"ar": "rtl", "en": "ltr"}
+EDITIONS = {"ar": ("ar",), "en": ("en",), "ar-en": ("ar", "en")}
+
+
+@dataclass
+class Page:
+    """Everything a template needs to write one language's page(s)."""
+
+    lang: str
+    labels: dict[str, model.Bilingual]
+    sources: dict[str, model.Source]
+    cited: list[str] = field(default_factory=list)
+
+    @property
+    def dir(self) -> str:
+        return DIRECTION[self.lang]
+
+    def t(self, text: model.Bilingual) -> str:
+        return getattr(text, self.lang)
+
+    def label(self, key: str) -> str:
+        return getattr(self.labels[key], self.lang)
+
+    def date(self, value: Any) -> Markup:
+        return _bdi(formatting.date(value, self.lang))
+
+    def figure(self, fig: model.Figure) -> Markup:
+        if fig.value == "unknown":
+            return Markup(escape(self.label("unknown")))
+        words = {k: getattr(v, self.lang) for k, v in self.labels.items() if k.startswith(("scale_", "unit_"))}
+        text = _bdi(formatting.figure(fig, self.lang, words))
+        return text + Markup(" (") + _bdi(str(fig.year)) + Markup(")") + self.cite(fig.source)
+
+    def cite(self, source_id: str | None) -> Markup:
+        """A superscript note number pointing into this page's source list."""
+        if source_id is None:
+            return Markup("")
+        if source_id not in self.cited:
+            self.cited.append(source_id)
+        return Markup('<sup class="cite">') + _bdi(str(self.cited.index(source_id) + 1)) + Markup("</sup>")
+
+    def bibliography(self) -> list[model.Source]:
+        return [self.sources[sid] for sid in self.cited]
+
+
+def _bdi(text: str) -> Markup:
+    return Markup("<bdi>") + escape(text) + Markup("</bdi>")
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        autoescape=True,  # content is data: markup in a text field shows literally
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    return env
+
+
+def load_labels(templates: Path) -> dict[str, model.Bilingual]:
+    doc = load(templates / "labels.yaml")
+    problems = []
+    labels = {}
+    for key in doc.data:
+        value, found = check(model.Bilingual, _Sub(doc, (key,)))
+        problems += found
+        labels[key] = value
+    if problems:
+        raise ContentError(problems)
+    return labels
+
+
+def documents(brief: model.Brief, content: Content) -> list[str]:
+    """The documents a brief asks for (for one-pagers: country ids)."""
+    return sorted(content.countries) if brief.countries == "all" else list(brief.countries)
+
+
+def render(env: jinja2.Environment, labels: dict, brief: model.Brief, content: Content, doc_id: str, edition: str) -> str:
+    """The HTML of one document in one edition."""
+    template = env.get_template(f"{brief.template}.html.j2")
+    pages = [Page(lang, labels, content.sources) for lang in EDITIONS[edition]]
+    return template.render(brief=brief, country=content.countries[doc_id], pages=pages, edition=edition)

@@ -1,0 +1,198 @@
+"""Validate stage: loaded YAML -> typed content, or every problem at once.
+
+The schema (model.py) checks each file; the cross-file checks here need the
+whole picture: source ids that exist, ids that are unique across files, a
+file named after the id it holds, briefs naming content and templates that exist.
+"""
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import BaseModel, ValidationError
+
+from . import model
+from .errors import ContentError, Problem
+from .load import Document, load
+
+_BRANCH_TAGS = {"known", "unknown"}
+
+
+def check(schema: type[BaseModel], doc: Document) -> tuple[Any, list[Problem]]:
+    """Validate one document against a schema; return (object or None, problems)."""
+    try:
+        return schema.model_validate(doc.data), []
+    except ValidationError as exc:
+        return None, [_problem(schema, doc, err) for err in exc.errors()]
+
+
+def _problem(schema: type[BaseModel], doc: Document, err: dict) -> Problem:
+    loc = tuple(p for p in err["loc"] if p not in _BRANCH_TAGS)
+    kind, msg = err["type"], err["msg"]
+    if kind == "extra_forbidden":
+        msg = f"unknown field {loc[-1]!r}" + _did_you_mean(schema, loc)
+    elif kind == "missing":
+        msg = "required field is missing"
+        if loc and loc[-1] in ("ar", "en"):
+            msg = f"missing {'Arabic' if loc[-1] == 'ar' else 'English'} translation ({loc[-1]})"
+    elif kind == "string_too_short":
+        msg = "must not be empty"
+    elif kind == "value_error":
+        msg = msg.removeprefix("Value error, ")
+    elif kind == "literal_error" and "'unknown'" in msg and "or" not in msg:
+        msg = "expected a value or the word `unknown`"
+    if kind not in ("missing", "extra_forbidden") and "input" in err and not isinstance(err["input"], (dict, list)):
+        msg += f" (got {err['input']!r})"
+    return doc.problem(loc, msg)
+
+
+def _did_you_mean(schema: type[BaseModel], loc: tuple) -> str:
+    fields = _fields_at(schema, loc[:-1])
+    close = difflib.get_close_matches(str(loc[-1]), fields, n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else f"; expected one of: {', '.join(fields)}"
+
+
+def _fields_at(schema: Any, loc: tuple) -> list[str]:
+    """Field names of the model that sits at `loc` inside `schema`."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        info = getattr(schema, "model_fields", {}).get(part)
+        if info is None:
+            return []
+        schema = _model_in(info.annotation)
+    return list(getattr(schema, "model_fields", {}))
+
+
+def _model_in(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) + tuple(getattr(annotation, "__metadata__", ())):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def source_refs(data: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """Every `source: id` in a loaded document, with its field path."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if key == "source" and isinstance(value, str):
+                yield loc + (key,), value
+            else:
+                yield from source_refs(value, loc + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from source_refs(value, loc + (i,))
+
+
+@dataclass
+class Content:
+    """Everything under content/, validated and cross-checked."""
+
+    root: Path
+    sources: dict[str, model.Source] = field(default_factory=dict)
+    countries: dict[str, model.Country] = field(default_factory=dict)
+    docs: dict[Path, Document] = field(default_factory=dict)
+
+    def files(self) -> list[Path]:
+        return sorted(self.docs)
+
+
+def load_content(root: Path) -> Content:
+    """Load and validate all content; raise ContentError listing every problem."""
+    root = Path(root)
+    content = Content(root)
+    problems: list[Problem] = []
+
+    def load_all(pattern: str) -> list[Document]:
+        docs = []
+        for path in sorted(root.glob(pattern)):
+            try:
+                doc = load(path)
+            except ContentError as exc:
+                problems.extend(exc.problems)
+                continue
+            content.docs[path] = doc
+            docs.append(doc)
+        return docs
+
+    for doc in load_all("sources.yaml"):
+        if not isinstance(doc.data, list):
+            problems.append(doc.problem((), "expected a list of sources"))
+            continue
+        for i, entry in enumerate(doc.data):
+            source, found = check(model.Source, _Sub(doc, (i,)))
+            problems.extend(found)
+            if source is None:
+                continue
+            if source.id in content.sources:
+                problems.append(doc.problem((i, "id"), f"duplicate source id {source.id!r}"))
+            content.sources[source.id] = source
+    if not (root / "sources.yaml").exists():
+        problems.append(Problem(str(root / "sources.yaml"), 1, 1, "", "missing: the bibliography is required"))
+
+    for doc in load_all("countries/*.yaml"):
+        country, found = check(model.Country, doc)
+        problems.extend(found)
+        if country is None:
+            continue
+        if country.id != doc.path.stem:
+            problems.append(doc.problem(("id",), f"id {country.id!r} does not match the file name {doc.path.name!r}"))
+        elif country.id in content.countries:
+            problems.append(doc.problem(("id",), f"duplicate country id {country.id!r}"))
+        content.countries[country.id] = country
+
+    for doc in content.docs.values():
+        problems.extend(unknown_sources(doc, content.sources))
+    if problems:
+        raise ContentError(problems)
+    return content
+
+
+def unknown_sources(doc: Document, sources: dict[str, Any]) -> list[Problem]:
+    if doc.path.name == "sources.yaml":
+        return []
+    return [
+        doc.problem(loc, f"unknown source id {sid!r}" + _suggest(sid, sources))
+        for loc, sid in source_refs(doc.data)
+        if sid not in sources
+    ]
+
+
+def _suggest(name: str, options: Any) -> str:
+    close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+class _Sub(Document):
+    """A view of one item of a list-shaped document, keeping its positions."""
+
+    def __init__(self, doc: Document, prefix: tuple):
+        data = doc.data
+        for part in prefix:
+            data = data[part]
+        super().__init__(doc.path, data, doc.positions)
+        self.prefix = prefix
+
+    def problem(self, loc: tuple, message: str) -> Problem:
+        return Document.problem(self, self.prefix + tuple(loc), message)
+
+
+def load_brief(path: Path, content: Content, templates: Path) -> model.Brief:
+    """Load one brief and check what it names exists."""
+    doc = load(path)
+    brief, problems = check(model.Brief, doc)
+    if brief is not None:
+        if not (templates / f"{brief.template}.html.j2").is_file():
+            problems.append(doc.problem(("template",), f"template {brief.template!r} not found in {templates.name}/"))
+        if brief.countries != "all":
+            for i, cid in enumerate(brief.countries):
+                if cid not in content.countries:
+                    problems.append(doc.problem(("countries", i), f"unknown country {cid!r}" + _suggest(cid, content.countries)))
+    if problems:
+        raise ContentError(problems)
+    return brief

@@ -1,0 +1,343 @@
+"""Write stage (DOCX): the rendered HTML element tree -> a Word document.
+
+It reads the same HTML the PDF is made from and maps its small vocabulary
+(article, header, footer, h1-h3, p, ul/ol/li, table, inline spans) to
+python-docx paragraphs, lists and tables. An element outside that vocabulary
+is an error, so a template cannot add content that only one format shows.
+Arabic gets its direction on every paragraph, run, table and section
+(ooxml.py), and its fonts and sizes through the styles.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import lxml.html
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt, RGBColor
+
+from . import ooxml
+
+LATIN_FONT = "Noto Serif"
+ARABIC_FONT = "Noto Naskh Arabic"
+INK = RGBColor(0x12, 0x3C, 0x69)
+GREY = RGBColor(0x5B, 0x65, 0x72)
+INLINE = {"span", "bdi", "strong", "b", "em", "i", "sup", "a"}
+_SPACE = re.compile(r"\s+")
+# Paragraph styles: name -> (base, size in pt, bold, colour, space before, space after)
+STYLES = {
+    "Normal": (None, 10, False, None, 0, 3),
+    "Title": ("Normal", 20, True, INK, 0, 2),
+    "Heading 1": ("Normal", 20, True, INK, 0, 2),
+    "Heading 2": ("Normal", 11.5, True, INK, 9, 3),
+    "Heading 3": ("Normal", 10.5, True, INK, 6, 2),
+    "Kicker": ("Normal", 8.5, False, GREY, 0, 0),
+    "Subtitle": ("Normal", 11, False, GREY, 0, 6),
+    "Sources": ("Normal", 7.5, False, GREY, 0, 1),
+    "Page Furniture": ("Normal", 8, False, GREY, 0, 0),
+    "List Bullet": ("Normal", 10, False, None, 0, 2),
+    "List Number": ("Normal", 10, False, None, 0, 2),
+}
+PARAGRAPH_CLASS_STYLES = {"kicker": "Kicker", "subtitle": "Subtitle"}
+
+
+@dataclass(frozen=True)
+class Fmt:
+    bold: bool = False
+    italic: bool = False
+    superscript: bool = False
+
+
+def build(html: str, metadata: dict) -> Document:
+    """The python-docx Document for a rendered HTML page set."""
+    root = lxml.html.document_fromstring(html)
+    doc = Document()
+    _setup_styles(doc)
+    for i, article in enumerate(root.body.iterchildren("article")):
+        section = doc.sections[0] if i == 0 else doc.add_section(WD_SECTION.NEW_PAGE)
+        _Writer(doc, section, article).write()
+    props = doc.core_properties
+    props.title = metadata.get("title", "")
+    props.author = metadata.get("authors", [""])[0]
+    props.language = metadata.get("lang", "")
+    # Dates come from the content's "as of", so a rebuild gives the same file.
+    stamp = dt.datetime.combine(metadata["as_of"], dt.time(12, 0))
+    props.created = props.modified = stamp
+    props.last_modified_by = props.author
+    props.revision = 1
+    return doc
+
+
+def write(html: str, target: Path, metadata: dict) -> None:
+    doc = build(html, metadata)
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    target.write_bytes(_normalise_zip(buffer.getvalue()))
+
+
+def _normalise_zip(data: bytes) -> bytes:
+    """Fixed timestamps and order for the DOCX's ZIP entries (PD#1042), for byte-identical rebuilds."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        names = src.namelist()
+        names.sort(key=lambda n: (n != "[Content_Types].xml", n))
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            dst.writestr(info, src.read(name))
+    return out.getvalue()
+
+
+def _setup_styles(doc: Document) -> None:
+    styles = doc.styles
+    defaults = doc.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    ooxml.set_rpr_fonts(rpr, LATIN_FONT, ARABIC_FONT, 10)
+    for name, (base, size, bold, colour, before, after) in STYLES.items():
+        try:
+            style = styles[name]
+        except KeyError:
+            from docx.enum.style import WD_STYLE_TYPE
+
+            style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+        if base:
+            style.base_style = styles[base]
+        font = style.font
+        font.bold = bold
+        font.italic = False
+        font.color.rgb = colour
+        rpr = style.element.get_or_add_rPr()
+        ooxml.set_rpr_fonts(rpr, LATIN_FONT, ARABIC_FONT, size)
+        ooxml.set_complex_emphasis(rpr, bold=bold, italic=False)
+        fmt = style.paragraph_format
+        fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+        fmt.line_spacing = 1.15
+        if name.startswith("Heading"):
+            fmt.keep_with_next = True
+
+
+class _Writer:
+    def __init__(self, doc: Document, section, article) -> None:
+        self.doc, self.section, self.article = doc, section, article
+        self.lang = article.get("lang", "en")
+        self.rtl = article.get("dir") == "rtl"
+
+    def write(self) -> None:
+        s = self.section
+        s.page_width, s.page_height = Mm(210), Mm(297)
+        s.top_margin, s.bottom_margin, s.left_margin, s.right_margin = Mm(20), Mm(18), Mm(17), Mm(17)
+        s.header_distance, s.footer_distance = Mm(9), Mm(8)
+        if self.rtl:
+            ooxml.set_section_bidi(s)
+        s.header.is_linked_to_previous = False
+        s.footer.is_linked_to_previous = False
+        for el in self.article:
+            self.block(el, self.doc)
+
+    # -- blocks ---------------------------------------------------------
+    def block(self, el, container) -> None:
+        tag, cls = el.tag, el.get("class", "")
+        if tag == "header" and "page-header" in cls:
+            self.furniture(el, self.section.header)
+        elif tag == "footer" and "page-footer" in cls:
+            self.furniture(el, self.section.footer)
+        elif tag in ("h1", "h2", "h3"):
+            self.paragraph(el, container, f"Heading {tag[1]}")
+        elif tag == "p":
+            self.paragraph(el, container, PARAGRAPH_CLASS_STYLES.get(cls, "Normal"))
+        elif tag in ("ul", "ol"):
+            self.listing(el, container)
+        elif tag == "table":
+            self.table(el, container)
+        elif tag in ("section", "div"):
+            for child in el:
+                self.block(child, container)
+        elif isinstance(tag, str):
+            raise ValueError(f"DOCX writer: unsupported element <{tag}> in the rendered HTML")
+
+    def paragraph(self, el, container, style: str, inline_fmt: Fmt = Fmt()):
+        par = container.add_paragraph(style=style)
+        self.direction(par, el)
+        self.inline(par, el, inline_fmt)
+        return par
+
+    def direction(self, par, el) -> None:
+        rtl = self._rtl(el)
+        if rtl:
+            ooxml.set_paragraph_bidi(par)
+        par._rtl = rtl
+
+    def _rtl(self, el) -> bool:
+        node = el
+        while node is not None:
+            if node.get("dir"):
+                return node.get("dir") == "rtl"
+            node = node.getparent()
+        return self.rtl
+
+    def listing(self, el, container) -> None:
+        numbered = el.tag == "ol"
+        style = "List Number" if numbered else "List Bullet"
+        small = el.getparent() is not None and "sources" in (el.getparent().get("class") or "")
+        num_id = self.new_numbering() if numbered else None
+        for li in el.iterchildren("li"):
+            par = self.paragraph(li, container, style)
+            if small:
+                par.style = self.doc.styles["Sources"]
+                self.number(par, num_id)
+            elif num_id is not None:
+                self.number(par, num_id)
+
+    def new_numbering(self) -> int:
+        """A fresh numbering instance, so each ordered list starts again at 1."""
+        numbering = self.doc.part.numbering_part.element
+        list_number = self.doc.styles["List Number"].element
+        base_num = list_number.pPr.numPr.numId.val if list_number.pPr is not None and list_number.pPr.numPr is not None else None
+        abstract = None
+        for num in numbering.num_lst:
+            if num.numId == base_num:
+                abstract = num.abstractNumId.val
+        num = numbering.add_num(abstract)
+        override = OxmlElement("w:lvlOverride")
+        override.set(qn("w:ilvl"), "0")
+        start = OxmlElement("w:startOverride")
+        start.set(qn("w:val"), "1")
+        override.append(start)
+        num.append(override)
+        return num.numId
+
+    def number(self, par, num_id: int) -> None:
+        ppr = par._p.get_or_add_pPr()
+        numpr = ppr.get_or_add_numPr()
+        numpr.get_or_add_ilvl().val = 0
+        numpr.get_or_add_numId().val = num_id
+
+    def table(self, el, container) -> None:
+        rows = [tr for tr in el.iter("tr")]
+        ncols = max(len([c for c in tr if c.tag in ("th", "td")]) for tr in rows)
+        table = container.add_table(rows=len(rows), cols=ncols)
+        table.style = self.doc.styles["Table Grid"]
+        table.alignment = WD_TABLE_ALIGNMENT.CENTER
+        if self._rtl(el):
+            ooxml.set_table_bidi(table)
+        widths = [Mm(56), Mm(120)] if ncols == 2 else None
+        for r, tr in enumerate(rows):
+            for c, cell_el in enumerate(x for x in tr if x.tag in ("th", "td")):
+                cell = table.cell(r, c)
+                if widths:
+                    cell.width = widths[c]
+                par = cell.paragraphs[0]
+                par.style = self.doc.styles["Normal"]
+                par.paragraph_format.space_after = Pt(1)
+                self.direction(par, cell_el)
+                header = cell_el.tag == "th"
+                if header:
+                    _shade(cell, "EEF3F8")
+                self.inline(par, cell_el, Fmt(bold=header))
+
+    def furniture(self, el, part) -> None:
+        """Page header or footer: a borderless two-cell row, start and end, mirrored in Arabic."""
+        spans = [c for c in el if c.tag == "span"]
+        par = part.paragraphs[0]
+        table = part.add_table(rows=1, cols=len(spans), width=Mm(176))
+        ooxml.set_table_width(table, 176 * 1440 * 10 // 254)
+        for cell in table.rows[0].cells:
+            cell.width = Mm(176) // len(spans)
+        if self.rtl:
+            ooxml.set_table_bidi(table)
+        for i, span in enumerate(spans):
+            cpar = table.cell(0, i).paragraphs[0]
+            cpar.style = self.doc.styles["Page Furniture"]
+            self.direction(cpar, span)
+            if i == len(spans) - 1 and len(spans) > 1:
+                # Transitional OOXML's jc is logical in a bidi paragraph:
+                # "right" is the end side there too (visually left in Arabic).
+                cpar.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            self.inline(cpar, span, Fmt())
+            if "page-number" in (span.get("class") or ""):
+                ooxml.add_field(cpar, "PAGE")
+        # The part's own first paragraph stays, empty and tiny, after the table.
+        par.style = self.doc.styles["Page Furniture"]
+        part._element.remove(par._p)
+        part._element.append(par._p)
+        if self.rtl:
+            ooxml.set_paragraph_bidi(par)
+
+    # -- inline ---------------------------------------------------------
+    def inline(self, par, el, fmt: Fmt) -> None:
+        pieces: list[tuple[str, Fmt]] = []
+        self._collect(el, fmt, pieces)
+        text = "".join(t for t, _ in pieces)
+        # Collapse white space as HTML does, then trim the paragraph's ends.
+        collapsed: list[tuple[str, Fmt]] = []
+        prev_space = True
+        for chunk, f in pieces:
+            out = []
+            for ch in chunk:
+                if ch.isspace():
+                    if not prev_space:
+                        out.append(" ")
+                    prev_space = True
+                else:
+                    out.append(ch)
+                    prev_space = False
+            collapsed.append(("".join(out), f))
+        while collapsed and collapsed[-1][0].endswith(" "):
+            collapsed[-1] = (collapsed[-1][0][:-1], collapsed[-1][1])
+            if not collapsed[-1][0]:
+                collapsed.pop()
+        del text
+        rtl = getattr(par, "_rtl", self.rtl)
+        for chunk, f in collapsed:
+            if chunk:
+                self.add_text(par, chunk, f, rtl)
+
+    def _collect(self, el, fmt: Fmt, pieces: list) -> None:
+        if el.text:
+            pieces.append((el.text, fmt))
+        for child in el:
+            if not isinstance(child.tag, str):  # comments
+                pass
+            elif child.tag in INLINE:
+                f = Fmt(
+                    bold=fmt.bold or child.tag in ("strong", "b"),
+                    italic=fmt.italic or child.tag in ("em", "i"),
+                    superscript=fmt.superscript or child.tag == "sup",
+                )
+                self._collect(child, f, pieces)
+            else:
+                raise ValueError(f"DOCX writer: unsupported inline element <{child.tag}>")
+            if child.tail:
+                pieces.append((child.tail, fmt))
+
+    def add_text(self, par, text: str, fmt: Fmt, rtl_paragraph: bool) -> None:
+        for chunk, rtl in ooxml.script_runs(text, rtl_paragraph):
+            run = par.add_run(chunk)
+            if fmt.bold:
+                run.bold = True
+                ooxml.set_run_complex_bold(run)
+            if fmt.italic:
+                run.italic = True
+            if fmt.superscript:
+                run.font.superscript = True
+            if rtl:
+                ooxml.set_run_rtl(run)
+
+
+def _shade(cell, fill: str) -> None:
+    tcpr = cell._tc.get_or_add_tcPr()
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), "clear")
+    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:fill"), fill)
+    tcpr.append(shd)
