@@ -146,8 +146,12 @@ def load_content(root: Path) -> Content:
             problems.append(doc.problem(("id",), f"duplicate country id {country.id!r}"))
         content.countries[country.id] = country
 
+    # Check references against every id written in sources.yaml, valid entry
+    # or not, so one bad entry is reported once and not at each citation.
+    known_ids = {e.get("id") for d in content.docs.values() if d.path.name == "sources.yaml"
+                 for e in (d.data if isinstance(d.data, list) else []) if isinstance(e, dict)}
     for doc in content.docs.values():
-        problems.extend(unknown_sources(doc, content.sources))
+        problems.extend(unknown_sources(doc, known_ids))
     if problems:
         raise ContentError(problems)
     return content
