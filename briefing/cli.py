@@ -112,7 +112,8 @@ def plan(args: argparse.Namespace) -> list[Job]:
     jobs: list[Job] = []
     matched_only: set[str] = set()
     for path, brief in briefs:
-        doc_ids = render.documents(brief, content)
+        kind = render.KINDS[brief.kind]
+        doc_ids = kind.documents(brief, content)
         if args.only:
             matched_only.update(set(args.only) & set(doc_ids))
             doc_ids = [d for d in doc_ids if d in args.only]
@@ -126,13 +127,13 @@ def plan(args: argparse.Namespace) -> list[Job]:
                     problems.append(_template_problem(exc, path))
                     continue
                 langs = render.EDITIONS[edition]
-                title = " / ".join(f"{brief.title.model_dump()[lang]}: {content.countries[doc_id].name.model_dump()[lang]}" for lang in langs)
                 jobs.append(Job(
                     brief=path.stem, doc_id=doc_id, edition=edition, formats=formats, html=html,
-                    metadata={"title": title, "authors": [" / ".join(getattr(brief.organisation, l) for l in langs)],
+                    metadata={"title": " / ".join(kind.title(brief, content, doc_id, lang) for lang in langs),
+                              "authors": [" / ".join(getattr(brief.organisation, lang) for lang in langs)],
                               "lang": langs[0], "as_of": brief.as_of, "generator": f"briefing {__version__}"},
-                    expected_pages=len(langs) if brief.kind == "country-profile" else None,
-                    source_file=display_path(args.content / "countries" / f"{doc_id}.yaml"),
+                    expected_pages=len(langs) * kind.pages_per_language if kind.pages_per_language else None,
+                    source_file=display_path(kind.source_file(content, doc_id)),
                 ))
     if args.only:
         for missing in sorted(set(args.only) - matched_only):

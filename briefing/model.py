@@ -186,17 +186,24 @@ class Country(Strict):
     as_of: FullDate
 
 
-class Brief(Strict):
-    """briefs/<name>.yaml: one set of documents to produce."""
+class BriefBase(Strict):
+    """briefs/<name>.yaml: one set of documents to produce. Each kind adds its fields."""
 
-    kind: Literal["country-profile"]
+    kind: str
     template: Id
     title: Bilingual
     organisation: Bilingual
     as_of: FullDate
-    countries: list[Id] | Literal["all"] = "all"
     editions: list[Literal["ar", "en", "ar-en"]] = Field(["ar", "en", "ar-en"], min_length=1)
     formats: list[Literal["pdf", "docx"]] = Field(["pdf", "docx"], min_length=1)
 
 
-SCHEMAS: dict[str, type[Strict]] = {"country": Country, "brief": Brief}
+class CountryProfileBrief(BriefBase):
+    """One one-page profile per country."""
+
+    kind: Literal["country-profile"]
+    countries: list[Id] | Literal["all"] = "all"
+
+
+# Brief kinds by their `kind:` value; validate.load_brief picks the schema from it.
+BRIEFS: dict[str, type[BriefBase]] = {"country-profile": CountryProfileBrief}

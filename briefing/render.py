@@ -94,13 +94,48 @@ def load_labels(templates: Path) -> dict[str, model.Bilingual]:
     return labels
 
 
-def documents(brief: model.Brief, content: Content) -> list[str]:
-    """The documents a brief asks for (for one-pagers: country ids)."""
-    return sorted(content.countries) if brief.countries == "all" else list(brief.countries)
+class Kind:
+    """What one document kind draws from content. A new kind subclasses this
+    and registers itself in KINDS; the pipeline around it stays the same."""
+
+    pages_per_language: int | None = None  # fixed length to enforce, if any
+
+    def documents(self, brief: Any, content: Content) -> list[str]:
+        raise NotImplementedError
+
+    def context(self, brief: Any, content: Content, doc_id: str) -> dict:
+        raise NotImplementedError
+
+    def title(self, brief: Any, content: Content, doc_id: str, lang: str) -> str:
+        return getattr(brief.title, lang)
+
+    def source_file(self, content: Content, doc_id: str) -> Path:
+        """The content file a layout problem of this document is reported against."""
+        return content.root
 
 
-def render(env: jinja2.Environment, labels: dict, brief: model.Brief, content: Content, doc_id: str, edition: str) -> str:
+class CountryProfile(Kind):
+    pages_per_language = 1
+
+    def documents(self, brief: model.CountryProfileBrief, content: Content) -> list[str]:
+        return sorted(content.countries) if brief.countries == "all" else list(brief.countries)
+
+    def context(self, brief: model.CountryProfileBrief, content: Content, doc_id: str) -> dict:
+        return {"country": content.countries[doc_id]}
+
+    def title(self, brief: model.CountryProfileBrief, content: Content, doc_id: str, lang: str) -> str:
+        return f"{getattr(brief.title, lang)}: {getattr(content.countries[doc_id].name, lang)}"
+
+    def source_file(self, content: Content, doc_id: str) -> Path:
+        return content.root / "countries" / f"{doc_id}.yaml"
+
+
+KINDS: dict[str, Kind] = {"country-profile": CountryProfile()}
+
+
+def render(env: jinja2.Environment, labels: dict, brief: Any, content: Content, doc_id: str, edition: str) -> str:
     """The HTML of one document in one edition."""
     template = env.get_template(f"{brief.template}.html.j2")
     pages = [Page(lang, labels, content.sources) for lang in EDITIONS[edition]]
-    return template.render(brief=brief, country=content.countries[doc_id], pages=pages, edition=edition)
+    context = KINDS[brief.kind].context(brief, content, doc_id)
+    return template.render(brief=brief, pages=pages, edition=edition, **context)

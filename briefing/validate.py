@@ -186,14 +186,17 @@ class _Sub(Document):
         return Document.problem(self, self.prefix + tuple(loc), message)
 
 
-def load_brief(path: Path, content: Content, templates: Path) -> model.Brief:
+def load_brief(path: Path, content: Content, templates: Path) -> model.BriefBase:
     """Load one brief and check what it names exists."""
     doc = load(path)
-    brief, problems = check(model.Brief, doc)
+    kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
+    if kind not in model.BRIEFS:
+        raise ContentError([doc.problem(("kind",), f"unknown brief kind {kind!r}; expected one of: {', '.join(model.BRIEFS)}")])
+    brief, problems = check(model.BRIEFS[kind], doc)
     if brief is not None:
         if not (templates / f"{brief.template}.html.j2").is_file():
             problems.append(doc.problem(("template",), f"template {brief.template!r} not found in {templates.name}/"))
-        if brief.countries != "all":
+        if getattr(brief, "countries", "all") != "all":
             for i, cid in enumerate(brief.countries):
                 if cid not in content.countries:
                     problems.append(doc.problem(("countries", i), f"unknown country {cid!r}" + _suggest(cid, content.countries)))
