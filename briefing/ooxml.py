@@ -44,10 +44,16 @@ def set_paragraph_bidi(paragraph) -> None:
     _child(ppr, "w:bidi", _AFTER_BIDI)
 
 
-def set_section_bidi(section) -> None:
-    """`w:bidi` on a section: columns and page furniture laid out right to left."""
+def set_section_bidi(section, rtl: bool = True) -> None:
+    """`w:bidi` on a section: columns and page furniture laid out right to left.
+
+    Also removes it, since python-docx starts a new section as a copy of the last.
+    """
     sect = section._sectPr
-    _child(sect, "w:bidi", ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange"))
+    if rtl:
+        _child(sect, "w:bidi", ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange"))
+    elif sect.find(qn("w:bidi")) is not None:
+        sect.remove(sect.find(qn("w:bidi")))
 
 
 def set_table_bidi(table) -> None:

@@ -100,6 +100,13 @@ def _normalise_zip(data: bytes) -> bytes:
 
 def _setup_styles(doc: Document) -> None:
     styles = doc.styles
+    # Every style of the template (those we do not restyle too) gets our fonts
+    # for complex script instead of theme fonts, and a complex-script size.
+    for style in styles:
+        rpr = style.element.rPr
+        if rpr is not None and (rpr.find(qn("w:rFonts")) is not None or rpr.find(qn("w:sz")) is not None):
+            sz = rpr.find(qn("w:sz"))
+            ooxml.set_rpr_fonts(rpr, LATIN_FONT, ARABIC_FONT, int(sz.get(qn("w:val"))) / 2 if sz is not None else None)
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     ooxml.set_rpr_fonts(rpr, LATIN_FONT, ARABIC_FONT, 10)
@@ -137,8 +144,7 @@ class _Writer:
         s.page_width, s.page_height = Mm(210), Mm(297)
         s.top_margin, s.bottom_margin, s.left_margin, s.right_margin = Mm(20), Mm(18), Mm(17), Mm(17)
         s.header_distance, s.footer_distance = Mm(9), Mm(8)
-        if self.rtl:
-            ooxml.set_section_bidi(s)
+        ooxml.set_section_bidi(s, self.rtl)
         s.header.is_linked_to_previous = False
         s.footer.is_linked_to_previous = False
         for el in self.article:

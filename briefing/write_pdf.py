@@ -1,8 +1,11 @@
 """Write stage (PDF): HTML -> PDF with WeasyPrint, fonts and files from the project only."""
 from __future__ import annotations
 
+import io
 import mimetypes
 import os
+import re
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -11,11 +14,61 @@ FONTS = ROOT / "fonts"
 os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 
 import weasyprint  # noqa: E402
+import weasyprint.pdf  # noqa: E402
 from urllib.request import url2pathname  # noqa: E402
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
 ALLOWED = (FONTS, ROOT / "templates")
+
+
+# -- Text layer repair ---------------------------------------------------------
+# WeasyPrint maps each glyph to the text of the cluster it was first seen in.
+# In Arabic a cluster can hold a letter and a vowel mark drawn as two glyphs
+# ("ئً" in شيئًا): the mark's glyph then maps to the whole cluster and the
+# letter's glyph to nothing, for the rest of the document, so copied or
+# searched text gains and loses letters (cf. WP#1686, WP#2841). Before the
+# fonts are written we map such glyphs back to their own characters, taken
+# from the font (cmap, and the presentation-form names of contextual forms).
+_MARK = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED]")
+_own_chars: dict[str, dict[int, str]] = {}
+
+
+def _glyph_chars(font) -> dict[int, str]:
+    """glyph id -> the character(s) the glyph stands for on its own, where the font says."""
+    if font.hash not in _own_chars:
+        from fontTools.ttLib import TTFont
+
+        tt = TTFont(io.BytesIO(font.file_content), fontNumber=font.index, lazy=True)
+        order = tt.getGlyphOrder()
+        chars = {tt.getGlyphID(name): chr(cp) for cp, name in tt.getBestCmap().items()}
+        for gid, name in enumerate(order):
+            form = re.fullmatch(r"uni(F[B-E][0-9A-F]{2})", name)
+            if form and gid not in chars:  # contextual form: its base letter(s)
+                chars[gid] = unicodedata.normalize("NFKC", chr(int(form.group(1), 16)))
+        _own_chars[font.hash] = chars
+    return _own_chars[font.hash]
+
+
+def repair_to_unicode(font) -> None:
+    chars = None
+    for gid, text in list(font.to_unicode.items()):
+        if text and not _MARK.search(text):
+            continue  # plain letters and ligatures: the cluster text is right
+        chars = chars if chars is not None else _glyph_chars(font)
+        own = chars.get(gid)
+        if own and (not text or _MARK.fullmatch(own) or _MARK.search(text) and len(text) > len(own)):
+            font.to_unicode[gid] = own
+
+
+def _build_fonts_dictionary(pdf, fonts, *args, **kwargs):
+    for font in fonts.values():
+        repair_to_unicode(font)
+    return _original_build_fonts_dictionary(pdf, fonts, *args, **kwargs)
+
+
+_original_build_fonts_dictionary = weasyprint.pdf.build_fonts_dictionary
+weasyprint.pdf.build_fonts_dictionary = _build_fonts_dictionary
 
 
 class ProjectFetcher(URLFetcher):

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import unicodedata
 import zipfile
 from pathlib import Path
 
+import pypdfium2
 import pytest
 
 from briefing import cli
@@ -34,15 +34,28 @@ def minimal(tmp_path) -> Path:
 
 
 def normalise(text: str) -> str:
+    """NFKC, no bidi controls, single spaces."""
     text = unicodedata.normalize("NFKC", text).translate(BIDI_CONTROLS)
     return re.sub(r"\s+", " ", text).strip()
 
 
-def pdftotext(path: Path, *crop: str) -> str:
-    if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (Debian poppler-utils) is not installed: `make test` installs it when run as root")
-    result = subprocess.run(["pdftotext", "-enc", "UTF-8", *crop, str(path), "-"], capture_output=True, text=True, check=True)
-    return result.stdout
+def arabic_letters(text: str) -> str:
+    """Arabic letters only, in order, without vowel marks or spaces.
+
+    Text extractors place some vowel marks (shadda, tanween) away from their
+    letter, sometimes with a space (pdftotext: "خل ًافا" for "خلافًا"); the
+    letters themselves keep their logical order, which is what this compares.
+    """
+    return "".join(re.findall(r"[\u0621-\u064A\u0671-\u06D3]", normalise(text)))
+
+
+def pdf_text(path: Path) -> str:
+    """The PDF's text layer as PDFium (the engine of Chrome's viewer) extracts it."""
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
 
 
 def docx_xml(path: Path, part: str = "word/document.xml") -> str:
@@ -51,4 +64,8 @@ def docx_xml(path: Path, part: str = "word/document.xml") -> str:
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"\w+", normalise(text))
+    """What two renderings of one text must share: its Latin words and its numbers
+    (split at script changes, where extraction may drop a space), and its Arabic
+    letters one by one (see arabic_letters)."""
+    text = normalise(text)
+    return re.findall(r"[^\W\d_\u0600-\u06FF]+|\d+", text) + list(arabic_letters(text))
