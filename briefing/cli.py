@@ -66,7 +66,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
             items = [v.strip() for v in value.split(",") if v.strip()]
             bad = [v for v in items if v not in allowed]
             if bad or not items:
-                parser.error(f"--{name}: {', '.join(bad) or value!r} is not one of {', '.join(sorted(allowed))}")
+                shown = ", ".join(bad) or repr(value)
+                parser.error(f"--{name}: {shown} is not one of {', '.join(sorted(allowed))}")
             setattr(args, name, items)
     if args.only is not None:
         args.only = [v.strip() for v in args.only.split(",") if v.strip()]

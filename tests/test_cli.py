@@ -1,0 +1,85 @@
+"""build.py as a user meets it: help, usage errors, selections, progress, atomic outputs."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from briefing import cli
+
+from .conftest import ROOT
+
+BRIEF = str(ROOT / "briefs" / "country-profiles.yaml")
+
+
+def test_help_lists_the_options_and_exit_codes():
+    result = subprocess.run([sys.executable, "build.py", "--help"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0
+    for option in ("--only", "--edition", "--format", "--check", "--out", "-j"):
+        assert option in result.stdout
+    assert "Exit codes: 0 success, 1 content error" in " ".join(result.stdout.split())
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--edition", "fr"], "--edition: fr is not one of ar, ar-en, en"),
+    (["--format", "odt"], "--format: odt is not one of docx, pdf"),
+    (["-j", "0"], "-j must be at least 1"),
+    (["briefs/nope.yaml"], "brief not found: briefs/nope.yaml"),
+])
+def test_usage_errors_exit_2_with_a_message(args, message, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(args)
+    assert exit_info.value.code == 2
+    assert message in capsys.readouterr().err
+
+
+def test_check_validates_and_writes_nothing(tmp_path, capsys):
+    assert cli.main(["--check", "--out", str(tmp_path / "out")]) == 0
+    assert "content and 1 brief(s) valid; 18 document edition(s)" in capsys.readouterr().out
+    assert not (tmp_path / "out").exists()
+
+
+def test_only_edition_and_format_select_what_is_built(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert cli.main(["--only", "kz,uz", "--edition", "ar", "--format", "pdf", "--out", str(out), "-j", "1"]) == 0
+    assert sorted(p.name for p in (out / "country-profiles").iterdir()) == ["kz.ar.pdf", "uz.ar.pdf"]
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("[1/2] ") and lines[0].endswith("s") and "kz.ar.pdf  1 page" in lines[0]
+    assert lines[-1].startswith("Built 2 file(s) from 2 document edition(s), 2 PDF page(s), in ")
+
+
+def test_an_unknown_document_in_only_is_a_content_error(tmp_path, capsys):
+    assert cli.main(["--only", "xx", "--check"]) == 1
+    assert "no document 'xx' in the selected briefs" in capsys.readouterr().err
+
+
+def test_outputs_replace_old_ones_whole_and_leave_no_temp_files(tmp_path):
+    out = tmp_path / "out"
+    target = out / "country-profiles" / "kz.en.docx"
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"old")
+    assert cli.main(["--only", "kz", "--edition", "en", "--out", str(out), "-j", "1"]) == 0
+    assert target.read_bytes()[:2] == b"PK"
+    assert sorted(p.name for p in target.parent.iterdir()) == ["kz.en.docx", "kz.en.pdf"]
+
+
+def test_an_overflowing_one_pager_fails_and_names_the_document(minimal, tmp_path, capsys):
+    kz = minimal / "countries" / "kz.yaml"
+    long_point = "نقطة طويلة جدا للاختبار " * 60
+    text = kz.read_text(encoding="utf-8").replace(
+        '  - {ar: "نسبة 27%', f'  - {{ar: "{long_point}", en: "x"}}\n  - {{ar: "{long_point}", en: "x"}}\n  - {{ar: "نسبة 27%', 1)
+    kz.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    code = cli.main(["--content", str(minimal), "--out", str(out), "--edition", "ar", "--format", "pdf", BRIEF])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "kz.yaml:1:1: (layout): country-profiles/kz.ar: one-pager runs to 2 pages, expected 1" in err
+    assert not out.exists() or not any(out.rglob("*.pdf"))
+    assert not any(out.rglob("*.tmp")) if out.exists() else True
+
+
+def test_build_py_runs_as_a_script(tmp_path):
+    result = subprocess.run([sys.executable, "build.py", "--check"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
