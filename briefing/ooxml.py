@@ -75,6 +75,21 @@ def set_table_width(table, twips: int) -> None:
     layout.set(qn("w:type"), "fixed")
 
 
+def set_table_borders(table, colour: str) -> None:
+    """Thin horizontal rules only, as the PDF draws them (no vertical lines)."""
+    tblpr = table._tbl.tblPr
+    borders = _child(tblpr, "w:tblBorders", ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
+                                            "w:tblCaption", "w:tblDescription"))
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        el = _child(borders, f"w:{side}")
+        horizontal = side in ("top", "bottom", "insideH")
+        el.set(qn("w:val"), "single" if horizontal else "nil")
+        if horizontal:
+            el.set(qn("w:sz"), "4")
+            el.set(qn("w:space"), "0")
+            el.set(qn("w:color"), colour)
+
+
 # rPr children in CT_RPr's sequence order, to insert ours at the right place.
 _RPR_ORDER = ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
               "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid",

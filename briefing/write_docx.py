@@ -35,17 +35,17 @@ INLINE = {"span", "bdi", "strong", "b", "em", "i", "sup", "a"}
 _SPACE = re.compile(r"\s+")
 # Paragraph styles: name -> (base, size in pt, bold, colour, space before, space after)
 STYLES = {
-    "Normal": (None, 10, False, None, 0, 3),
-    "Title": ("Normal", 20, True, INK, 0, 2),
-    "Heading 1": ("Normal", 20, True, INK, 0, 2),
-    "Heading 2": ("Normal", 11.5, True, INK, 9, 3),
-    "Heading 3": ("Normal", 10.5, True, INK, 6, 2),
+    "Normal": (None, 9.5, False, None, 0, 2),
+    "Title": ("Normal", 19, True, INK, 0, 0),
+    "Heading 1": ("Normal", 19, True, INK, 0, 0),
+    "Heading 2": ("Normal", 11, True, INK, 7, 2),
+    "Heading 3": ("Normal", 10, True, INK, 5, 2),
     "Kicker": ("Normal", 8.5, False, GREY, 0, 0),
-    "Subtitle": ("Normal", 11, False, GREY, 0, 6),
-    "Sources": ("Normal", 7.5, False, GREY, 0, 1),
+    "Subtitle": ("Normal", 10.5, False, GREY, 0, 4),
+    "Sources": ("Normal", 7, False, GREY, 0, 0),
     "Page Furniture": ("Normal", 8, False, GREY, 0, 0),
-    "List Bullet": ("Normal", 10, False, None, 0, 2),
-    "List Number": ("Normal", 10, False, None, 0, 2),
+    "List Bullet": ("Normal", 9.5, False, None, 0, 1),
+    "List Number": ("Normal", 9.5, False, None, 0, 1),
 }
 PARAGRAPH_CLASS_STYLES = {"kicker": "Kicker", "subtitle": "Subtitle"}
 
@@ -104,6 +104,8 @@ def _setup_styles(doc: Document) -> None:
     # for complex script instead of theme fonts, and a complex-script size.
     for style in styles:
         rpr = style.element.rPr
+        if rpr is not None and rpr.find(qn("w:spacing")) is not None:
+            rpr.remove(rpr.find(qn("w:spacing")))  # letter spacing breaks Arabic joining
         if rpr is not None and (rpr.find(qn("w:rFonts")) is not None or rpr.find(qn("w:sz")) is not None):
             sz = rpr.find(qn("w:sz"))
             ooxml.set_rpr_fonts(rpr, LATIN_FONT, ARABIC_FONT, int(sz.get(qn("w:val"))) / 2 if sz is not None else None)
@@ -128,7 +130,7 @@ def _setup_styles(doc: Document) -> None:
         ooxml.set_complex_emphasis(rpr, bold=bold, italic=False)
         fmt = style.paragraph_format
         fmt.space_before, fmt.space_after = Pt(before), Pt(after)
-        fmt.line_spacing = 1.15
+        fmt.line_spacing = 1.0
         if name.startswith("Heading"):
             fmt.keep_with_next = True
 
@@ -142,7 +144,7 @@ class _Writer:
     def write(self) -> None:
         s = self.section
         s.page_width, s.page_height = Mm(210), Mm(297)
-        s.top_margin, s.bottom_margin, s.left_margin, s.right_margin = Mm(20), Mm(18), Mm(17), Mm(17)
+        s.top_margin, s.bottom_margin, s.left_margin, s.right_margin = Mm(17), Mm(15), Mm(16), Mm(16)
         s.header_distance, s.footer_distance = Mm(9), Mm(8)
         ooxml.set_section_bidi(s, self.rtl)
         s.header.is_linked_to_previous = False
@@ -181,6 +183,11 @@ class _Writer:
         rtl = self._rtl(el)
         if rtl:
             ooxml.set_paragraph_bidi(par)
+            # Naskh's ascent and descent make "single" spacing 1.7 em; the PDF
+            # sets Arabic at 1.5 em, which still clears the vowel marks.
+            size = _style_size(par.style)
+            if size:
+                par.paragraph_format.line_spacing = Pt(size * 1.5)
         par._rtl = rtl
 
     def _rtl(self, el) -> bool:
@@ -233,6 +240,7 @@ class _Writer:
         ncols = max(len([c for c in tr if c.tag in ("th", "td")]) for tr in rows)
         table = container.add_table(rows=len(rows), cols=ncols)
         table.style = self.doc.styles["Table Grid"]
+        ooxml.set_table_borders(table, "DDE3EA")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         if self._rtl(el):
             ooxml.set_table_bidi(table)
@@ -255,10 +263,10 @@ class _Writer:
         """Page header or footer: a borderless two-cell row, start and end, mirrored in Arabic."""
         spans = [c for c in el if c.tag == "span"]
         par = part.paragraphs[0]
-        table = part.add_table(rows=1, cols=len(spans), width=Mm(176))
-        ooxml.set_table_width(table, 176 * 1440 * 10 // 254)
+        table = part.add_table(rows=1, cols=len(spans), width=Mm(178))
+        ooxml.set_table_width(table, 178 * 1440 * 10 // 254)
         for cell in table.rows[0].cells:
-            cell.width = Mm(176) // len(spans)
+            cell.width = Mm(178) // len(spans)
         if self.rtl:
             ooxml.set_table_bidi(table)
         for i, span in enumerate(spans):
@@ -271,6 +279,7 @@ class _Writer:
                 cpar.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             self.inline(cpar, span, Fmt())
             if "page-number" in (span.get("class") or ""):
+                self.add_text(cpar, " ", Fmt(), self.rtl)  # HTML keeps the space before its counter
                 ooxml.add_field(cpar, "PAGE")
         # The part's own first paragraph stays, empty and tiny, after the table.
         par.style = self.doc.styles["Page Furniture"]
@@ -338,6 +347,14 @@ class _Writer:
                 run.font.superscript = True
             if rtl:
                 ooxml.set_run_rtl(run)
+
+
+def _style_size(style) -> float | None:
+    while style is not None:
+        if style.font.size is not None:
+            return style.font.size.pt
+        style = style.base_style
+    return None
 
 
 def _shade(cell, fill: str) -> None:
