@@ -51,6 +51,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("briefs", nargs="*", type=Path, help="brief files to build (default: every briefs/*.yaml)")
     parser.add_argument("--only", metavar="ID[,ID]", help="build only these documents (e.g. kz,uz)")
+    parser.add_argument("--country", metavar="ID", help="restrict briefs that support it (the roadmap tracker) "
+                        "to items involving one country, e.g. kz; overrides the brief's `country:`")
     parser.add_argument("--edition", metavar="ED[,ED]", help="editions to build: ar, en, ar-en (default: the brief's)")
     parser.add_argument("--format", metavar="FMT[,FMT]", help="formats to build: pdf, docx (default: the brief's)")
     parser.add_argument("--check", action="store_true", help="validate content and briefs, write nothing")
@@ -112,6 +114,14 @@ def plan(args: argparse.Namespace) -> list[Job]:
     env = render.environment(templates)
     jobs: list[Job] = []
     matched_only: set[str] = set()
+    if args.country is not None:
+        if args.country not in content.countries:
+            raise ContentError([Problem("--country", 1, 1, "", f"unknown country {args.country!r}; expected one of: "
+                                        f"{', '.join(sorted(content.countries))}")])
+        filtered = [(path, b.model_copy(update={"country": args.country})) for path, b in briefs if "country" in type(b).model_fields]
+        if not filtered:
+            raise ContentError([Problem("--country", 1, 1, "", "none of the selected briefs can be restricted to a country")])
+        briefs = filtered
     for path, brief in briefs:
         kind = render.KINDS[brief.kind]
         doc_ids = kind.documents(brief, content)

@@ -205,5 +205,121 @@ class CountryProfileBrief(BriefBase):
     countries: list[Id] | Literal["all"] = "all"
 
 
+# -- roadmap tracker (issue #4) ------------------------------------------------
+STATUSES = ("planned", "in_progress", "done", "stalled", "dropped")
+Status = Literal["planned", "in_progress", "done", "stalled", "dropped"]
+# EU bodies that can be a responsible party; countries are ids in content/countries.
+EU_PARTIES = ("eu", "european-commission", "european-council", "eeas")
+
+
+def last_day(value: str) -> dt.date:
+    """The last day a partial date can mean: "2024" -> 31 December 2024."""
+    y, m, d = PartialDate(value).parts
+    if d:
+        return dt.date(y, m, d)
+    if m:
+        return (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1))
+    return dt.date(y, 12, 31)
+
+
+class StatusEntry(Sourced):
+    """One point in an item's status history, as a source attests it.
+
+    `date` is the day (or month, or year) by which the source says the status
+    held: when the status was reached if the source says so, otherwise the
+    date of the event the source reports it at (the note then says which). A
+    partial date counts from its last day, the day by which it certainly held. When a source gives no date at all, `date: unknown`
+    and `recorded` (the day we checked the source) stands in for it.
+    """
+
+    date: OrUnknown(Date)
+    recorded: FullDate | None = Field(None, description="For an undated entry: when the status was recorded from its source")
+    status: Status
+    note: Bilingual
+
+    @model_validator(mode="after")
+    def _undated_needs_recorded(self) -> "StatusEntry":
+        if self.date == "unknown" and self.recorded is None:
+            raise ValueError("an entry with `date: unknown` needs `recorded` (the day the status was taken from its source)")
+        if self.date != "unknown" and self.recorded is not None:
+            raise ValueError("`recorded` is only for entries whose date is unknown")
+        return self
+
+    @property
+    def effective(self) -> dt.date:
+        """The day from which this entry counts in an edition "as of" a date."""
+        return self.recorded if self.date == "unknown" else last_day(self.date)
+
+
+class ActionItem(Strict):
+    """One tracked action point of a roadmap."""
+
+    id: Id
+    area: Id = Field(description="An area id of the same roadmap")
+    title: Bilingual
+    parties: list[Id] = Field(min_length=1, description="Country ids (content/countries) or EU bodies")
+    due: Date | None = Field(None, description="Due date if a source gives one; `null` when none is given")
+    due_source: SourceId | None = None
+    history: list[StatusEntry] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _due_needs_source(self) -> "ActionItem":
+        if self.due is not None and self.due_source is None:
+            raise ValueError("a due date needs `due_source`")
+        return self
+
+
+class Area(Strict):
+    """A group of items. `basis` says why the grouping is justified (sources
+    may not name a roadmap's own areas: then the grouping is ours and says so)."""
+
+    id: Id
+    title: Bilingual
+    basis: Bilingual
+    source: SourceId
+
+
+class Declared(Strict):
+    """A count a source gives for the whole roadmap (e.g. 79 action points)."""
+
+    value: OrUnknown(int)
+    source: SourceId | None = None
+
+    @model_validator(mode="after")
+    def _known_needs_source(self) -> "Declared":
+        if self.value != "unknown" and self.source is None:
+            raise ValueError("a known count needs `source`")
+        return self
+
+
+class Roadmap(Strict):
+    """content/roadmaps/<id>.yaml: one roadmap, its areas and tracked items."""
+
+    id: Id
+    title: Bilingual
+    adopted: Fact
+    action_points: Declared
+    areas_declared: Declared
+    coverage: Bilingual = Field(description="Plainly: what part of the roadmap this file covers, and why")
+    areas: list[Area] = Field(min_length=1)
+    items: list[ActionItem] = Field(min_length=1)
+    as_of: FullDate
+
+
+class TrackerBrief(BriefBase):
+    """The roadmap-implementation tracker: status at `as_of`, changes since `previous_as_of`."""
+
+    kind: Literal["roadmap-tracker"]
+    roadmaps: list[Id] | Literal["all"] = "all"
+    previous_as_of: FullDate = Field(description="The \"as of\" date of the previous edition, for the changes list")
+    country: Id | None = Field(None, description="Only items involving this country (also: build.py --country)")
+
+    @model_validator(mode="after")
+    def _previous_before_current(self) -> "TrackerBrief":
+        if self.previous_as_of >= self.as_of:
+            raise ValueError("`previous_as_of` must be before `as_of`")
+        return self
+
+
 # Brief kinds by their `kind:` value; validate.load_brief picks the schema from it.
-BRIEFS: dict[str, type[BriefBase]] = {"country-profile": CountryProfileBrief}
+BRIEFS: dict[str, type[BriefBase]] = {"country-profile": CountryProfileBrief, "roadmap-tracker": TrackerBrief}

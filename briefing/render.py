@@ -44,6 +44,11 @@ class Page:
     def label(self, key: str) -> str:
         return getattr(self.labels[key], self.lang)
 
+    def labelf(self, key: str, **values: Any) -> Markup:
+        """A label with `{name}` slots filled by escaped values, each in <bdi>."""
+        text = escape(getattr(self.labels[key], self.lang))
+        return Markup(text).format(**{k: v if isinstance(v, Markup) else _bdi(str(v)) for k, v in values.items()})
+
     def date(self, value: Any) -> Markup:
         return _bdi(formatting.date(value, self.lang))
 
@@ -131,6 +136,10 @@ class CountryProfile(Kind):
 
 
 KINDS: dict[str, Kind] = {"country-profile": CountryProfile()}
+
+from .render_tracker import RoadmapTracker  # noqa: E402  (it subclasses Kind, defined above)
+
+KINDS["roadmap-tracker"] = RoadmapTracker()
 
 
 def render(env: jinja2.Environment, labels: dict, brief: Any, content: Content, doc_id: str, edition: str) -> str:

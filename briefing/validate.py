@@ -80,7 +80,7 @@ def source_refs(data: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
     """Every `source: id` in a loaded document, with its field path."""
     if isinstance(data, dict):
         for key, value in data.items():
-            if key == "source" and isinstance(value, str):
+            if (key == "source" or key.endswith("_source")) and isinstance(value, str):
                 yield loc + (key,), value
             else:
                 yield from source_refs(value, loc + (key,))
@@ -96,6 +96,7 @@ class Content:
     root: Path
     sources: dict[str, model.Source] = field(default_factory=dict)
     countries: dict[str, model.Country] = field(default_factory=dict)
+    roadmaps: dict[str, model.Roadmap] = field(default_factory=dict)
     docs: dict[Path, Document] = field(default_factory=dict)
 
     def files(self) -> list[Path]:
@@ -146,6 +147,16 @@ def load_content(root: Path) -> Content:
             problems.append(doc.problem(("id",), f"duplicate country id {country.id!r}"))
         content.countries[country.id] = country
 
+    for doc in load_all("roadmaps/*.yaml"):
+        roadmap, found = check(model.Roadmap, doc)
+        problems.extend(found)
+        if roadmap is None:
+            continue
+        if roadmap.id != doc.path.stem:
+            problems.append(doc.problem(("id",), f"id {roadmap.id!r} does not match the file name {doc.path.name!r}"))
+        content.roadmaps[roadmap.id] = roadmap
+        problems.extend(roadmap_problems(roadmap, doc, content))
+
     # Check references against every id written in sources.yaml, valid entry
     # or not, so one bad entry is reported once and not at each citation.
     known_ids = {e.get("id") for d in content.docs.values() if d.path.name == "sources.yaml"
@@ -155,6 +166,38 @@ def load_content(root: Path) -> Content:
     if problems:
         raise ContentError(problems)
     return content
+
+
+def roadmap_problems(roadmap: model.Roadmap, doc: Document, content: Content) -> list[Problem]:
+    """Cross-checks the schema cannot make: ids unique and known, histories in date order."""
+    problems = []
+    areas: dict[str, int] = {}
+    for i, area in enumerate(roadmap.areas):
+        if area.id in areas:
+            problems.append(doc.problem(("areas", i, "id"), f"duplicate area id {area.id!r}"))
+        areas.setdefault(area.id, i)
+    # Item ids are unique across all roadmaps: the tracker shows them side by side.
+    seen = {item.id: rid for rid, other in content.roadmaps.items() if rid != roadmap.id for item in other.items}
+    parties = set(content.countries) | set(model.EU_PARTIES)
+    for i, item in enumerate(roadmap.items):
+        if item.id in seen:
+            where = "this roadmap" if seen[item.id] == roadmap.id else f"roadmap {seen[item.id]!r}"
+            problems.append(doc.problem(("items", i, "id"), f"duplicate item id {item.id!r} (already used in {where})"))
+        seen.setdefault(item.id, roadmap.id)
+        if item.area not in areas:
+            problems.append(doc.problem(("items", i, "area"), f"unknown area {item.area!r}" + _suggest(item.area, areas)))
+        for j, party in enumerate(item.parties):
+            if party not in parties:
+                problems.append(doc.problem(("items", i, "parties", j),
+                                            f"unknown party {party!r}: expected a country id or one of {', '.join(model.EU_PARTIES)}"
+                                            + _suggest(party, parties)))
+        for j in range(1, len(item.history)):
+            before, entry = item.history[j - 1], item.history[j]
+            if entry.effective < before.effective:
+                problems.append(doc.problem(("items", i, "history", j, "date"),
+                                            f"status dates must be in order: {entry.effective.isoformat()} comes before "
+                                            f"the previous entry's {before.effective.isoformat()}"))
+    return problems
 
 
 def unknown_sources(doc: Document, sources: dict[str, Any]) -> list[Problem]:
@@ -196,6 +239,12 @@ def load_brief(path: Path, content: Content, templates: Path) -> model.BriefBase
     if brief is not None:
         if not (templates / f"{brief.template}.html.j2").is_file():
             problems.append(doc.problem(("template",), f"template {brief.template!r} not found in {templates.name}/"))
+        if getattr(brief, "roadmaps", "all") != "all":
+            for i, rid in enumerate(brief.roadmaps):
+                if rid not in content.roadmaps:
+                    problems.append(doc.problem(("roadmaps", i), f"unknown roadmap {rid!r}" + _suggest(rid, content.roadmaps)))
+        if getattr(brief, "country", None) is not None and brief.country not in content.countries:
+            problems.append(doc.problem(("country",), f"unknown country {brief.country!r}" + _suggest(brief.country, content.countries)))
         if getattr(brief, "countries", "all") != "all":
             for i, cid in enumerate(brief.countries):
                 if cid not in content.countries:

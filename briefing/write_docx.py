@@ -9,6 +9,7 @@ Arabic gets its direction on every paragraph, run, table and section
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
@@ -18,8 +19,8 @@ from pathlib import Path
 
 import lxml.html
 from docx import Document
-from docx.enum.section import WD_SECTION
-from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -33,6 +34,10 @@ INK = RGBColor(0x12, 0x3C, 0x69)
 GREY = RGBColor(0x5B, 0x65, 0x72)
 INLINE = {"span", "bdi", "strong", "b", "em", "i", "sup", "a"}
 _SPACE = re.compile(r"\s+")
+_WIDTH = re.compile(r"width:\s*([\d.]+)%")
+_BACKGROUND = re.compile(r"background-color:\s*#([0-9A-Fa-f]{6})")
+# Bar segments drawn hatched as well as coloured (greyscale): w:shd pattern and pattern colour.
+HATCHED = {"seg-in_progress": ("thinDiagStripe", "1D232B")}
 # Paragraph styles: name -> (base, size in pt, bold, colour, space before, space after)
 STYLES = {
     "Normal": (None, 9.5, False, None, 0, 2),
@@ -44,6 +49,7 @@ STYLES = {
     "Subtitle": ("Normal", 10.5, False, GREY, 0, 4),
     "Sources": ("Normal", 7, False, GREY, 0, 0),
     "Page Furniture": ("Normal", 8, False, GREY, 0, 0),
+    "Table Text": ("Normal", 8, False, None, 0, 1),
     "List Bullet": ("Normal", 9.5, False, None, 0, 1),
     "List Number": ("Normal", 9.5, False, None, 0, 1),
 }
@@ -140,11 +146,23 @@ class _Writer:
         self.doc, self.section, self.article = doc, section, article
         self.lang = article.get("lang", "en")
         self.rtl = article.get("dir") == "rtl"
+        self.landscape = "landscape" in (article.get("class") or "").split()
+
+    @property
+    def text_width(self):
+        s = self.section
+        return s.page_width - s.left_margin - s.right_margin
 
     def write(self) -> None:
         s = self.section
-        s.page_width, s.page_height = Mm(210), Mm(297)
-        s.top_margin, s.bottom_margin, s.left_margin, s.right_margin = Mm(17), Mm(15), Mm(16), Mm(16)
+        if self.landscape:
+            s.orientation = WD_ORIENT.LANDSCAPE
+            s.page_width, s.page_height = Mm(297), Mm(210)
+            s.top_margin, s.bottom_margin, s.left_margin, s.right_margin = Mm(18), Mm(15), Mm(14), Mm(14)
+        else:
+            s.orientation = WD_ORIENT.PORTRAIT
+            s.page_width, s.page_height = Mm(210), Mm(297)
+            s.top_margin, s.bottom_margin, s.left_margin, s.right_margin = Mm(17), Mm(15), Mm(16), Mm(16)
         s.header_distance, s.footer_distance = Mm(9), Mm(8)
         ooxml.set_section_bidi(s, self.rtl)
         s.header.is_linked_to_previous = False
@@ -235,8 +253,8 @@ class _Writer:
         numpr.get_or_add_ilvl().val = 0
         numpr.get_or_add_numId().val = num_id
 
-    def table(self, el, container) -> None:
-        rows = [tr for tr in el.iter("tr")]
+    def table(self, el, container, width=None) -> None:
+        rows = _rows(el)
         ncols = max(len([c for c in tr if c.tag in ("th", "td")]) for tr in rows)
         table = container.add_table(rows=len(rows), cols=ncols)
         table.style = self.doc.styles["Table Grid"]
@@ -244,29 +262,81 @@ class _Writer:
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         if self._rtl(el):
             ooxml.set_table_bidi(table)
-        widths = [Mm(56), Mm(120)] if ncols == 2 else None
+        # Column widths: <col style="width: N%"> of the text width, as the PDF lays them out.
+        shares = [_percent(col) for col in el.iter("col")]
+        width = width or self.text_width
+        if len(shares) == ncols and all(shares):
+            widths = [int(width * share / 100) for share in shares]
+            ooxml.set_table_width(table, int(sum(widths) / 635))  # EMU -> twips
+            for column, w in zip(table.columns, widths):
+                column.width = w
+        else:
+            widths = [Mm(56), Mm(120)] if ncols == 2 else None
+        text_style = self.doc.styles["Table Text" if "compact" in (el.get("class") or "").split() else "Normal"]
         for r, tr in enumerate(rows):
             for c, cell_el in enumerate(x for x in tr if x.tag in ("th", "td")):
                 cell = table.cell(r, c)
                 if widths:
                     cell.width = widths[c]
                 par = cell.paragraphs[0]
-                par.style = self.doc.styles["Normal"]
+                par.style = text_style
                 par.paragraph_format.space_after = Pt(1)
                 self.direction(par, cell_el)
                 header = cell_el.tag == "th"
                 if header:
                     _shade(cell, "EEF3F8")
-                self.inline(par, cell_el, Fmt(bold=header))
+                fill = _BACKGROUND.search(cell_el.get("style") or "")
+                if fill:
+                    classes = (cell_el.get("class") or "").split()
+                    pattern = next((HATCHED[c] for c in classes if c in HATCHED), None)
+                    _shade(cell, fill.group(1).upper(), *(pattern or ()))
+                bars = [t for t in cell_el if t.tag == "table" and "bar" in (t.get("class") or "").split()]
+                if bars:
+                    self.bar(bars[0], cell, par, widths[c] if widths else Mm(40))
+                    cell_el = copy.deepcopy(cell_el)
+                    for t in cell_el:
+                        if t.tag == "table":
+                            t.drop_tree()
+                self.inline(par, cell_el, Fmt(bold=header or "status" in (cell_el.get("class") or "").split()))
+
+    def bar(self, el, cell, par, width) -> None:
+        """A progress bar: one row of shaded cells whose widths are the shares; no picture."""
+        segments = [td for td in _rows(el)[0] if td.tag == "td"]
+        inner = width - Mm(2.2)  # the outer cell's margins
+        table = cell.add_table(rows=1, cols=len(segments))
+        table.style = self.doc.styles["Table Grid"]
+        if self._rtl(el):
+            ooxml.set_table_bidi(table)
+        widths = [int(inner * _percent(td) / 100) for td in segments]
+        ooxml.set_table_width(table, int(sum(widths) / 635))
+        row = table.rows[0]
+        row.height, row.height_rule = Mm(3), WD_ROW_HEIGHT_RULE.EXACTLY
+        for i, (td, w) in enumerate(zip(segments, widths)):
+            table.columns[i].width = w
+            seg = table.cell(0, i)
+            seg.width = w
+            fill = _BACKGROUND.search(td.get("style") or "")
+            pattern = next((HATCHED[c] for c in (td.get("class") or "").split() if c in HATCHED), None)
+            _shade(seg, fill.group(1).upper() if fill else "FFFFFF", *(pattern or ()))
+            spar = seg.paragraphs[0]
+            spar.paragraph_format.space_after = Pt(0)
+            spar.paragraph_format.line_spacing = 1
+        # The bar goes first in the cell, then the cell's text; drop the paragraph add_table left after it.
+        trailing = table._tbl.getnext()
+        par._p.addprevious(table._tbl)
+        if trailing is not None and trailing.tag == qn("w:p") and not trailing.xpath(".//w:t"):
+            trailing.getparent().remove(trailing)
 
     def furniture(self, el, part) -> None:
         """Page header or footer: a borderless two-cell row, start and end, mirrored in Arabic."""
         spans = [c for c in el if c.tag == "span"]
         par = part.paragraphs[0]
-        table = part.add_table(rows=1, cols=len(spans), width=Mm(178))
-        ooxml.set_table_width(table, 178 * 1440 * 10 // 254)
+        sec = self.section
+        text_width = sec.page_width - sec.left_margin - sec.right_margin
+        table = part.add_table(rows=1, cols=len(spans), width=text_width)
+        ooxml.set_table_width(table, text_width // 635)  # EMU -> twentieths of a point
         for cell in table.rows[0].cells:
-            cell.width = Mm(178) // len(spans)
+            cell.width = text_width // len(spans)
         if self.rtl:
             ooxml.set_table_bidi(table)
         for i, span in enumerate(spans):
@@ -357,10 +427,30 @@ def _style_size(style) -> float | None:
     return None
 
 
-def _shade(cell, fill: str) -> None:
+def _shade(cell, fill: str, pattern: str = "clear", colour: str = "auto") -> None:
+    """`w:shd` on a cell: a fill colour, optionally with a pattern (stripes) in `colour` over it."""
     tcpr = cell._tc.get_or_add_tcPr()
+    for old in tcpr.findall(qn("w:shd")):
+        tcpr.remove(old)
     shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), "clear")
-    shd.set(qn("w:color"), "auto")
+    shd.set(qn("w:val"), pattern)
+    shd.set(qn("w:color"), colour)
     shd.set(qn("w:fill"), fill)
-    tcpr.append(shd)
+    # CT_TcPr order: shd comes before noWrap, tcMar, textDirection, tcFitText, vAlign, hideMark…
+    anchor = next((tcpr.find(qn(t)) for t in ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
+                                               "w:hideMark", "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge",
+                                               "w:tcPrChange") if tcpr.find(qn(t)) is not None), None)
+    if anchor is not None:
+        anchor.addprevious(shd)
+    else:
+        tcpr.append(shd)
+
+
+def _rows(table_el) -> list:
+    """The rows of this table, not of tables nested in its cells."""
+    return [tr for tr in table_el.iter("tr") if next(tr.iterancestors("table")) is table_el]
+
+
+def _percent(el) -> float | None:
+    found = _WIDTH.search(el.get("style") or "")
+    return float(found.group(1)) if found else None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -47,6 +48,14 @@ def arabic_letters(text: str) -> str:
     letters themselves keep their logical order, which is what this compares.
     """
     return "".join(re.findall(r"[\u0621-\u064A\u0671-\u06D3]", normalise(text)))
+
+
+def pdftotext(path: Path, *options: str) -> str:
+    """poppler's text extraction (it can crop a region); skips where it is not installed."""
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (Debian poppler-utils) is not installed: `make test` installs it when run as root")
+    result = subprocess.run(["pdftotext", "-enc", "UTF-8", *options, str(path), "-"], capture_output=True, text=True, check=True)
+    return result.stdout
 
 
 def pdf_text(path: Path) -> str:

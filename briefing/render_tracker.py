@@ -1,0 +1,128 @@
+"""Render stage, roadmap tracker: roadmaps + a tracker brief -> the template's view.
+
+The status rules live in tracker.py; this module only arranges their results
+per roadmap and area for templates/roadmap-tracker.html.j2, and names the
+status colours (one palette for the PDF's CSS boxes and the DOCX's shaded
+cells, chosen so that the five statuses stay apart in greyscale: relative
+luminance 0.86, 0.64, 0.45, 0.30, 0.19; the text label is always printed too).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from . import model, tracker
+from .render import Kind
+from .validate import Content
+
+STATUS_FILL = {
+    "planned": "E9EFF9",
+    "in_progress": "F4CE5C",
+    "done": "76C484",
+    "stalled": "E1766F",
+    "dropped": "797979",
+}
+BAR_REST_FILL = "FFFFFF"
+
+
+@dataclass
+class Row:
+    item: model.ActionItem
+    entry: model.StatusEntry
+    overdue: bool
+
+    @property
+    def status(self) -> str:
+        return self.entry.status
+
+
+@dataclass
+class AreaView:
+    area: model.Area
+    rows: list[Row]
+    counts: dict[str, int]
+    progress: tracker.Progress
+
+
+@dataclass
+class RoadmapView:
+    roadmap: model.Roadmap
+    areas: list[AreaView]  # areas with at least one item shown
+    empty: list[model.Area]  # areas with no item shown
+    counts: dict[str, int]
+    progress: tracker.Progress
+    changes: list[tracker.Change]
+    tracked: int  # items in the roadmap file (before the country filter)
+
+    @property
+    def shown(self) -> int:
+        return sum(len(a.rows) for a in self.areas)
+
+
+@dataclass
+class TrackerView:
+    as_of: dt.date
+    previous_as_of: dt.date
+    country: model.Country | None
+    roadmaps: list[RoadmapView] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {s: sum(r.counts[s] for r in self.roadmaps) for s in model.STATUSES}
+
+    @property
+    def progress(self) -> tracker.Progress:
+        return tracker.progress(self.counts)
+
+    @property
+    def changes(self) -> list[tuple[RoadmapView, tracker.Change]]:
+        return [(r, c) for r in self.roadmaps for c in r.changes]
+
+    @property
+    def overdue(self) -> int:
+        return sum(row.overdue for r in self.roadmaps for a in r.areas for row in a.rows)
+
+
+def view(brief: model.TrackerBrief, content: Content, country: str | None) -> TrackerView:
+    ids = sorted(content.roadmaps) if brief.roadmaps == "all" else brief.roadmaps
+    out = TrackerView(brief.as_of, brief.previous_as_of, content.countries[country] if country else None)
+    for rid in ids:
+        roadmap = content.roadmaps[rid]
+        items = tracker.involving(roadmap.items, country)
+        shown = tracker.on_record(items, brief.as_of)
+        groups = tracker.by_area(shown, [a.id for a in roadmap.areas])
+        areas, empty = [], []
+        for area in roadmap.areas:
+            rows = [Row(i, tracker.entry_at(i, brief.as_of), tracker.is_overdue(i, brief.as_of)) for i in groups[area.id]]
+            if not rows:
+                empty.append(area)
+                continue
+            counts = tracker.counts(groups[area.id], brief.as_of)
+            areas.append(AreaView(area, rows, counts, tracker.progress(counts)))
+        counts = tracker.counts(shown, brief.as_of)
+        out.roadmaps.append(RoadmapView(
+            roadmap=roadmap, areas=areas, empty=empty, counts=counts, progress=tracker.progress(counts),
+            changes=tracker.changes(items, brief.previous_as_of, brief.as_of), tracked=len(roadmap.items),
+        ))
+    return out
+
+
+class RoadmapTracker(Kind):
+    """One tracker document per brief; with a country, only the items involving it."""
+
+    def documents(self, brief: model.TrackerBrief, content: Content) -> list[str]:
+        return [f"tracker-{brief.country}" if brief.country else "tracker"]
+
+    def context(self, brief: model.TrackerBrief, content: Content, doc_id: str) -> dict:
+        return {"tracker": view(brief, content, brief.country), "fills": STATUS_FILL,
+                "bar_rest": BAR_REST_FILL, "statuses": model.STATUSES,
+                "content_countries": content.countries, "landscape": True}
+
+    def title(self, brief: model.TrackerBrief, content: Content, doc_id: str, lang: str) -> str:
+        title = getattr(brief.title, lang)
+        if brief.country:
+            title += f": {getattr(content.countries[brief.country].name, lang)}"
+        return title
+
+    def source_file(self, content: Content, doc_id: str):
+        return content.root / "roadmaps"
