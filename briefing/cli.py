@@ -8,7 +8,10 @@ failed build leaves the previous outputs as they were.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import os
+import re
 import sys
 import tempfile
 import time
@@ -22,6 +25,12 @@ from .errors import ContentError, Problem, display_path
 
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+LOCK_NAME = ".build.lock"
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+# Our temp files: "." + target name + "." + mkstemp's random part + ".tmp".
+STALE_TMP = re.compile(r"\.[A-Za-z0-9][A-Za-z0-9._-]*\.(pdf|docx)\.[A-Za-z0-9_]+\.tmp")
 
 
 @dataclass(frozen=True)
@@ -36,9 +45,28 @@ class Job:
     metadata: dict
     expected_pages: int | None
     source_file: str
+    pages_per_language: int | None = None
+    template: str = "templates"
 
     def target(self, out: Path, fmt: str) -> Path:
-        return out / self.brief / f"{self.doc_id}.{self.edition}.{fmt}"
+        return safe_target(out, self.brief, f"{self.doc_id}.{self.edition}.{fmt}")
+
+
+class UnsafePath(ContentError):
+    pass
+
+
+def safe_target(out: Path, *parts: str) -> Path:
+    """out/<parts…>, refused unless every part is a plain name and the result stays inside `out`
+    (after symlinks are followed): no id or brief name can make the build write elsewhere."""
+    for part in parts:
+        if not SAFE_NAME.fullmatch(part) or part in (".", ".."):
+            raise UnsafePath([Problem("--out", 1, 1, "", f"refusing to write {'/'.join(parts)!r}: {part!r} is not a plain file name")])
+    out = Path(out).resolve()
+    target = out.joinpath(*parts)
+    if not target.resolve().is_relative_to(out):
+        raise UnsafePath([Problem("--out", 1, 1, "", f"refusing to write {target}: it resolves to {target.resolve()}, outside {out}")])
+    return target
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -59,6 +87,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=ROOT / "out", help="output folder (default: out/)")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
     parser.add_argument("--content", type=Path, default=ROOT / "content", help=argparse.SUPPRESS)
+    parser.add_argument("--templates", type=Path, default=ROOT / "templates", help=argparse.SUPPRESS)
     parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     args = parser.parse_args(argv)
@@ -86,7 +115,7 @@ def plan(args: argparse.Namespace) -> list[Job]:
     from . import render
     from .validate import load_brief, load_content
 
-    templates = ROOT / "templates"
+    templates = args.templates
     problems: list[Problem] = []
     try:
         content = load_content(args.content)
@@ -102,6 +131,10 @@ def plan(args: argparse.Namespace) -> list[Job]:
         problems.append(Problem("briefs/", 1, 1, "", "no brief files found"))
     briefs = []
     for path in brief_files:
+        if not SAFE_NAME.fullmatch(path.stem) or path.stem in (".", ".."):
+            problems.append(Problem(display_path(path), 1, 1, "", f"brief file name {path.name!r} cannot name an output "
+                                    "folder: use letters, digits, '-', '_' or '.' (e.g. country-profiles.yaml)"))
+            continue
         if content is None:
             break
         try:
@@ -145,7 +178,15 @@ def plan(args: argparse.Namespace) -> list[Job]:
                               "lang": langs[0], "as_of": brief.as_of, "generator": f"briefing {__version__}"},
                     expected_pages=len(langs) * kind.pages_per_language if kind.pages_per_language else None,
                     source_file=display_path(kind.source_file(content, doc_id)),
+                    pages_per_language=kind.pages_per_language,
+                    template=display_path(templates / f"{brief.template}.html.j2"),
                 ))
+    for job in jobs:  # every target inside --out, before anything is written
+        for fmt in job.formats:
+            try:
+                job.target(args.out, fmt)
+            except UnsafePath as exc:
+                problems += exc.problems
     if args.only:
         for missing in sorted(set(args.only) - matched_only):
             problems.append(Problem("--only", 1, 1, "", f"no document {missing!r} in the selected briefs"))
@@ -177,7 +218,17 @@ def _worker_init() -> None:
     _pdf_writer = PdfWriter()
 
 
-def run_job(job: Job, out: Path) -> list[tuple[Path, Path, int, float]]:
+LANG_NAMES = {"ar": "Arabic", "en": "English"}
+
+
+def overflow_message(name: str, pages: int, expected: int, o) -> str:
+    return (f"{name}: one-pager runs to {pages} pages, expected {expected} (one per language): the "
+            f"{LANG_NAMES.get(o.lang, o.lang)} page overflows by {o.extra_mm:g} mm ({o.extra_lines} line"
+            f"{'s' if o.extra_lines != 1 else ''}) onto {'a second page' if o.pages == 2 else f'{o.pages - 1} more pages'}: "
+            "shorten its content by at least that much")
+
+
+def run_job(job: Job, out: Path, templates: Path = ROOT / "templates") -> list[tuple[Path, Path, int, float]]:
     """Render one job's formats into temp files; return (temp, target, pages, seconds) per file."""
     from . import write_docx
 
@@ -194,12 +245,17 @@ def run_job(job: Job, out: Path) -> list[tuple[Path, Path, int, float]]:
         try:
             pages = 0
             if fmt == "pdf":
-                pages = _pdf_writer.write(job.html, tmp, base_url=ROOT / "templates", metadata=job.metadata)
+                pages = _pdf_writer.write(job.html, tmp, base_url=templates, metadata=job.metadata,
+                                          pages_per_language=job.pages_per_language)
+                name = f"{job.brief}/{job.doc_id}.{job.edition}"
+                problems = [Problem(job.template, 1, 1, "(fetch)", f"{name}: refused {refused}")
+                            for refused in _pdf_writer.refused]
                 if job.expected_pages is not None and pages != job.expected_pages:
-                    raise ContentError([Problem(job.source_file, 1, 1, "(layout)",
-                        f"{job.brief}/{job.doc_id}.{job.edition}: one-pager runs to {pages} pages, "
-                        f"expected {job.expected_pages} (one per language): shorten the content by "
-                        f"{pages - job.expected_pages} page(s)")])
+                    problems += [Problem(job.source_file, 1, 1, "(layout)", overflow_message(name, pages, job.expected_pages, o))
+                                 for o in _pdf_writer.overflows] or [Problem(job.source_file, 1, 1, "(layout)",
+                                 f"{name}: one-pager runs to {pages} pages, expected {job.expected_pages}")]
+                if problems:
+                    raise ContentError(problems)
             else:
                 write_docx.write(job.html, tmp, job.metadata)
         except BaseException:
@@ -207,12 +263,59 @@ def run_job(job: Job, out: Path) -> list[tuple[Path, Path, int, float]]:
             for t, *_ in staged:
                 t.unlink(missing_ok=True)
             raise
+        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual mode
         staged.append((tmp, target, pages, time.perf_counter() - started))
     return staged
 
 
-def build(jobs: list[Job], out: Path, workers: int, log=print) -> tuple[int, int]:
-    """Phase two: write every job; rename into place only when all have succeeded."""
+class BuildLocked(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def locked(out: Path):
+    """Hold an exclusive lock on OUT/.build.lock for the whole write phase.
+
+    A second build into the same folder does not wait: it stops at once with
+    exit code 1 and says another build is running (waiting could hang a
+    script; a clear refusal can be retried). The lock is released by the
+    kernel when the process ends, however it ends, so a killed build never
+    leaves a stale lock.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+            raise BuildLocked(f"another build is running into {display_path(out)} (pid {holder}); "
+                              "nothing was written: run again when it has finished") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+def clean_stale(out: Path) -> list[Path]:
+    """Remove temp files a killed build left behind (ours only: `.<name>.<pdf|docx>.<random>.tmp`)."""
+    removed = []
+    for path in out.rglob(".*.tmp"):
+        if STALE_TMP.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def build(jobs: list[Job], out: Path, workers: int, log=print, templates: Path = ROOT / "templates") -> tuple[int, int]:
+    """Phase two, under the out folder's lock: write every job; rename into place only when all have succeeded."""
+    with locked(out):
+        clean_stale(out)
+        return _build(jobs, out, workers, log, templates)
+
+
+def _build(jobs: list[Job], out: Path, workers: int, log, templates: Path) -> tuple[int, int]:
     staged: list[tuple[Path, Path, int, float]] = []
     problems: list[Problem] = []
     total = sum(len(j.formats) for j in jobs)
@@ -230,12 +333,12 @@ def build(jobs: list[Job], out: Path, workers: int, log=print) -> tuple[int, int
         if workers == 1 or len(jobs) == 1:
             for job in jobs:
                 try:
-                    collect(run_job(job, out))
+                    collect(run_job(job, out, templates))
                 except ContentError as exc:
                     problems += exc.problems
         else:
             with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_worker_init) as pool:
-                futures = [pool.submit(run_job, job, out) for job in jobs]
+                futures = [pool.submit(run_job, job, out, templates) for job in jobs]
                 for future in futures:
                     try:
                         collect(future.result())
@@ -260,11 +363,14 @@ def main(argv: list[str] | None = None) -> int:
         if args.check:
             print(f"OK: content and {len({j.brief for j in jobs})} brief(s) valid; {len(jobs)} document edition(s) would be built")
             return EXIT_OK
-        files, pages = build(jobs, args.out.resolve(), args.jobs)
+        files, pages = build(jobs, args.out.resolve(), args.jobs, templates=args.templates.resolve())
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         print(f"build failed: {len(exc.problems)} problem(s); no output was changed", file=sys.stderr)
+        return EXIT_CONTENT
+    except BuildLocked as exc:
+        print(f"build refused: {exc}", file=sys.stderr)
         return EXIT_CONTENT
     except KeyboardInterrupt:
         print("interrupted; no output was changed", file=sys.stderr)

@@ -27,6 +27,9 @@ class ContentError(Exception):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(map(str, self.problems)))
 
+    def __reduce__(self):  # pickled from build workers: keep the problems, not the joined text
+        return type(self), (self.problems,)
+
 
 def display_path(path: Path, root: Path | None = None) -> str:
     """Paths are shown relative to the working directory when they are below it."""

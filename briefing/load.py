@@ -20,6 +20,7 @@ from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import ContentError, Problem, display_path
 
 MAX_BYTES = 1_000_000  # the largest content file is a few KB; refuse pathological input early
+MAX_DEPTH = 32  # content nests four or five levels deep
 _CORE = "tag:yaml.org,2002:"
 Path_ = tuple  # a field path such as ("engagements", 2, "date")
 
@@ -74,6 +75,9 @@ def load(path: Path) -> Document:
     if not text.strip():
         raise ContentError([Problem(name, 1, 1, "", "file is empty")])
     try:
+        refused = _prescan(text, name)
+        if refused:
+            raise ContentError(refused)
         node = YAML(typ="rt").compose(text)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -90,6 +94,35 @@ def load(path: Path) -> Document:
     if problems:
         raise ContentError(problems)
     return doc
+
+
+def _prescan(text: str, name: str) -> list[Problem]:
+    """Refuse aliases and deep nesting from the event stream, before any node graph exists.
+
+    An alias bomb ("billion laughs") is a few lines of anchors and aliases;
+    composing it is cheap, but anything that walks it expands it. Deep nesting
+    ([[[[…) would exhaust the recursion of the composer. Both are refused here
+    in one linear pass over the events, in bounded memory.
+    """
+    from ruamel.yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
+
+    depth, aliases, first = 0, 0, None
+    for event in YAML(typ="rt").parse(text):
+        if isinstance(event, AliasEvent):
+            aliases += 1
+            first = first or event.start_mark
+        elif isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                mark = event.start_mark
+                return [Problem(name, mark.line + 1, mark.column + 1, "",
+                                f"nesting is deeper than {MAX_DEPTH} levels; content is never that deep")]
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+    if aliases:
+        more = f" ({aliases} aliases in this file)" if aliases > 1 else ""
+        return [Problem(name, first.line + 1, first.column + 1, "", f"YAML aliases (*name) are not allowed in content{more}")]
+    return []
 
 
 def _pos(node: Node) -> tuple[int, int]:

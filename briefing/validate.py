@@ -191,6 +191,10 @@ def roadmap_problems(roadmap: model.Roadmap, doc: Document, content: Content) ->
                 problems.append(doc.problem(("items", i, "parties", j),
                                             f"unknown party {party!r}: expected a country id or one of {', '.join(model.EU_PARTIES)}"
                                             + _suggest(party, parties)))
+        if item.due is not None and roadmap.adopted.date is not None and \
+                model.last_day(item.due) < model.PartialDate(roadmap.adopted.date).first_day():
+            problems.append(doc.problem(("items", i, "due"),
+                                        f"due date {item.due} is before the roadmap was adopted ({roadmap.adopted.date})"))
         for j in range(1, len(item.history)):
             before, entry = item.history[j - 1], item.history[j]
             if entry.effective < before.effective:

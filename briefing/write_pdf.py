@@ -1,11 +1,15 @@
 """Write stage (PDF): HTML -> PDF with WeasyPrint, fonts and files from the project only."""
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import hashlib
 import io
 import mimetypes
 import os
 import re
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,26 +75,146 @@ _original_build_fonts_dictionary = weasyprint.pdf.build_fonts_dictionary
 weasyprint.pdf.build_fonts_dictionary = _build_fonts_dictionary
 
 
+DATA_URL_LIMIT = 64 * 1024  # a data: URL larger than this is refused (the templates embed none today)
+
+
 class ProjectFetcher(URLFetcher):
     """Serve only files inside the project's fonts/ and templates/ folders.
 
     WeasyPrint's default fetcher opens any file: or http(s): URL; content is
-    data and must never make the build read or send anything else. Refused
-    URLs are kept in `refused` so the build can report them.
+    data and must never make the build read or send anything else. A small
+    data: URL is decoded here (nothing is fetched for it); a larger one is
+    refused. Every refused URL is kept in `refused`, and the build reports
+    them as errors naming the document (cli.run_job).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, allowed: tuple[Path, ...] = ALLOWED) -> None:
         super().__init__(allowed_protocols={"file"})
+        self.allowed = tuple(Path(a).resolve() for a in allowed)
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         if url.startswith("file:"):
-            path = Path(url2pathname(url.split("?")[0].removeprefix("file:"))).resolve()
-            if any(path.is_relative_to(base) for base in ALLOWED) and path.is_file():
+            path = Path(url2pathname(url.split("?")[0].split("#")[0].removeprefix("file:"))).resolve()
+            if any(path.is_relative_to(base) for base in self.allowed) and path.is_file():
                 kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
-        self.refused.append(url[:200])
-        raise ValueError(f"refused {url[:120]!r}: only project fonts and templates may be loaded")
+            reason = "only project fonts and templates may be loaded"
+        elif url.startswith("data:"):
+            if len(url) <= DATA_URL_LIMIT:
+                with urlopen_data(url) as response:
+                    return URLFetcherResponse(url, response.read(), dict(response.headers))
+            reason = f"data: URL of {len(url):,} characters is over the limit of {DATA_URL_LIMIT:,}"
+        else:
+            reason = "only project fonts and templates may be loaded; nothing is fetched from the network"
+        shown = url if len(url) <= 80 else url[:77] + "..."
+        self.refused.append(f"{shown!r}: {reason}")
+        raise ValueError(f"refused {shown!r}: {reason}")
+
+
+def urlopen_data(url: str):
+    """Decode a data: URL with the standard library (no I/O)."""
+    from urllib.request import DataHandler, Request
+
+    return DataHandler().data_open(Request(url))
+
+
+# -- Provenance and reproducibility -------------------------------------------------
+def _files_digest(*folders: Path, pattern: str = "*") -> str:
+    h = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(folder.glob(pattern)):
+            if path.is_file():
+                h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+_static_digest: str | None = None
+
+
+def inputs_digest(html: str) -> str:
+    """SHA-256 of what a PDF is made from: its rendered HTML, the stylesheets and the fonts.
+
+    The HTML already holds every value taken from content and brief, so equal
+    digests mean equal inputs; it is recorded in the PDF (key `BriefingInputs`)
+    and seeds the PDF's /ID.
+    """
+    global _static_digest
+    if _static_digest is None:
+        _static_digest = _files_digest(ROOT / "templates", pattern="*.css") + _files_digest(FONTS)
+    return hashlib.sha256(_static_digest.encode() + html.encode("utf-8")).hexdigest()
+
+
+def build_time(as_of: dt.date) -> dt.datetime:
+    """The time a PDF says it was made: SOURCE_DATE_EPOCH if set, else noon UTC on the brief's "as of"."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return dt.datetime.combine(as_of, dt.time(12, 0), dt.timezone.utc)
+
+
+@contextlib.contextmanager
+def _font_timestamps(when: dt.datetime):
+    """fontTools stamps each font subset with the current time (head.modified) unless
+    SOURCE_DATE_EPOCH is set: pin it for the duration of one write."""
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = str(int(when.timestamp()))
+    try:
+        yield
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+
+
+# -- Overflow: how far a fixed-length document runs past its pages ---------------------
+PX_PER_MM = 96 / 25.4
+
+
+@dataclass(frozen=True)
+class Overflow:
+    """One language's content running past its pages: onto how many extra pages, how far."""
+
+    lang: str
+    pages: int  # pages this language takes
+    extra_mm: float  # content height on the extra page(s)
+    extra_lines: int  # text lines on the extra page(s)
+
+
+def _page_lang(page) -> str | None:
+    for box in page._page_box.descendants():
+        if box.element_tag == "article" and box.element is not None:
+            return box.element.get("lang")
+    return None
+
+
+def overflows(document, pages_per_language: int) -> list[Overflow]:
+    """Languages whose <article> takes more than `pages_per_language` pages."""
+    from weasyprint.formatting_structure.boxes import LineBox, MarginBox
+
+    by_lang: dict[str | None, list] = {}
+    for page in document.pages:
+        by_lang.setdefault(_page_lang(page), []).append(page)
+    found = []
+    for lang, pages in by_lang.items():
+        if len(pages) <= pages_per_language:
+            continue
+        height, lines = 0.0, 0
+        for page in pages[pages_per_language:]:
+            box = page._page_box
+            top = box.content_box_y()
+            bottom = top
+            for root in box.children:
+                if isinstance(root, MarginBox):  # running header and footer are not content
+                    continue
+                for child in root.descendants():
+                    if isinstance(child, LineBox):
+                        lines += 1
+                        bottom = max(bottom, child.position_y + child.margin_height())
+            height += bottom - top
+        found.append(Overflow(lang or "?", len(pages), round(height / PX_PER_MM, 1), lines))
+    return found
 
 
 class PdfWriter:
@@ -100,14 +224,33 @@ class PdfWriter:
         from weasyprint.text.fonts import FontConfiguration
 
         self.font_config = FontConfiguration()
+        self.refused: list[str] = []  # of the last write
+        self.overflows: list[Overflow] = []  # of the last write
 
-    def write(self, html: str, target: Path, *, base_url: Path, metadata: dict) -> int:
-        """Write `html` to `target`; return the number of pages."""
-        fetcher = ProjectFetcher()
+    def write(self, html: str, target: Path, *, base_url: Path, metadata: dict,
+              pages_per_language: int | None = None) -> int:
+        """Write `html` to `target`; return the number of pages.
+
+        The same HTML, stylesheets and fonts give the same bytes: dates come from
+        the brief's "as of" (or SOURCE_DATE_EPOCH), the /ID from the inputs'
+        digest, and font subsets carry that time too.
+        """
+        fetcher = ProjectFetcher((FONTS, Path(base_url)))
         document = weasyprint.HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher).render(
             font_config=self.font_config
         )
-        for key, value in metadata.items():
-            setattr(document.metadata, key, value)
-        document.write_pdf(target)
+        digest = inputs_digest(html)
+        when = build_time(metadata["as_of"])
+        meta = document.metadata
+        meta.title = metadata.get("title")
+        meta.authors = list(metadata.get("authors", []))
+        meta.lang = metadata.get("lang")
+        meta.generator = metadata.get("generator")
+        meta.created = meta.modified = when.strftime("%Y-%m-%dT%H:%M:%SZ")
+        meta.keywords = [f"inputs-sha256:{digest}"]
+        meta.custom = {"BriefingInputs": f"sha256:{digest}", "BriefingGenerator": metadata.get("generator", "")}
+        self.refused = list(fetcher.refused)
+        self.overflows = overflows(document, pages_per_language) if pages_per_language else []
+        with _font_timestamps(when):
+            document.write_pdf(target, pdf_identifier=bytes.fromhex(digest[:32]), custom_metadata=True)
         return len(document.pages)
