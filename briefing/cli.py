@@ -52,6 +52,12 @@ class Job:
         return safe_target(out, self.brief, f"{self.doc_id}.{self.edition}.{fmt}")
 
 
+def _unresolved(path: Path) -> str:
+    """A path as written (symlinks not followed), relative to the working directory when below it."""
+    relative = os.path.relpath(path)
+    return str(path) if relative.startswith("..") else relative
+
+
 class UnsafePath(ContentError):
     pass
 
@@ -65,7 +71,8 @@ def safe_target(out: Path, *parts: str) -> Path:
     out = Path(out).resolve()
     target = out.joinpath(*parts)
     if not target.resolve().is_relative_to(out):
-        raise UnsafePath([Problem("--out", 1, 1, "", f"refusing to write {target}: it resolves to {target.resolve()}, outside {out}")])
+        raise UnsafePath([Problem("--out", 1, 1, "", f"refusing to write {_unresolved(target)}: it resolves to "
+                                  f"{display_path(target.resolve())}, outside {display_path(out)}")])
     return target
 
 
@@ -218,6 +225,17 @@ def _worker_init() -> None:
     _pdf_writer = PdfWriter()
 
 
+def _locate(path: Path, needle: str) -> tuple[int, int]:
+    """Line and column of `needle` in a template (1:1 when it is not written there literally)."""
+    try:
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if needle[:60] in line:
+                return number, line.index(needle[:60]) + 1
+    except OSError:
+        pass
+    return 1, 1
+
+
 LANG_NAMES = {"ar": "Arabic", "en": "English"}
 
 
@@ -248,8 +266,8 @@ def run_job(job: Job, out: Path, templates: Path = ROOT / "templates") -> list[t
                 pages = _pdf_writer.write(job.html, tmp, base_url=templates, metadata=job.metadata,
                                           pages_per_language=job.pages_per_language)
                 name = f"{job.brief}/{job.doc_id}.{job.edition}"
-                problems = [Problem(job.template, 1, 1, "(fetch)", f"{name}: refused {refused}")
-                            for refused in _pdf_writer.refused]
+                problems = [Problem(job.template, *_locate(templates / Path(job.template).name, url), "(fetch)",
+                                    f"{name}: refused {url!r}: {reason}") for url, reason in _pdf_writer.refused]
                 if job.expected_pages is not None and pages != job.expected_pages:
                     problems += [Problem(job.source_file, 1, 1, "(layout)", overflow_message(name, pages, job.expected_pages, o))
                                  for o in _pdf_writer.overflows] or [Problem(job.source_file, 1, 1, "(layout)",

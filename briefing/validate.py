@@ -178,7 +178,8 @@ def roadmap_problems(roadmap: model.Roadmap, doc: Document, content: Content) ->
         areas.setdefault(area.id, i)
     # Item ids are unique across all roadmaps: the tracker shows them side by side.
     seen = {item.id: rid for rid, other in content.roadmaps.items() if rid != roadmap.id for item in other.items}
-    parties = set(content.countries) | set(model.EU_PARTIES)
+    # Country ids from the file names too, so a broken country file is reported once, not at each reference.
+    parties = set(content.countries) | {p.stem for p in content.root.glob("countries/*.yaml")} | set(model.EU_PARTIES)
     for i, item in enumerate(roadmap.items):
         if item.id in seen:
             where = "this roadmap" if seen[item.id] == roadmap.id else f"roadmap {seen[item.id]!r}"

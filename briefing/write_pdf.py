@@ -91,7 +91,7 @@ class ProjectFetcher(URLFetcher):
     def __init__(self, allowed: tuple[Path, ...] = ALLOWED) -> None:
         super().__init__(allowed_protocols={"file"})
         self.allowed = tuple(Path(a).resolve() for a in allowed)
-        self.refused: list[str] = []
+        self.refused: list[tuple[str, str]] = []  # (URL, why)
 
     def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
         if url.startswith("file:"):
@@ -108,7 +108,7 @@ class ProjectFetcher(URLFetcher):
         else:
             reason = "only project fonts and templates may be loaded; nothing is fetched from the network"
         shown = url if len(url) <= 80 else url[:77] + "..."
-        self.refused.append(f"{shown!r}: {reason}")
+        self.refused.append((shown, reason))
         raise ValueError(f"refused {shown!r}: {reason}")
 
 
@@ -224,7 +224,7 @@ class PdfWriter:
         from weasyprint.text.fonts import FontConfiguration
 
         self.font_config = FontConfiguration()
-        self.refused: list[str] = []  # of the last write
+        self.refused: list[tuple[str, str]] = []  # of the last write: (URL, why)
         self.overflows: list[Overflow] = []  # of the last write
 
     def write(self, html: str, target: Path, *, base_url: Path, metadata: dict,
