@@ -225,15 +225,19 @@ def _worker_init() -> None:
     _pdf_writer = PdfWriter()
 
 
-def _locate(path: Path, needle: str) -> tuple[int, int]:
-    """Line and column of `needle` in a template (1:1 when it is not written there literally)."""
-    try:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if needle[:60] in line:
-                return number, line.index(needle[:60]) + 1
-    except OSError:
-        pass
-    return 1, 1
+def _locate(templates: Path, template: str, needle: str) -> tuple[str, int, int]:
+    """Where a refused URL is written: the document's template first, then the other
+    templates and stylesheets (file, line, column); the template at 1:1 if nowhere literally."""
+    first = templates / template
+    for path in [first, *sorted(p for p in templates.iterdir() if p.is_file() and p != first)]:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, 1):
+            if needle[:60].removesuffix("...") in line:
+                return display_path(path), number, line.index(needle[:60].removesuffix("...")) + 1
+    return display_path(first), 1, 1
 
 
 LANG_NAMES = {"ar": "Arabic", "en": "English"}
@@ -266,7 +270,7 @@ def run_job(job: Job, out: Path, templates: Path = ROOT / "templates") -> list[t
                 pages = _pdf_writer.write(job.html, tmp, base_url=templates, metadata=job.metadata,
                                           pages_per_language=job.pages_per_language)
                 name = f"{job.brief}/{job.doc_id}.{job.edition}"
-                problems = [Problem(job.template, *_locate(templates / Path(job.template).name, url), "(fetch)",
+                problems = [Problem(*_locate(templates, Path(job.template).name, url), "(fetch)",
                                     f"{name}: refused {url!r}: {reason}") for url, reason in _pdf_writer.refused]
                 if job.expected_pages is not None and pages != job.expected_pages:
                     problems += [Problem(job.source_file, 1, 1, "(layout)", overflow_message(name, pages, job.expected_pages, o))
