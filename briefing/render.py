@@ -113,6 +113,10 @@ class Kind:
         """The content file a layout problem of this document is reported against."""
         return content.root
 
+    def pages(self, labels: dict, content: Content, langs: tuple[str, ...]) -> list[Page]:
+        """One Page per language of the edition; a kind may share state between them."""
+        return [Page(lang, labels, content.sources) for lang in langs]
+
 
 class CountryProfile(Kind):
     pages_per_language = 1
@@ -136,6 +140,11 @@ KINDS: dict[str, Kind] = {"country-profile": CountryProfile()}
 def render(env: jinja2.Environment, labels: dict, brief: Any, content: Content, doc_id: str, edition: str) -> str:
     """The HTML of one document in one edition."""
     template = env.get_template(f"{brief.template}.html.j2")
-    pages = [Page(lang, labels, content.sources) for lang in EDITIONS[edition]]
+    pages = KINDS[brief.kind].pages(labels, content, EDITIONS[edition])
     context = KINDS[brief.kind].context(brief, content, doc_id)
     return template.render(brief=brief, pages=pages, edition=edition, **context)
+
+
+from .backgrounder import SummitBackgrounder  # noqa: E402  (it builds on Kind and Page above)
+
+KINDS["summit-backgrounder"] = SummitBackgrounder()

@@ -25,7 +25,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from . import ooxml
+from . import ooxml, ooxml_notes
 
 LATIN_FONT = "Noto Serif"
 ARABIC_FONT = "Noto Naskh Arabic"
@@ -46,8 +46,25 @@ STYLES = {
     "Page Furniture": ("Normal", 8, False, GREY, 0, 0),
     "List Bullet": ("Normal", 10, False, None, 0, 2),
     "List Number": ("Normal", 10, False, None, 0, 2),
+    "Footnote Text": ("Normal", 7.5, False, GREY, 0, 1),
+    "Caption": ("Normal", 9.5, True, INK, 6, 2),
+    "Marking": ("Normal", 8.5, True, RGBColor(0xA0, 0x28, 0x3C), 0, 4),
+    "Contents Entry": ("Normal", 10, False, None, 0, 1),
 }
-PARAGRAPH_CLASS_STYLES = {"kicker": "Kicker", "subtitle": "Subtitle"}
+PARAGRAPH_CLASS_STYLES = {"kicker": "Kicker", "subtitle": "Subtitle", "marking": "Marking", "caption": "Caption",
+                          "bib": "Sources"}
+BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "table", "div", "section"}
+FIELDS = {"pg-num": "PAGE", "pg-count": "NUMPAGES"}  # spans the word processor fills in
+TEXT_WIDTH_MM = 176
+
+
+@dataclass(frozen=True)
+class Special:
+    """An inline element that is not text: a footnote (its element) or a field (its instruction)."""
+
+    kind: str
+    el: object = None
+    instr: str = ""
 
 
 @dataclass(frozen=True)
@@ -62,9 +79,10 @@ def build(html: str, metadata: dict) -> Document:
     root = lxml.html.document_fromstring(html)
     doc = Document()
     _setup_styles(doc)
+    notes = ooxml_notes.Footnotes(doc)
     for i, article in enumerate(root.body.iterchildren("article")):
         section = doc.sections[0] if i == 0 else doc.add_section(WD_SECTION.NEW_PAGE)
-        _Writer(doc, section, article).write()
+        _Writer(doc, section, article, notes).write()
     props = doc.core_properties
     props.title = metadata.get("title", "")
     props.author = metadata.get("authors", [""])[0]
@@ -117,6 +135,8 @@ def _setup_styles(doc: Document) -> None:
         font.italic = False
         font.color.rgb = colour
         rpr = style.element.get_or_add_rPr()
+        for spacing in rpr.findall(qn("w:spacing")):  # letter spacing (the template's Subtitle) pulls Arabic letters apart
+            rpr.remove(spacing)
         ooxml.set_rpr_fonts(rpr, LATIN_FONT, ARABIC_FONT, size)
         ooxml.set_complex_emphasis(rpr, bold=bold, italic=False)
         fmt = style.paragraph_format
@@ -127,8 +147,11 @@ def _setup_styles(doc: Document) -> None:
 
 
 class _Writer:
-    def __init__(self, doc: Document, section, article) -> None:
+    def __init__(self, doc: Document, section, article, notes=None) -> None:
         self.doc, self.section, self.article = doc, section, article
+        self.notes = notes or ooxml_notes.Footnotes(doc)
+        self.width_mm = TEXT_WIDTH_MM  # of the column being written: the page, or a table cell
+        self.bookmarks = 0
         self.lang = article.get("lang", "en")
         self.rtl = article.get("dir") == "rtl"
 
@@ -152,7 +175,12 @@ class _Writer:
         elif tag == "footer" and "page-footer" in cls:
             self.furniture(el, self.section.footer)
         elif tag in ("h1", "h2", "h3"):
-            self.paragraph(el, container, f"Heading {tag[1]}")
+            par = self.paragraph(el, container, f"Heading {tag[1]}")
+            if el.get("id"):  # a target of the contents' page references
+                self.bookmarks += 1
+                ooxml_notes.add_bookmark(par, ooxml_notes.bookmark_name(el.get("id")), self.bookmarks)
+        elif tag == "p" and cls == "toc-entry":
+            self.toc_entry(el, container)
         elif tag == "p":
             self.paragraph(el, container, PARAGRAPH_CLASS_STYLES.get(cls, "Normal"))
         elif tag in ("ul", "ol"):
@@ -164,6 +192,18 @@ class _Writer:
                 self.block(child, container)
         elif isinstance(tag, str):
             raise ValueError(f"DOCX writer: unsupported element <{tag}> in the rendered HTML")
+
+    def toc_entry(self, el, container) -> None:
+        """A contents line: the heading's text, a dotted tab, and a PAGEREF to the heading's bookmark."""
+        from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+
+        link = el.find("a")
+        par = self.paragraph(link, container, "Contents Entry")
+        # In a bidi paragraph tab positions count from the right margin and
+        # "right" is the end side, so the same stop serves both directions.
+        par.paragraph_format.tab_stops.add_tab_stop(Mm(self.width_mm - 4), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        par.add_run("\t")
+        ooxml_notes.add_page_ref(par, ooxml_notes.bookmark_name(link.get("href", "#").lstrip("#")), rtl=par._rtl)
 
     def paragraph(self, el, container, style: str, inline_fmt: Fmt = Fmt()):
         par = container.add_paragraph(style=style)
@@ -225,17 +265,28 @@ class _Writer:
     def table(self, el, container) -> None:
         rows = [tr for tr in el.iter("tr")]
         ncols = max(len([c for c in tr if c.tag in ("th", "td")]) for tr in rows)
-        table = container.add_table(rows=len(rows), cols=ncols)
-        table.style = self.doc.styles["Table Grid"]
+        cls = (el.get("class") or "").split()
+        if "bi" in cls:  # a bilingual section: two equal columns, no rules
+            rows = [tr for tr in el.iterchildren("tr")] + [tr for tb in el.iterchildren("tbody") for tr in tb.iterchildren("tr")]
+        table = container.add_table(len(rows), ncols)
+        table.style = self.doc.styles["Normal Table" if "bi" in cls or "cover-meta" in cls else "Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         if self._rtl(el):
             ooxml.set_table_bidi(table)
-        widths = [Mm(56), Mm(120)] if ncols == 2 else None
+        if "bi" in cls:
+            widths = [Mm(self.width_mm / ncols)] * ncols
+        elif ncols == 2:
+            widths = [Mm(self.width_mm * 0.3), Mm(self.width_mm * 0.7)]
+        else:
+            widths = None
         for r, tr in enumerate(rows):
             for c, cell_el in enumerate(x for x in tr if x.tag in ("th", "td")):
                 cell = table.cell(r, c)
                 if widths:
                     cell.width = widths[c]
+                if any(isinstance(child.tag, str) and child.tag in BLOCKS for child in cell_el):
+                    self.block_cell(cell, cell_el, widths[c] / Mm(1) if widths else self.width_mm / ncols)
+                    continue
                 par = cell.paragraphs[0]
                 par.style = self.doc.styles["Normal"]
                 par.paragraph_format.space_after = Pt(1)
@@ -244,6 +295,18 @@ class _Writer:
                 if header:
                     _shade(cell, "EEF3F8")
                 self.inline(par, cell_el, Fmt(bold=header))
+
+    def block_cell(self, cell, cell_el, width_mm: float) -> None:
+        """A table cell holding headings, paragraphs, lists or tables (the bilingual layout)."""
+        outer, self.width_mm = self.width_mm, width_mm - 2
+        first = cell.paragraphs[0]._p
+        try:
+            for child in cell_el:
+                self.block(child, cell)
+        finally:
+            self.width_mm = outer
+        if len(cell._tc.xpath("./w:p | ./w:tbl")) > 1:
+            cell._tc.remove(first)
 
     def furniture(self, el, part) -> None:
         """Page header or footer: a borderless two-cell row, start and end, mirrored in Arabic."""
@@ -277,11 +340,14 @@ class _Writer:
     def inline(self, par, el, fmt: Fmt) -> None:
         pieces: list[tuple[str, Fmt]] = []
         self._collect(el, fmt, pieces)
-        text = "".join(t for t, _ in pieces)
         # Collapse white space as HTML does, then trim the paragraph's ends.
-        collapsed: list[tuple[str, Fmt]] = []
+        collapsed: list[tuple[object, Fmt]] = []
         prev_space = True
         for chunk, f in pieces:
+            if isinstance(chunk, Special):
+                collapsed.append((chunk, f))
+                prev_space = False  # a field's text or a note mark stands between the words around it
+                continue
             out = []
             for ch in chunk:
                 if ch.isspace():
@@ -292,22 +358,33 @@ class _Writer:
                     out.append(ch)
                     prev_space = False
             collapsed.append(("".join(out), f))
-        while collapsed and collapsed[-1][0].endswith(" "):
+        while collapsed and isinstance(collapsed[-1][0], str) and collapsed[-1][0].endswith(" "):
             collapsed[-1] = (collapsed[-1][0][:-1], collapsed[-1][1])
             if not collapsed[-1][0]:
                 collapsed.pop()
-        del text
         rtl = getattr(par, "_rtl", self.rtl)
         for chunk, f in collapsed:
-            if chunk:
+            if isinstance(chunk, Special) and chunk.kind == "footnote":
+                note_rtl = self._rtl(chunk.el)
+                note = self.notes.add(par, rtl=note_rtl)
+                note._rtl = note_rtl
+                self.inline(note, chunk.el, Fmt())
+            elif isinstance(chunk, Special):
+                ooxml.add_field(par, chunk.instr)
+            elif chunk:
                 self.add_text(par, chunk, f, rtl)
 
     def _collect(self, el, fmt: Fmt, pieces: list) -> None:
         if el.text:
             pieces.append((el.text, fmt))
         for child in el:
+            classes = (child.get("class") or "").split() if isinstance(child.tag, str) else []
             if not isinstance(child.tag, str):  # comments
                 pass
+            elif child.tag == "span" and "footnote" in classes:
+                pieces.append((Special("footnote", child), fmt))
+            elif child.tag == "span" and FIELDS.keys() & set(classes):
+                pieces.append((Special("field", instr=FIELDS[next(c for c in classes if c in FIELDS)]), fmt))
             elif child.tag in INLINE:
                 f = Fmt(
                     bold=fmt.bold or child.tag in ("strong", "b"),
