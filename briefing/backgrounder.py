@@ -20,7 +20,7 @@ from typing import Any
 from markupsafe import Markup, escape
 
 from . import formatting, model
-from .render import Kind, Page, _bdi
+from .render import KINDS, Kind, Page, _bdi
 from .validate import Content
 
 # Section keys in reading order; each has a label of the same name in labels.yaml.
@@ -140,3 +140,6 @@ class SummitBackgrounder(Kind):
         ]
         return {"event": event, "sections": sections, "toc": [s.key for s in sections if s.in_toc]}
 
+
+
+KINDS["summit-backgrounder"] = SummitBackgrounder()

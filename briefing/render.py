@@ -145,6 +145,6 @@ def render(env: jinja2.Environment, labels: dict, brief: Any, content: Content, 
     return template.render(brief=brief, pages=pages, edition=edition, **context)
 
 
-from .backgrounder import SummitBackgrounder  # noqa: E402  (it builds on Kind and Page above)
-
-KINDS["summit-backgrounder"] = SummitBackgrounder()
+# Kinds defined in their own modules register themselves in KINDS on import;
+# they build on Kind and Page above, so this import comes last.
+from . import backgrounder  # noqa: E402,F401
