@@ -94,15 +94,17 @@ class BackgrounderPage(Page):
 
     def date_note(self, event: model.Event, *more: str) -> Markup:
         """The footnote of a dated event: its sources, and any disagreement about the date."""
-        lead = Markup("")
+        lead, named = Markup(""), set()
         if event.other_dates:
             claims = [event.date, *event.other_dates]
             lead = Markup(escape(self.label("dates_disagree"))) + Markup(": ") + Markup(self.label("semicolon") + " ").join(
                 self.claim(c) + Markup(" ") + self.ref(c.source) for c in claims) + Markup(". ")
             lead += Markup(escape(self.label("date_used"))) + Markup(" ") + self.ref(event.date.source) + Markup(".")
+            named = {c.source for c in claims}
         if event.date.note:
             lead += (Markup(" ") if lead else Markup("")) + Markup(escape(self.t(event.date.note)))
-        return self.footnote([event.date.source, *event.summary.sources, *more], lead)
+        rest = [s for s in (event.date.source, *event.summary.sources, *more) if s not in named]
+        return self.footnote(rest, lead)
 
 
 class SummitBackgrounder(Kind):
