@@ -263,22 +263,24 @@ class _Writer:
         numpr.get_or_add_numId().val = num_id
 
     def table(self, el, container) -> None:
-        rows = [tr for tr in el.iter("tr")]
+        # This table's own rows only: a cell of the bilingual layout can hold a table of its own.
+        rows = [tr for tr in el.iterchildren("tr")] + [tr for part in el.iterchildren("thead", "tbody", "tfoot")
+                                                       for tr in part.iterchildren("tr")]
         ncols = max(len([c for c in tr if c.tag in ("th", "td")]) for tr in rows)
         cls = (el.get("class") or "").split()
-        if "bi" in cls:  # a bilingual section: two equal columns, no rules
-            rows = [tr for tr in el.iterchildren("tr")] + [tr for tb in el.iterchildren("tbody") for tr in tb.iterchildren("tr")]
         table = container.add_table(len(rows), ncols)
         table.style = self.doc.styles["Normal Table" if "bi" in cls or "cover-meta" in cls else "Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         if self._rtl(el):
             ooxml.set_table_bidi(table)
+        shares = {2: (0.3, 0.7), 3: (0.3, 0.3, 0.4)}.get(ncols)
         if "bi" in cls:
-            widths = [Mm(self.width_mm / ncols)] * ncols
-        elif ncols == 2:
-            widths = [Mm(self.width_mm * 0.3), Mm(self.width_mm * 0.7)]
-        else:
-            widths = None
+            shares = (1 / ncols,) * ncols
+        widths = [Mm(self.width_mm * share) for share in shares] if shares else None
+        if widths and (cls or self.width_mm != TEXT_WIDTH_MM):
+            # Fixed widths: Word and LibreOffice otherwise autofit a nested table to its text.
+            ooxml.set_table_width(table, round(self.width_mm * 1440 / 25.4))
+            ooxml.set_grid_widths(table, [round(self.width_mm * share * 1440 / 25.4) for share in shares])
         for r, tr in enumerate(rows):
             for c, cell_el in enumerate(x for x in tr if x.tag in ("th", "td")):
                 cell = table.cell(r, c)
