@@ -323,3 +323,115 @@ class TrackerBrief(BriefBase):
 
 # Brief kinds by their `kind:` value; validate.load_brief picks the schema from it.
 BRIEFS: dict[str, type[BriefBase]] = {"country-profile": CountryProfileBrief, "roadmap-tracker": TrackerBrief}
+
+
+# -- events and the summit backgrounder ---------------------------------------
+_DIGIT = re.compile(r"\d")
+
+
+class Para(Strict):
+    """A paragraph or point written for a document, with the sources behind it.
+
+    A text that states a figure or a date (any digit in either language) must
+    name its sources: the document prints them as a numbered footnote.
+    """
+
+    lead: Bilingual | None = Field(None, description="A short run-in heading, printed in bold")
+    text: Bilingual
+    sources: list[SourceId] = Field([], description="Bibliography ids; printed as one footnote")
+
+    @model_validator(mode="after")
+    def _figures_need_sources(self) -> "Para":
+        if not self.sources and (_DIGIT.search(self.text.en) or _DIGIT.search(self.text.ar)):
+            raise ValueError("a text that gives a figure or a date needs `sources`")
+        return self
+
+
+class DateClaim(Sourced):
+    """A date as one source gives it; `end` for a span of days."""
+
+    start: OrUnknown(Date)
+    end: Date | None = None
+    note: Bilingual | None = Field(None, description="How the date was read, if it needs saying")
+
+
+class EventParticipant(Sourced):
+    name: OrUnknown(Bilingual) = Field(description="`unknown` when the sources do not name the person")
+    role: Bilingual
+    affiliation: Bilingual = Field(description="Country or institution")
+
+
+class EventFigure(Figure):
+    label: Bilingual
+
+
+class Event(Strict):
+    """content/events/<id>.yaml: one dated event that documents can cite.
+
+    `date` is the date the documents print; `other_dates` records what other
+    sources say when they disagree, so a document can show the disagreement.
+    """
+
+    id: Id
+    title: Bilingual
+    date: DateClaim
+    other_dates: list[DateClaim] = []
+    place: Bilingual | None = None
+    summary: Para
+    participants: list[EventParticipant] = []
+    outcomes: list[Para] = []
+    figures: list[EventFigure] = []
+
+
+class Participant(Sourced):
+    """A row of a participants table: the name in both scripts, role, country or institution."""
+
+    name: OrUnknown(Bilingual)
+    role: Bilingual
+    affiliation: Bilingual
+
+
+class PackageRow(Strict):
+    """One priority of a funding package; `amount: {value: unknown}` when no source gives one."""
+
+    priority: Bilingual
+    amount: Figure
+    detail: Bilingual
+    sources: list[SourceId] = Field(min_length=1)
+
+
+class Package(Strict):
+    title: Bilingual
+    totals: list[Figure] = Field(min_length=1)
+    rows: list[PackageRow] = Field(min_length=1)
+
+    @property
+    def sources(self) -> list[str]:
+        """Every source behind the table, in order, for its one footnote."""
+        ids = [f.source for f in self.totals] + [s for r in self.rows for s in (r.amount.source, *r.sources)]
+        return list(dict.fromkeys(i for i in ids if i))
+
+
+class BackgrounderBrief(BriefBase):
+    """A sourced, footnoted backgrounder on one event (briefs/samarkand-summit.yaml)."""
+
+    kind: Literal["summit-backgrounder"]
+    event: Id = Field(description="The event the backgrounder is about (content/events/<id>.yaml)")
+    subtitle: Bilingual
+    prepared_for: Bilingual
+    marking: Bilingual = Field(description="Classification marking; also runs in every page header")
+    takeaways: list[Para] = Field(min_length=4, max_length=6)
+    context: list[Para] = Field(min_length=1)
+    objectives_eu: list[Para] = Field(min_length=1)
+    objectives_ca: list[Para] = Field(min_length=1)
+    discussed: list[Para] = Field(min_length=1)
+    outcomes: list[Para] = Field(min_length=1)
+    package: Package
+    agreements: list[Para] = Field(min_length=1)
+    participants: list[Participant] = Field(min_length=1)
+    timeline: list[Id] = Field(min_length=1, description="Event ids, in the order the timeline shows them")
+    challenges: list[Para] = Field(min_length=1)
+    outlook: list[Para] = Field(min_length=1)
+
+
+BRIEFS["summit-backgrounder"] = BackgrounderBrief

@@ -173,3 +173,10 @@ def script_runs(text: str, rtl_paragraph: bool) -> list[tuple[str, bool]]:
     if pos < len(text):
         runs.append((text[pos:], rtl_paragraph))
     return runs
+
+
+def set_grid_widths(table, twips: list[int]) -> None:
+    """The table grid's column widths (`w:gridCol`), which LibreOffice lays out from;
+    python-docx derives them from the container, which is too narrow inside a cell."""
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips):
+        col.set(qn("w:w"), str(width))

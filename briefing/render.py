@@ -118,6 +118,10 @@ class Kind:
         """The content file a layout problem of this document is reported against."""
         return content.root
 
+    def pages(self, labels: dict, content: Content, langs: tuple[str, ...]) -> list[Page]:
+        """One Page per language of the edition; a kind may share state between them."""
+        return [Page(lang, labels, content.sources) for lang in langs]
+
 
 class CountryProfile(Kind):
     pages_per_language = 1
@@ -145,6 +149,11 @@ KINDS["roadmap-tracker"] = RoadmapTracker()
 def render(env: jinja2.Environment, labels: dict, brief: Any, content: Content, doc_id: str, edition: str) -> str:
     """The HTML of one document in one edition."""
     template = env.get_template(f"{brief.template}.html.j2")
-    pages = [Page(lang, labels, content.sources) for lang in EDITIONS[edition]]
+    pages = KINDS[brief.kind].pages(labels, content, EDITIONS[edition])
     context = KINDS[brief.kind].context(brief, content, doc_id)
     return template.render(brief=brief, pages=pages, edition=edition, **context)
+
+
+# Kinds defined in their own modules register themselves in KINDS on import;
+# they build on Kind and Page above, so this import comes last.
+from . import backgrounder  # noqa: E402,F401

@@ -82,6 +82,10 @@ def source_refs(data: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
         for key, value in data.items():
             if (key == "source" or key.endswith("_source")) and isinstance(value, str):
                 yield loc + (key,), value
+            elif key == "sources" and isinstance(value, list):
+                for i, sid in enumerate(value):
+                    if isinstance(sid, str):
+                        yield loc + (key, i), sid
             else:
                 yield from source_refs(value, loc + (key,))
     elif isinstance(data, list):
@@ -97,7 +101,9 @@ class Content:
     sources: dict[str, model.Source] = field(default_factory=dict)
     countries: dict[str, model.Country] = field(default_factory=dict)
     roadmaps: dict[str, model.Roadmap] = field(default_factory=dict)
+    events: dict[str, model.Event] = field(default_factory=dict)
     docs: dict[Path, Document] = field(default_factory=dict)
+    source_ids: set = field(default_factory=set)  # every id written in sources.yaml, valid entry or not
 
     def files(self) -> list[Path]:
         return sorted(self.docs)
@@ -156,6 +162,14 @@ def load_content(root: Path) -> Content:
             problems.append(doc.problem(("id",), f"id {roadmap.id!r} does not match the file name {doc.path.name!r}"))
         content.roadmaps[roadmap.id] = roadmap
         problems.extend(roadmap_problems(roadmap, doc, content))
+    for doc in load_all("events/*.yaml"):
+        event, found = check(model.Event, doc)
+        problems.extend(found)
+        if event is None:
+            continue
+        if event.id != doc.path.stem:
+            problems.append(doc.problem(("id",), f"id {event.id!r} does not match the file name {doc.path.name!r}"))
+        content.events[event.id] = event
 
     # Check references against every id written in sources.yaml, valid entry
     # or not, so one bad entry is reported once and not at each citation.
@@ -163,6 +177,7 @@ def load_content(root: Path) -> Content:
                  for e in (d.data if isinstance(d.data, list) else []) if isinstance(e, dict)}
     for doc in content.docs.values():
         problems.extend(unknown_sources(doc, known_ids))
+    content.source_ids = {i for i in known_ids if isinstance(i, str)}
     if problems:
         raise ContentError(problems)
     return content
@@ -254,6 +269,13 @@ def load_brief(path: Path, content: Content, templates: Path) -> model.BriefBase
             for i, cid in enumerate(brief.countries):
                 if cid not in content.countries:
                     problems.append(doc.problem(("countries", i), f"unknown country {cid!r}" + _suggest(cid, content.countries)))
+        event_refs = [(("event",), brief.event)] if getattr(brief, "event", None) else []
+        event_refs += [(("timeline", i), eid) for i, eid in enumerate(getattr(brief, "timeline", []))]
+        for loc, eid in event_refs:
+            if eid not in content.events:
+                problems.append(doc.problem(loc, f"unknown event {eid!r}" + _suggest(eid, content.events)))
+    # A brief can state sourced text of its own (a backgrounder does): its ids must exist too.
+    problems.extend(unknown_sources(doc, content.source_ids or content.sources))
     if problems:
         raise ContentError(problems)
     return brief

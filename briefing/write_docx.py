@@ -26,7 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from . import ooxml
+from . import ooxml, ooxml_notes
 
 LATIN_FONT = "Noto Serif"
 ARABIC_FONT = "Noto Naskh Arabic"
@@ -52,8 +52,25 @@ STYLES = {
     "Table Text": ("Normal", 8, False, None, 0, 1),
     "List Bullet": ("Normal", 9.5, False, None, 0, 1),
     "List Number": ("Normal", 9.5, False, None, 0, 1),
+    "Footnote Text": ("Normal", 7.5, False, GREY, 0, 1),
+    "Caption": ("Normal", 9.5, True, INK, 6, 2),
+    "Marking": ("Normal", 8.5, True, RGBColor(0xA0, 0x28, 0x3C), 0, 4),
+    "Contents Entry": ("Normal", 10, False, None, 0, 1),
 }
-PARAGRAPH_CLASS_STYLES = {"kicker": "Kicker", "subtitle": "Subtitle"}
+PARAGRAPH_CLASS_STYLES = {"kicker": "Kicker", "subtitle": "Subtitle", "marking": "Marking", "caption": "Caption",
+                          "bib": "Sources"}
+BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "table", "div", "section"}
+FIELDS = {"pg-num": "PAGE", "pg-count": "NUMPAGES"}  # spans the word processor fills in
+TEXT_WIDTH_MM = 178  # A4 portrait less the margins set in _Writer.write
+
+
+@dataclass(frozen=True)
+class Special:
+    """An inline element that is not text: a footnote (its element) or a field (its instruction)."""
+
+    kind: str
+    el: object = None
+    instr: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,9 +85,10 @@ def build(html: str, metadata: dict) -> Document:
     root = lxml.html.document_fromstring(html)
     doc = Document()
     _setup_styles(doc)
+    notes = ooxml_notes.Footnotes(doc)
     for i, article in enumerate(root.body.iterchildren("article")):
         section = doc.sections[0] if i == 0 else doc.add_section(WD_SECTION.NEW_PAGE)
-        _Writer(doc, section, article).write()
+        _Writer(doc, section, article, notes).write()
     props = doc.core_properties
     props.title = metadata.get("title", "")
     props.author = metadata.get("authors", [""])[0]
@@ -132,6 +150,8 @@ def _setup_styles(doc: Document) -> None:
         font.italic = False
         font.color.rgb = colour
         rpr = style.element.get_or_add_rPr()
+        for spacing in rpr.findall(qn("w:spacing")):  # letter spacing (the template's Subtitle) pulls Arabic letters apart
+            rpr.remove(spacing)
         ooxml.set_rpr_fonts(rpr, LATIN_FONT, ARABIC_FONT, size)
         ooxml.set_complex_emphasis(rpr, bold=bold, italic=False)
         fmt = style.paragraph_format
@@ -142,8 +162,11 @@ def _setup_styles(doc: Document) -> None:
 
 
 class _Writer:
-    def __init__(self, doc: Document, section, article) -> None:
+    def __init__(self, doc: Document, section, article, notes=None) -> None:
         self.doc, self.section, self.article = doc, section, article
+        self.notes = notes or ooxml_notes.Footnotes(doc)
+        self.width_mm = TEXT_WIDTH_MM  # of the column being written: the page, or a table cell
+        self.bookmarks = 0
         self.lang = article.get("lang", "en")
         self.rtl = article.get("dir") == "rtl"
         self.landscape = "landscape" in (article.get("class") or "").split()
@@ -164,6 +187,7 @@ class _Writer:
             s.page_width, s.page_height = Mm(210), Mm(297)
             s.top_margin, s.bottom_margin, s.left_margin, s.right_margin = Mm(17), Mm(15), Mm(16), Mm(16)
         s.header_distance, s.footer_distance = Mm(9), Mm(8)
+        self.width_mm = self.text_width / Mm(1)
         ooxml.set_section_bidi(s, self.rtl)
         s.header.is_linked_to_previous = False
         s.footer.is_linked_to_previous = False
@@ -178,7 +202,12 @@ class _Writer:
         elif tag == "footer" and "page-footer" in cls:
             self.furniture(el, self.section.footer)
         elif tag in ("h1", "h2", "h3"):
-            self.paragraph(el, container, f"Heading {tag[1]}")
+            par = self.paragraph(el, container, f"Heading {tag[1]}")
+            if el.get("id"):  # a target of the contents' page references
+                self.bookmarks += 1
+                ooxml_notes.add_bookmark(par, ooxml_notes.bookmark_name(el.get("id")), self.bookmarks)
+        elif tag == "p" and cls == "toc-entry":
+            self.toc_entry(el, container)
         elif tag == "p":
             self.paragraph(el, container, PARAGRAPH_CLASS_STYLES.get(cls, "Normal"))
         elif tag in ("ul", "ol"):
@@ -190,6 +219,18 @@ class _Writer:
                 self.block(child, container)
         elif isinstance(tag, str):
             raise ValueError(f"DOCX writer: unsupported element <{tag}> in the rendered HTML")
+
+    def toc_entry(self, el, container) -> None:
+        """A contents line: the heading's text, a dotted tab, and a PAGEREF to the heading's bookmark."""
+        from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
+
+        link = el.find("a")
+        par = self.paragraph(link, container, "Contents Entry")
+        # In a bidi paragraph tab positions count from the right margin and
+        # "right" is the end side, so the same stop serves both directions.
+        par.paragraph_format.tab_stops.add_tab_stop(Mm(self.width_mm - 4), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        par.add_run("\t")
+        ooxml_notes.add_page_ref(par, ooxml_notes.bookmark_name(link.get("href", "#").lstrip("#")), rtl=par._rtl)
 
     def paragraph(self, el, container, style: str, inline_fmt: Fmt = Fmt()):
         par = container.add_paragraph(style=style)
@@ -253,31 +294,42 @@ class _Writer:
         numpr.get_or_add_ilvl().val = 0
         numpr.get_or_add_numId().val = num_id
 
-    def table(self, el, container, width=None) -> None:
-        rows = _rows(el)
+    def table(self, el, container) -> None:
+        rows = _rows(el)  # this table's own rows: a cell of the bilingual layout can hold a table
         ncols = max(len([c for c in tr if c.tag in ("th", "td")]) for tr in rows)
-        table = container.add_table(rows=len(rows), cols=ncols)
-        table.style = self.doc.styles["Table Grid"]
-        ooxml.set_table_borders(table, "DDE3EA")
+        cls = (el.get("class") or "").split()
+        table = container.add_table(len(rows), ncols)
+        if "bi" in cls or "cover-meta" in cls:
+            table.style = self.doc.styles["Normal Table"]
+        else:
+            table.style = self.doc.styles["Table Grid"]
+            ooxml.set_table_borders(table, "DDE3EA")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         if self._rtl(el):
             ooxml.set_table_bidi(table)
-        # Column widths: <col style="width: N%"> of the text width, as the PDF lays them out.
-        shares = [_percent(col) for col in el.iter("col")]
-        width = width or self.text_width
-        if len(shares) == ncols and all(shares):
-            widths = [int(width * share / 100) for share in shares]
-            ooxml.set_table_width(table, int(sum(widths) / 635))  # EMU -> twips
-            for column, w in zip(table.columns, widths):
-                column.width = w
+        # Column widths: the table's <col style="width: N%">, as the PDF lays them
+        # out; otherwise equal columns (bilingual layout) or defaults by count.
+        cols = [_percent(col) for col in el.iter("col") if next(col.iterancestors("table")) is el]
+        if len(cols) == ncols and all(cols):
+            shares = [c / 100 for c in cols]
+        elif "bi" in cls:
+            shares = [1 / ncols] * ncols
         else:
-            widths = [Mm(56), Mm(120)] if ncols == 2 else None
-        text_style = self.doc.styles["Table Text" if "compact" in (el.get("class") or "").split() else "Normal"]
+            shares = {2: (0.3, 0.7), 3: (0.3, 0.3, 0.4)}.get(ncols)
+        widths = [Mm(self.width_mm * share) for share in shares] if shares else None
+        if widths:
+            # Fixed widths: Word and LibreOffice otherwise autofit a table to its text.
+            ooxml.set_table_width(table, round(self.width_mm * sum(shares) * 1440 / 25.4))
+            ooxml.set_grid_widths(table, [round(self.width_mm * share * 1440 / 25.4) for share in shares])
+        text_style = self.doc.styles["Table Text" if "compact" in cls else "Normal"]
         for r, tr in enumerate(rows):
             for c, cell_el in enumerate(x for x in tr if x.tag in ("th", "td")):
                 cell = table.cell(r, c)
                 if widths:
                     cell.width = widths[c]
+                if any(isinstance(child.tag, str) and child.tag in BLOCKS and not _is_bar(child) for child in cell_el):
+                    self.block_cell(cell, cell_el, widths[c] / Mm(1) if widths else self.width_mm / ncols)
+                    continue
                 par = cell.paragraphs[0]
                 par.style = text_style
                 par.paragraph_format.space_after = Pt(1)
@@ -327,6 +379,18 @@ class _Writer:
         if trailing is not None and trailing.tag == qn("w:p") and not trailing.xpath(".//w:t"):
             trailing.getparent().remove(trailing)
 
+    def block_cell(self, cell, cell_el, width_mm: float) -> None:
+        """A table cell holding headings, paragraphs, lists or tables (the bilingual layout)."""
+        outer, self.width_mm = self.width_mm, width_mm - 2
+        first = cell.paragraphs[0]._p
+        try:
+            for child in cell_el:
+                self.block(child, cell)
+        finally:
+            self.width_mm = outer
+        if len(cell._tc.xpath("./w:p | ./w:tbl")) > 1:
+            cell._tc.remove(first)
+
     def furniture(self, el, part) -> None:
         """Page header or footer: a borderless two-cell row, start and end, mirrored in Arabic."""
         spans = [c for c in el if c.tag == "span"]
@@ -362,11 +426,14 @@ class _Writer:
     def inline(self, par, el, fmt: Fmt) -> None:
         pieces: list[tuple[str, Fmt]] = []
         self._collect(el, fmt, pieces)
-        text = "".join(t for t, _ in pieces)
         # Collapse white space as HTML does, then trim the paragraph's ends.
-        collapsed: list[tuple[str, Fmt]] = []
+        collapsed: list[tuple[object, Fmt]] = []
         prev_space = True
         for chunk, f in pieces:
+            if isinstance(chunk, Special):
+                collapsed.append((chunk, f))
+                prev_space = False  # a field's text or a note mark stands between the words around it
+                continue
             out = []
             for ch in chunk:
                 if ch.isspace():
@@ -377,22 +444,33 @@ class _Writer:
                     out.append(ch)
                     prev_space = False
             collapsed.append(("".join(out), f))
-        while collapsed and collapsed[-1][0].endswith(" "):
+        while collapsed and isinstance(collapsed[-1][0], str) and collapsed[-1][0].endswith(" "):
             collapsed[-1] = (collapsed[-1][0][:-1], collapsed[-1][1])
             if not collapsed[-1][0]:
                 collapsed.pop()
-        del text
         rtl = getattr(par, "_rtl", self.rtl)
         for chunk, f in collapsed:
-            if chunk:
+            if isinstance(chunk, Special) and chunk.kind == "footnote":
+                note_rtl = self._rtl(chunk.el)
+                note = self.notes.add(par, rtl=note_rtl)
+                note._rtl = note_rtl
+                self.inline(note, chunk.el, Fmt())
+            elif isinstance(chunk, Special):
+                ooxml.add_field(par, chunk.instr)
+            elif chunk:
                 self.add_text(par, chunk, f, rtl)
 
     def _collect(self, el, fmt: Fmt, pieces: list) -> None:
         if el.text:
             pieces.append((el.text, fmt))
         for child in el:
+            classes = (child.get("class") or "").split() if isinstance(child.tag, str) else []
             if not isinstance(child.tag, str):  # comments
                 pass
+            elif child.tag == "span" and "footnote" in classes:
+                pieces.append((Special("footnote", child), fmt))
+            elif child.tag == "span" and FIELDS.keys() & set(classes):
+                pieces.append((Special("field", instr=FIELDS[next(c for c in classes if c in FIELDS)]), fmt))
             elif child.tag in INLINE:
                 f = Fmt(
                     bold=fmt.bold or child.tag in ("strong", "b"),
@@ -444,6 +522,10 @@ def _shade(cell, fill: str, pattern: str = "clear", colour: str = "auto") -> Non
         anchor.addprevious(shd)
     else:
         tcpr.append(shd)
+
+
+def _is_bar(el) -> bool:
+    return el.tag == "table" and "bar" in (el.get("class") or "").split()
 
 
 def _rows(table_el) -> list:

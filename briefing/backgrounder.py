@@ -1,0 +1,147 @@
+"""Render stage, summit backgrounder: a brief + events -> the sections of a footnoted backgrounder.
+
+The document is a list of sections, each a list of *units* (a heading, a
+paragraph, a table…). A one-language edition prints the units one after the
+other; the bilingual edition prints each unit's Arabic and English side by
+side in one table row, so a reader can move between them paragraph by
+paragraph. Both editions come from the same unit list, so they cannot differ
+in content.
+
+Footnotes: every paragraph that names sources gets one footnote, whose text
+points into the numbered bibliography ("Source: [2]"). The bibliography is
+numbered by first citation; in the bilingual edition both languages share one
+numbering, so [2] is the same entry in either column.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from markupsafe import Markup, escape
+
+from . import formatting, model
+from .render import KINDS, Kind, Page, _bdi
+from .validate import Content
+
+# Section keys in reading order; each has a label of the same name in labels.yaml.
+SECTIONS = ("context", "objectives", "discussed", "outcomes", "participants", "timeline", "challenges_outlook", "sources")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One block of the document, printed once per language."""
+
+    kind: str
+    data: Any = None
+    key: str = ""
+
+
+@dataclass
+class Section:
+    key: str
+    units: list[Unit] = field(default_factory=list)
+    in_toc: bool = True
+
+
+class BackgrounderPage(Page):
+    """Page helpers for footnotes, date spans and heading ids."""
+
+    def heading_id(self, key: str) -> str:
+        return f"sec-{key}-{self.lang}"
+
+    def ref(self, source_id: str) -> Markup:
+        """A bibliography number in brackets, registering the source on first use."""
+        if source_id not in self.cited:
+            self.cited.append(source_id)
+        return _bdi(f"[{self.cited.index(source_id) + 1}]")
+
+    def footnote(self, sources: list[str], lead: Markup | str = "") -> Markup:
+        """One footnote: an optional text, then the bibliography numbers of `sources`."""
+        sources = list(dict.fromkeys(sources))
+        if not sources and not lead:
+            return Markup("")
+        body = Markup(lead)
+        if sources:
+            label = self.label("source" if len(sources) == 1 else "sources_short")
+            refs = Markup(self.label("comma") + " ").join(self.ref(s) for s in sources)
+            body += (Markup(" ") if lead else Markup("")) + Markup(escape(label)) + Markup(": ") + refs + Markup(".")
+        return Markup('<span class="footnote">') + body + Markup("</span>")
+
+    def note(self, para: model.Para) -> Markup:
+        return self.footnote(para.sources)
+
+    def amount(self, fig: model.Figure) -> Markup:
+        """A figure without year or citation (the table's caption carries its footnote)."""
+        if fig.value == "unknown":
+            return Markup(escape(self.label("not_specified")))
+        words = {k: getattr(v, self.lang) for k, v in self.labels.items() if k.startswith(("scale_", "unit_"))}
+        return _bdi(formatting.figure(fig, self.lang, words))
+
+    def other(self) -> str:
+        """The other language of a bilingual pair (for a name in its second script)."""
+        return "en" if self.lang == "ar" else "ar"
+
+    def claim(self, claim: model.DateClaim) -> Markup:
+        if claim.start == "unknown":
+            return Markup(escape(self.label("date_unknown")))
+        if claim.end is None:
+            return self.date(claim.start)
+        start, end = model.PartialDate(claim.start), model.PartialDate(claim.end)
+        if start.precision == end.precision == "day" and start[:7] == end[:7]:
+            # "3–4 April 2025" / "3–4 أبريل 2025": the day range, then month and year once.
+            return _bdi(f"{start.parts[2]}–{formatting.date(end, self.lang)}")
+        return _bdi(f"{formatting.date(start, self.lang)} – {formatting.date(end, self.lang)}")
+
+    def date_note(self, event: model.Event, *more: str) -> Markup:
+        """The footnote of a dated event: its sources, and any disagreement about the date."""
+        lead, named = Markup(""), set()
+        if event.other_dates:
+            claims = [event.date, *event.other_dates]
+            lead = Markup(escape(self.label("dates_disagree"))) + Markup(": ") + Markup(self.label("semicolon") + " ").join(
+                self.claim(c) + Markup(" ") + self.ref(c.source) for c in claims) + Markup(". ")
+            lead += Markup(escape(self.label("date_used"))) + Markup(" ") + self.ref(event.date.source) + Markup(".")
+            named = {c.source for c in claims}
+        if event.date.note:
+            lead += (Markup(" ") if lead else Markup("")) + Markup(escape(self.t(event.date.note)))
+        rest = [s for s in (event.date.source, *event.summary.sources, *more) if s not in named]
+        return self.footnote(rest, lead)
+
+
+class SummitBackgrounder(Kind):
+    """A backgrounder on one event, from a `summit-backgrounder` brief."""
+
+    def documents(self, brief: model.BackgrounderBrief, content: Content) -> list[str]:
+        return [brief.event]
+
+    def pages(self, labels: dict, content: Content, langs: tuple[str, ...]) -> list[Page]:
+        cited: list[str] = []  # shared: the bilingual edition numbers its sources once
+        return [BackgrounderPage(lang, labels, content.sources, cited) for lang in langs]
+
+    def source_file(self, content: Content, doc_id: str):
+        return content.root / "events" / f"{doc_id}.yaml"
+
+    def context(self, brief: model.BackgrounderBrief, content: Content, doc_id: str) -> dict:
+        event = content.events[doc_id]
+        paras = lambda items: [Unit("para", p) for p in items]  # noqa: E731
+        sections = [
+            Section("cover", [Unit("cover")], in_toc=False),
+            Section("takeaways", [Unit("takeaways")], in_toc=False),
+            Section("toc", [Unit("h2", key="toc"), Unit("toc")], in_toc=False),
+            Section("context", [Unit("h2", key="context"), Unit("intro", key="context_intro")] + paras(brief.context)),
+            Section("objectives", [Unit("h2", key="objectives"), Unit("h3", key="objectives_eu"), Unit("list", brief.objectives_eu),
+                                   Unit("h3", key="objectives_ca"), Unit("list", brief.objectives_ca)]),
+            Section("discussed", [Unit("h2", key="discussed")] + paras(brief.discussed)),
+            Section("outcomes", [Unit("h2", key="outcomes")] + paras(brief.outcomes)
+                    + [Unit("h3", key="package"), Unit("package", brief.package),
+                       Unit("h3", key="agreements"), Unit("list", brief.agreements)]),
+            Section("participants", [Unit("h2", key="participants"), Unit("participants", brief.participants)]),
+            Section("timeline", [Unit("h2", key="timeline")] + [Unit("event", content.events[e]) for e in brief.timeline]),
+            Section("challenges_outlook", [Unit("h2", key="challenges_outlook"), Unit("h3", key="challenges")] + paras(brief.challenges)
+                    + [Unit("h3", key="outlook")] + paras(brief.outlook)),
+            Section("sources", [Unit("h2", key="sources"), Unit("bibliography")]),
+        ]
+        return {"event": event, "sections": sections, "toc": [s.key for s in sections if s.in_toc]}
+
+
+
+KINDS["summit-backgrounder"] = SummitBackgrounder()

@@ -1,0 +1,172 @@
+"""Raw OOXML for footnotes, bookmarks and page references (python-docx has no API for them).
+
+Small named helpers in the manner of ooxml.py, so write_docx reads as
+"footnote here, bookmark there". Footnotes follow ECMA-376 Part 1, 17.11: a
+footnotes part related to the document part, two separator notes (ids -1 and
+0, named in settings' w:footnotePr), then one w:footnote per note, each
+referenced from the text by a run holding w:footnoteReference.
+"""
+from __future__ import annotations
+
+import re
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.text.paragraph import Paragraph
+
+FOOTNOTE_TEXT_STYLE = "FootnoteText"  # style id of the "Footnote Text" paragraph style
+
+_SEPARATORS = (
+    f'<w:footnotes {nsdecls("w", "r")}>'
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+    '<w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+    '<w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+    '</w:footnotes>'
+)
+
+
+class Footnotes:
+    """The document's footnotes part, created on first use."""
+
+    def __init__(self, document) -> None:
+        self.document = document
+        self._element = None
+        self.count = 0
+
+    @property
+    def element(self):
+        if self._element is None:
+            self._element = add_footnotes_part(self.document)
+        return self._element
+
+    def add(self, paragraph, *, rtl: bool) -> Paragraph:
+        """Add a note referenced at the end of `paragraph`; return the note's paragraph to fill."""
+        self.count += 1
+        note_id = self.count
+        add_footnote_reference(paragraph, note_id, rtl=rtl)
+        return add_footnote(self.element, note_id, paragraph._parent, rtl=rtl)
+
+
+def add_footnotes_part(document):
+    """Create /word/footnotes.xml with its separators; relate it and name the separators in settings."""
+    element = parse_xml(_SEPARATORS)
+    part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, element, document.part.package)
+    document.part.relate_to(part, RT.FOOTNOTES)
+    settings = document.settings.element
+    if settings.find(qn("w:footnotePr")) is None:
+        pr = parse_xml(f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>')
+        anchor = next((settings.find(qn(t)) for t in ("w:endnotePr", "w:compat", "w:rsids") if settings.find(qn(t)) is not None), None)
+        if anchor is not None:
+            anchor.addprevious(pr)
+        else:
+            settings.append(pr)
+    return element
+
+
+def _ref_rpr(rtl: bool):
+    rpr = OxmlElement("w:rPr")
+    align = OxmlElement("w:vertAlign")
+    align.set(qn("w:val"), "superscript")
+    rpr.append(align)
+    if rtl:
+        rpr.append(OxmlElement("w:rtl"))
+    return rpr
+
+
+def add_footnote_reference(paragraph, note_id: int, *, rtl: bool) -> None:
+    """A superscript run holding `w:footnoteReference` (Word numbers it) at the paragraph's end."""
+    run = OxmlElement("w:r")
+    run.append(_ref_rpr(rtl))
+    ref = OxmlElement("w:footnoteReference")
+    ref.set(qn("w:id"), str(note_id))
+    run.append(ref)
+    paragraph._p.append(run)
+
+
+def add_footnote(footnotes, note_id: int, parent, *, rtl: bool) -> Paragraph:
+    """A `w:footnote`: its number mark (`w:footnoteRef`), a space, and an empty paragraph to fill.
+
+    Arabic notes get `w:bidi` on the paragraph and `w:rtl` on the mark, like body text.
+    """
+    note = OxmlElement("w:footnote")
+    note.set(qn("w:id"), str(note_id))
+    p = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    style = OxmlElement("w:pStyle")
+    style.set(qn("w:val"), FOOTNOTE_TEXT_STYLE)
+    ppr.append(style)
+    if rtl:
+        ppr.append(OxmlElement("w:bidi"))
+    p.append(ppr)
+    mark = OxmlElement("w:r")
+    mark.append(_ref_rpr(rtl))
+    mark.append(OxmlElement("w:footnoteRef"))
+    p.append(mark)
+    space = OxmlElement("w:r")
+    if rtl:
+        rpr = OxmlElement("w:rPr")
+        rpr.append(OxmlElement("w:rtl"))
+        space.append(rpr)
+    text = OxmlElement("w:t")
+    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    text.text = " "
+    space.append(text)
+    p.append(space)
+    note.append(p)
+    footnotes.append(note)
+    return Paragraph(p, parent)
+
+
+def bookmark_name(html_id: str) -> str:
+    """A Word bookmark name for an HTML id: letters, digits and _, at most 40, hidden (leading _)."""
+    return ("_Toc_" + re.sub(r"[^A-Za-z0-9_]", "_", html_id))[:40]
+
+
+def add_bookmark(paragraph, name: str, bookmark_id: int) -> None:
+    """Bookmark the whole paragraph (a heading), so PAGEREF can find its page."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(bookmark_id))
+    p = paragraph._p
+    ppr = p.find(qn("w:pPr"))
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        p.insert(0, start)
+    p.append(end)
+
+
+def add_page_ref(paragraph, bookmark: str, placeholder: str = "#", *, rtl: bool = False) -> None:
+    """A PAGEREF field: the number of the page the bookmark is on, computed by the word processor."""
+    def run(*children):
+        r = OxmlElement("w:r")
+        if rtl:
+            rpr = OxmlElement("w:rPr")
+            rpr.append(OxmlElement("w:rtl"))
+            r.append(rpr)
+        for child in children:
+            r.append(child)
+        paragraph._p.append(r)
+
+    def fld(kind: str):
+        el = OxmlElement("w:fldChar")
+        el.set(qn("w:fldCharType"), kind)
+        return el
+
+    instr = OxmlElement("w:instrText")
+    instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instr.text = f" PAGEREF {bookmark} \\h "
+    text = OxmlElement("w:t")
+    text.text = placeholder
+    run(fld("begin"))
+    run(instr)
+    run(fld("separate"))
+    run(text)
+    run(fld("end"))

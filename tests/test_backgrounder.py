@@ -1,0 +1,378 @@
+"""Summit backgrounder (issue #3): footnotes, contents, outline, metadata, and PDF/DOCX parity.
+
+Each test reads the built files (the session-wide `built` fixture) the way a
+reader's tools would: pdfplumber and pypdf for the PDF, the XML parts for the
+DOCX.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pdfplumber
+import pytest
+from lxml import etree
+from pypdf import PdfReader
+
+from briefing import cli
+from briefing.backgrounder import SECTIONS
+from briefing.render import load_labels
+
+from .conftest import ROOT, docx_xml, normalise, pdftotext
+
+EDITIONS = ("ar", "en", "ar-en")
+LANGS = {"ar": ("ar",), "en": ("en",), "ar-en": ("ar", "en")}
+BRIEF = ROOT / "briefs" / "samarkand-summit.yaml"
+LABELS = load_labels(ROOT / "templates")
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Colours given to footnote calls and markers in backgrounder.css, as PDF fill colours.
+CALL_RGB = (0xC0, 0x39, 0x2B)
+MARKER_RGB = (0x7A, 0x1F, 0x30)
+REF = re.compile(r"[\[\]](\d+)[\[\]]")  # "[3]", or "]3[" if an extractor reverses it
+A4_HEIGHT, TOP, BOTTOM = 842, 48, 43  # points; the page margins hold only header and footer
+ARABIC_LETTER = re.compile("[\u0621-\u064A\u0671-\u06D3]")
+LATIN_OR_NUMBER = re.compile(r"\d+|[A-Za-z\u00C0-\u024F]+")
+
+
+def latin_words(text: str) -> list[str]:
+    """Latin words and numbers, apart (a note call sits right after its word); words
+    joined across a hyphen, as pdftotext joins a word hyphenated at a line end."""
+    text = re.sub(r"(?<=[A-Za-z\u00C0-\u024F])- ?(?=[A-Za-z\u00C0-\u024F])", "", normalise(text))
+    return LATIN_OR_NUMBER.findall(text)
+
+
+def arabic_letters(text: str) -> Counter:
+    """Arabic letters only: pdftotext splits Arabic words at vowel marks and drops
+    spaces next to numbers, so Arabic is compared letter by letter."""
+    return Counter(ARABIC_LETTER.findall(normalise(text)))
+
+
+def pdf_path(built: Path, edition: str) -> Path:
+    return built / "samarkand-summit" / f"samarkand-summit-2025.{edition}.pdf"
+
+
+def docx_path(built: Path, edition: str) -> Path:
+    return built / "samarkand-summit" / f"samarkand-summit-2025.{edition}.docx"
+
+
+def label(key: str, lang: str) -> str:
+    return getattr(LABELS[key], lang)
+
+
+def _is(colour, rgb) -> bool:
+    return isinstance(colour, tuple) and len(colour) == 3 and all(abs(c * 255 - v) < 1.5 for c, v in zip(colour, rgb))
+
+
+def coloured_numbers(page, rgb) -> list[int]:
+    """The numbers drawn on a PDF page in one colour: footnote calls or markers."""
+    digits = sorted((c for c in page.chars if c["text"].isdigit() and _is(c["non_stroking_color"], rgb)),
+                    key=lambda c: (round(c["top"]), c["x0"]))
+    numbers, current, last = [], "", None
+    for c in digits:
+        if last is not None and round(c["top"]) == round(last["top"]) and c["x0"] - last["x1"] < 1:
+            current += c["text"]
+        else:
+            if current:
+                numbers.append(int(current))
+            current = c["text"]
+        last = c
+    if current:
+        numbers.append(int(current))
+    return numbers
+
+
+def docx_notes(built: Path, edition: str) -> list[etree._Element]:
+    root = etree.fromstring(docx_xml(docx_path(built, edition), "word/footnotes.xml").encode())
+    return [n for n in root.iter(W + "footnote") if int(n.get(W + "id")) > 0]
+
+
+def text_of(el) -> str:
+    return "".join(t.text or "" for t in el.iter(W + "t"))
+
+
+def docx_paragraphs(built: Path, edition: str) -> list[tuple[str, str]]:
+    """(style id, text) of every body paragraph, table cells included."""
+    root = etree.fromstring(docx_xml(docx_path(built, edition)).encode())
+    out = []
+    for p in root.iter(W + "p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        out.append((style.get(W + "val") if style is not None else "", text_of(p)))
+    return out
+
+
+def outline(reader: PdfReader) -> list[tuple[str, int]]:
+    """(title, 1-based page) of every PDF bookmark, depth first."""
+    out = []
+
+    def walk(items):
+        for item in items:
+            if isinstance(item, list):
+                walk(item)
+            else:
+                out.append((normalise(item.title), reader.get_destination_page_number(item) + 1))
+    walk(reader.outline)
+    return out
+
+
+# -- footnotes ------------------------------------------------------------------
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_each_footnote_sits_at_the_foot_of_the_page_that_calls_it(built, edition):
+    with pdfplumber.open(pdf_path(built, edition)) as pdf:
+        calls = [coloured_numbers(p, CALL_RGB) for p in pdf.pages]
+        marks = [coloured_numbers(p, MARKER_RGB) for p in pdf.pages]
+    deferred = []
+    for number, (c, m) in enumerate(zip(calls, marks), 1):
+        if edition != "ar-en":
+            assert sorted(c) == sorted(m), f"page {number}: calls {c} but notes {m}"
+            continue
+        # In the side-by-side table WeasyPrint 70 cannot push a table-cell
+        # line to the next page with its note (footnote-policy is not
+        # honoured there), so a note that does not fit follows on the next
+        # page. Allow that, and only that, there.
+        late = set(c) - set(m)
+        assert late <= set(marks[number]) if number < len(marks) else not late, f"page {number}: calls {c}, notes {m}"
+        assert set(m) <= set(c) | set(calls[number - 2] if number > 1 else []), f"page {number}: notes {m}, calls {c}"
+        deferred += sorted(late)
+    assert len(deferred) <= 3, f"notes deferred to the next page: {deferred}"
+    every = [n for page in marks for n in page]
+    assert every == list(range(1, len(every) + 1)), "notes are numbered 1..N in reading order"
+    assert len(every) >= 40 * len(LANGS[edition])
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_docx_has_real_footnotes_as_many_as_the_pdf(built, edition):
+    notes = docx_notes(built, edition)
+    body = docx_xml(docx_path(built, edition))
+    refs = re.findall(r'<w:footnoteReference w:id="(\d+)"/>', body)
+    assert sorted(map(int, refs)) == sorted(int(n.get(W + "id")) for n in notes)
+    with pdfplumber.open(pdf_path(built, edition)) as pdf:
+        pdf_notes = sum(len(coloured_numbers(p, MARKER_RGB)) for p in pdf.pages)
+    assert len(notes) == pdf_notes
+    rels = docx_xml(docx_path(built, edition), "word/_rels/document.xml.rels")
+    assert 'Target="footnotes.xml"' in rels
+    assert "footnotes+xml" in docx_xml(docx_path(built, edition), "[Content_Types].xml")
+
+
+@pytest.mark.parametrize("edition", ("ar", "ar-en"))
+def test_arabic_footnotes_in_the_docx_are_right_to_left(built, edition):
+    arabic = [n for n in docx_notes(built, edition) if re.search("[\u0600-\u06FF]", text_of(n))]
+    assert arabic
+    for note in arabic:
+        assert note.find(f"{W}p/{W}pPr/{W}bidi") is not None, text_of(note)
+        assert note.find(f"{W}p/{W}r/{W}rPr/{W}rtl") is not None, text_of(note)
+
+
+def bibliography_numbers(paragraphs: list[tuple[str, str]]) -> list[int]:
+    return [int(m.group(1)) for style, text in paragraphs if style == "Sources" for m in [re.match(r"\[(\d+)\]", text)] if m]
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_footnote_points_into_the_bibliography_and_every_entry_is_cited(built, edition):
+    entries = bibliography_numbers(docx_paragraphs(built, edition))
+    per_lang = len(entries) // len(LANGS[edition])
+    assert per_lang >= 3 and entries == list(range(1, per_lang + 1)) * len(LANGS[edition])
+    cited = set()
+    for note in docx_notes(built, edition):
+        refs = {int(n) for n in REF.findall(text_of(note))}
+        assert refs, f"footnote without a source: {text_of(note)!r}"
+        assert refs <= set(entries), f"footnote points nowhere: {text_of(note)!r}"
+        cited |= refs
+    assert cited == set(entries), f"never cited: {sorted(set(entries) - cited)}"
+    # The PDF shows the same numbers: each entry once per language in the list,
+    # and at least once more in a note.
+    counts = Counter(int(n) for n in REF.findall(normalise(pdftotext(pdf_path(built, edition)))))
+    assert set(counts) == set(entries)
+    assert all(c > len(LANGS[edition]) for c in counts.values()), counts
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_the_ashgabat_date_conflict_is_shown_in_a_footnote(built, edition):
+    notes = [text_of(n) for n in docx_notes(built, edition)]
+    for lang in LANGS[edition]:
+        conflict = [n for n in notes if label("dates_disagree", lang) in n]
+        assert len(conflict) == 1, conflict
+        assert ("20" in conflict[0] and "28" in conflict[0]) and len(REF.findall(conflict[0])) >= 2
+
+
+# -- contents, headings, outline ---------------------------------------------------
+def toc_numbers(page, lang_half: str | None) -> list[int]:
+    """Page numbers of the contents lines, top to bottom, on one half of the page or all of it."""
+    mid = page.width / 2
+    if lang_half is not None:  # crop first: leaders of both columns meet in the middle
+        page = page.crop((mid, 0, page.width, page.height) if lang_half == "ar" else (0, 0, mid, page.height))
+    words_ = page.extract_words(keep_blank_chars=False)
+    lines: dict[int, list] = {}
+    for w in words_:
+        lines.setdefault(round(w["top"]), []).append(w)
+    out = []
+    for top in sorted(lines):
+        text = " ".join(w["text"] for w in sorted(lines[top], key=lambda w: w["x0"]))
+        m = re.search(r"\.{4,}\s*(\d+)\s*$", text) or re.search(r"^\s*(\d+)\s*\.{4,}", text)
+        if m:
+            out.append(int(m.group(1)))
+    return out
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_contents_page_numbers_are_where_the_headings_land(built, edition):
+    reader = PdfReader(pdf_path(built, edition))
+    marks = outline(reader)
+    pages_text = [normalise(pdftotext(pdf_path(built, edition), "-f", str(i), "-l", str(i)))
+                  for i in range(1, len(reader.pages) + 1)]
+    with pdfplumber.open(pdf_path(built, edition)) as pdf:
+        toc_page = next(p for p in pdf.pages if any(label("toc", lang) in normalise(pages_text[p.page_number - 1])
+                                                    for lang in LANGS[edition]))
+        for lang in LANGS[edition]:
+            numbers = toc_numbers(toc_page, lang if edition == "ar-en" else None)
+            assert len(numbers) == len(SECTIONS), numbers
+            for key, number in zip(SECTIONS, numbers):
+                title = normalise(label(key, lang))
+                landed = [page for t, page in marks if t == title]
+                assert landed == [number], f"{lang} {key}: contents say {number}, heading on {landed}"
+                assert not arabic_letters(title) - arabic_letters(pages_text[number - 1]), (key, number)
+                assert not Counter(latin_words(title)) - Counter(latin_words(pages_text[number - 1])), (key, number)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_headings_are_in_the_pdf_outline_and_are_word_headings(built, edition):
+    titles = [t for t, _ in outline(PdfReader(pdf_path(built, edition)))]
+    paragraphs = docx_paragraphs(built, edition)
+    for lang in LANGS[edition]:
+        expected = [(1, normalise(getattr(_brief().title, lang)))]
+        expected += [(2, normalise(label(k, lang))) for k in ("takeaways", "toc", *SECTIONS)]
+        expected += [(3, normalise(label(k, lang))) for k in ("objectives_eu", "objectives_ca", "package", "agreements",
+                                                                 "challenges", "outlook")]
+        for level, title in expected:
+            assert title in titles, f"{title!r} not in the PDF outline"
+            assert (f"Heading{level}", title) in [(s, normalise(t)) for s, t in paragraphs], f"{title!r} is not a Word heading {level}"
+
+
+def _brief():
+    from briefing.model import BackgrounderBrief
+    from briefing.load import load
+
+    return BackgrounderBrief.model_validate(load(BRIEF).data)
+
+
+# -- page furniture and metadata -----------------------------------------------
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_every_page_has_the_marking_and_page_x_of_y(built, edition):
+    path = pdf_path(built, edition)
+    total = len(PdfReader(path).pages)
+    for number in range(1, total + 1):
+        head = normalise(pdftotext(path, "-f", str(number), "-l", str(number), "-y", "0", "-H", str(TOP), "-W", "600", "-x", "0"))
+        foot = normalise(pdftotext(path, "-f", str(number), "-l", str(number), "-y", str(A4_HEIGHT - BOTTOM), "-H", str(BOTTOM), "-W", "600", "-x", "0"))
+        for lang in LANGS[edition]:
+            assert normalise(getattr(_brief().marking, lang)) in head, (number, head)
+            assert re.search(rf"{label('page', lang)}\s*{number}\s*{label('of', lang)}\s*{total}\b", foot), (number, foot)
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_pdf_metadata_comes_from_the_brief(built, edition):
+    meta = PdfReader(pdf_path(built, edition)).metadata
+    brief = _brief()
+    langs = LANGS[edition]
+    assert meta.title == " / ".join(getattr(brief.title, lang) for lang in langs)
+    assert meta.author == " / ".join(getattr(brief.organisation, lang) for lang in langs)
+    assert meta["/CreationDate"].startswith("D:" + brief.as_of.strftime("%Y%m%d"))
+    catalog = PdfReader(pdf_path(built, edition)).trailer["/Root"]
+    assert catalog["/Lang"] == langs[0]
+
+
+@pytest.mark.parametrize("edition", ("ar", "ar-en"))
+def test_arabic_docx_sections_and_tables_are_right_to_left(built, edition):
+    body = docx_xml(docx_path(built, edition))
+    assert "<w:bidi/></w:sectPr>" in body.replace("\n", "") or re.search(r"<w:sectPr[^>]*>.*<w:bidi/>.*</w:sectPr>", body, re.S)
+    assert "<w:bidiVisual/>" in body
+
+
+# -- the two formats say the same ------------------------------------------------
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_pdf_and_docx_say_the_same_words(built, edition):
+    """Same words, margins (running header and footer) left out; numbers the
+    PDF adds (note calls and marks, contents page numbers) are the only extra."""
+    path = pdf_path(built, edition)
+    pdf_text = pdftotext(path, "-x", "0", "-y", str(TOP), "-W", "600", "-H", str(A4_HEIGHT - TOP - BOTTOM))
+    docx_text = (" ".join(t for _, t in docx_paragraphs(built, edition))
+                 + " " + " ".join(text_of(n) for n in docx_notes(built, edition)))
+    assert arabic_letters(pdf_text) == arabic_letters(docx_text)
+    if "ar" in LANGS[edition]:
+        assert sum(arabic_letters(pdf_text).values()) > 5000
+    pdf, docx = Counter(latin_words(pdf_text)), Counter(latin_words(docx_text))
+    # A compound broken at its hyphen in a narrow cell can come out of
+    # pdftotext as two words far apart: count those as the compound.
+    for a, b in set(re.findall(r"([A-Za-z]+)-([A-Za-z]+)", normalise(docx_text))):
+        while docx[a + b] > pdf[a + b] and pdf[a] > docx[a] and pdf[b] > docx[b]:
+            pdf[a], pdf[b], pdf[a + b] = pdf[a] - 1, pdf[b] - 1, pdf[a + b] + 1
+    pdf, docx = +pdf, +docx
+    is_number = str.isdigit
+    pdf_words = Counter({w: n for w, n in pdf.items() if not is_number(w)})
+    docx_words = Counter({w: n for w, n in docx.items() if not is_number(w)})
+    assert pdf_words == docx_words, (
+        f"only in PDF: {dict(pdf_words - docx_words)}; only in DOCX: {dict(docx_words - pdf_words)}")
+    pdf_numbers = Counter({w: n for w, n in pdf.items() if is_number(w)})
+    docx_numbers = Counter({w: n for w, n in docx.items() if is_number(w)})
+    assert docx_numbers - pdf_numbers == Counter(), f"numbers missing from the PDF: {dict(docx_numbers - pdf_numbers)}"
+    notes = len(docx_notes(built, edition))
+    extra = pdf_numbers - docx_numbers
+    assert all(int(w) <= notes for w in extra), f"unexpected numbers in the PDF: {dict(extra)}"
+
+
+# -- content errors ------------------------------------------------------------------
+@pytest.fixture
+def project(tmp_path) -> tuple[Path, Path]:
+    """A writable copy of the real content and the backgrounder brief."""
+    content = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content)
+    brief = tmp_path / "samarkand-summit.yaml"
+    shutil.copy(BRIEF, brief)
+    return content, brief
+
+
+def check(project, capsys) -> tuple[int, list[str]]:
+    content, brief = project
+    code = cli.main(["--check", "--content", str(content), str(brief)])
+    return code, capsys.readouterr().err.splitlines()
+
+
+def edit(path: Path, old: str, new: str) -> int:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return text[: text.index(old)].count("\n") + 1
+
+
+def test_the_real_backgrounder_is_valid(project, capsys):
+    assert check(project, capsys) == (0, [])
+
+
+def test_an_unknown_event_in_the_timeline_is_an_error(project, capsys):
+    line = edit(project[1], "  - sikela-tour-2025", "  - sikela-trip-2025")
+    code, err = check(project, capsys)
+    assert code == 1
+    assert err[0].endswith(f"samarkand-summit.yaml:{line}:5: timeline[6]: unknown event 'sikela-trip-2025'; did you mean 'sikela-tour-2025'?"), err
+
+
+def test_an_unknown_source_in_the_brief_is_an_error(project, capsys):
+    line = edit(project[1], "    sources: [seed-004]", "    sources: [seed-044]")
+    code, err = check(project, capsys)
+    assert code == 1
+    assert any(e.endswith(f"samarkand-summit.yaml:{line}:15: outlook[1].sources[0]: unknown source id 'seed-044'; did you mean 'seed-004'?") for e in err), err
+
+
+def test_a_figure_without_a_source_is_an_error(project, capsys):
+    edit(project[1], "      en: \"A new Central Asia investors' forum, announced for Uzbekistan in 2025.\"\n    sources: [seed-001]",
+         "      en: \"A new Central Asia investors' forum, announced for Uzbekistan in 2025.\"")
+    code, err = check(project, capsys)
+    assert code == 1
+    assert "agreements[4]: a text that gives a figure or a date needs `sources`" in err[0], err
+
+
+def test_an_event_file_must_hold_the_id_of_its_name(project, capsys):
+    events = project[0] / "events"
+    (events / "sikela-tour-2025.yaml").rename(events / "sikela-2025.yaml")
+    code, err = check(project, capsys)
+    assert code == 1
+    assert any("events/sikela-2025.yaml:1:5: id: id 'sikela-tour-2025' does not match the file name" in e for e in err), err
