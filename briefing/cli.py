@@ -182,7 +182,7 @@ def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None) ->
                     problems.append(_template_problem(exc, path))
                     continue
                 for fmt in formats:
-                    job.keys[fmt] = incremental.digest(shared, fmt, job.html, job.metadata, job.expected_pages)
+                    job.keys[fmt] = incremental.digest(incremental.output_digests(shared), fmt, job.html, job.metadata, job.expected_pages)
                 if not force:
                     job.kept = tuple(f for f in formats if manifest.outputs.get(job.rel(f), {}).get("key") == job.keys[f]
                                      and manifest.intact(job.rel(f)))

@@ -70,12 +70,22 @@ def generator_files() -> list[Path]:
 
 
 def shared_digests(templates: Path, fonts: Path) -> dict[str, str]:
-    """Hashes of the inputs every document shares: code, templates (with labels and CSS), fonts."""
+    """Hashes of the inputs every document shares: code, templates (with labels and CSS), fonts;
+    and `assets`, the template files that are not part of the HTML but style it (CSS)."""
+    everything = _files(templates)
     return {
         "generator": files_digest(generator_files()),
-        "templates": files_digest(_files(templates)),
+        "templates": files_digest(everything),
+        "assets": files_digest([p for p in everything if not p.name.endswith(".j2") and p.name != "labels.yaml"]),
         "fonts": files_digest(_files(fonts)),
     }
+
+
+def output_digests(shared: dict[str, str]) -> dict[str, str]:
+    """What turns a document's HTML into its files: not the Jinja templates or labels,
+    which the HTML already reflects (a change to one kind's template re-renders every
+    document, and rewrites only those whose HTML changed)."""
+    return {k: v for k, v in shared.items() if k != "templates"}
 
 
 def tree_digest(content: Path, briefs: list[Path], templates: Path, fonts: Path) -> str:
