@@ -191,8 +191,26 @@ class _Writer:
         elif isinstance(tag, str):
             raise ValueError(f"DOCX writer: unsupported element <{tag}> in the rendered HTML")
 
+    def set_style(self, par, name: str) -> None:
+        """par.style = name, without python-docx's per-call scan of every style for the
+        default (most of a DOCX's write time): ids are looked up once per document."""
+        ids = self.doc.__dict__.setdefault("_style_ids", {})
+        if name not in ids:
+            par.style = self.doc.styles[name]
+            ids[name] = par._p.style
+        else:
+            par._p.style = ids[name]
+
+    def style_size(self, par) -> float | None:
+        sizes = self.doc.__dict__.setdefault("_style_sizes", {})
+        sid = par._p.style
+        if sid not in sizes:
+            sizes[sid] = _style_size(par.style)
+        return sizes[sid]
+
     def paragraph(self, el, container, style: str, inline_fmt: Fmt = Fmt()):
-        par = container.add_paragraph(style=style)
+        par = container.add_paragraph()
+        self.set_style(par, style)
         self.direction(par, el)
         self.inline(par, el, inline_fmt)
         return par
@@ -203,7 +221,7 @@ class _Writer:
             ooxml.set_paragraph_bidi(par)
             # Naskh's ascent and descent make "single" spacing 1.7 em; the PDF
             # sets Arabic at 1.5 em, which still clears the vowel marks.
-            size = _style_size(par.style)
+            size = self.style_size(par)
             if size:
                 par.paragraph_format.line_spacing = Pt(size * 1.5)
         par._rtl = rtl
@@ -224,7 +242,7 @@ class _Writer:
         for li in el.iterchildren("li"):
             par = self.paragraph(li, container, style)
             if small:
-                par.style = self.doc.styles["Sources"]
+                self.set_style(par, "Sources")
                 self.number(par, num_id)
             elif num_id is not None:
                 self.number(par, num_id)
@@ -272,14 +290,14 @@ class _Writer:
                 column.width = w
         else:
             widths = [Mm(56), Mm(120)] if ncols == 2 else None
-        text_style = self.doc.styles["Table Text" if "compact" in (el.get("class") or "").split() else "Normal"]
+        text_style = "Table Text" if "compact" in (el.get("class") or "").split() else "Normal"
         for r, tr in enumerate(rows):
             for c, cell_el in enumerate(x for x in tr if x.tag in ("th", "td")):
                 cell = table.cell(r, c)
                 if widths:
                     cell.width = widths[c]
                 par = cell.paragraphs[0]
-                par.style = text_style
+                self.set_style(par, text_style)
                 par.paragraph_format.space_after = Pt(1)
                 self.direction(par, cell_el)
                 header = cell_el.tag == "th"
@@ -341,7 +359,7 @@ class _Writer:
             ooxml.set_table_bidi(table)
         for i, span in enumerate(spans):
             cpar = table.cell(0, i).paragraphs[0]
-            cpar.style = self.doc.styles["Page Furniture"]
+            self.set_style(cpar, "Page Furniture")
             self.direction(cpar, span)
             if i == len(spans) - 1 and len(spans) > 1:
                 # Transitional OOXML's jc is logical in a bidi paragraph:
@@ -352,7 +370,7 @@ class _Writer:
                 self.add_text(cpar, " ", Fmt(), self.rtl)  # HTML keeps the space before its counter
                 ooxml.add_field(cpar, "PAGE")
         # The part's own first paragraph stays, empty and tiny, after the table.
-        par.style = self.doc.styles["Page Furniture"]
+        self.set_style(par, "Page Furniture")
         part._element.remove(par._p)
         part._element.append(par._p)
         if self.rtl:
