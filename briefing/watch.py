@@ -1,6 +1,7 @@
 """Watch mode: build, then rebuild what each saved change affects, keeping the process warm.
 
-One process keeps the pipeline imported, the file hashes memoised and (with
+One process keeps the pipeline imported, parsed YAML and file hashes memoised
+(by size, mtime and inode) and (with
 -j > 1) a pool of workers that keep WeasyPrint's font configuration and the
 font subsets across rebuilds. A change is picked up 50 ms after the last
 write of a burst (watchfiles' `step`), and each rebuild prints one line:
@@ -49,6 +50,9 @@ def rebuild(args: argparse.Namespace, pool, log=print, quiet=False) -> str:
 def watch(args: argparse.Namespace, stop_event=None) -> int:
     import watchfiles
 
+    from . import load
+
+    load.cache = {}  # parse again only the files that changed
     pool = cli.make_pool(args.jobs, {"pdf", "docx"}) if args.jobs > 1 else None
     try:
         print(rebuild(args, pool), flush=True)
