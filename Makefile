@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 JOBS   ?=
 
-.PHONY: all build check test clean
+.PHONY: all build check test bench clean
 
 all: build
 
@@ -15,6 +15,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt constraints.txt
 	touch $@
 
 build: $(VENV)/.installed
+	-@scripts/ensure-tools runtime
 	$(PY) build.py $(if $(JOBS),-j $(JOBS))
 
 check: $(VENV)/.installed
@@ -23,6 +24,10 @@ check: $(VENV)/.installed
 test: $(VENV)/.installed
 	scripts/ensure-tools
 	$(PY) -m pytest
+
+bench: $(VENV)/.installed
+	-@scripts/ensure-tools runtime
+	$(PY) bench/bench.py
 
 clean:
 	rm -rf out

@@ -16,8 +16,7 @@ import sys
 import tempfile
 import time
 import traceback
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
@@ -33,23 +32,30 @@ os.umask(_UMASK)
 STALE_TMP = re.compile(r"\.[A-Za-z0-9][A-Za-z0-9._-]*\.(pdf|docx)\.[A-Za-z0-9_]+\.tmp")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Job:
-    """One document in one edition, in one or more formats."""
+    """One document in one edition: the formats to write, and those already up to date."""
 
     brief: str
     doc_id: str
     edition: str
-    formats: tuple[str, ...]
-    html: str
+    formats: tuple[str, ...]  # to build
+    html: str | None  # None when no format needs building (nothing was rendered)
     metadata: dict
     expected_pages: int | None
     source_file: str
+    inputs: str = ""  # hash of what the HTML is made from (incremental.py)
+    keys: dict = field(default_factory=dict)  # format -> hash of what that output is made from
+    declared: list = field(default_factory=list)  # the content files it reads, for the manifest
+    kept: tuple[str, ...] = ()  # formats whose output is up to date
     pages_per_language: int | None = None
     template: str = "templates"
 
     def target(self, out: Path, fmt: str) -> Path:
         return safe_target(out, self.brief, f"{self.doc_id}.{self.edition}.{fmt}")
+
+    def rel(self, fmt: str) -> str:
+        return f"{self.brief}/{self.doc_id}.{self.edition}.{fmt}"
 
 
 def _unresolved(path: Path) -> str:
@@ -76,6 +82,16 @@ def safe_target(out: Path, *parts: str) -> Path:
     return target
 
 
+@dataclass
+class Result:
+    files: int = 0  # written
+    pages: int = 0  # PDF pages written
+    kept: int = 0  # outputs already up to date
+    documents: int = 0  # document editions selected
+    peak_rss_mb: float = 0.0  # largest resident memory of a process that wrote a file
+    written: list = field(default_factory=list)  # paths written
+
+
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="build.py",
@@ -91,6 +107,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--edition", metavar="ED[,ED]", help="editions to build: ar, en, ar-en (default: the brief's)")
     parser.add_argument("--format", metavar="FMT[,FMT]", help="formats to build: pdf, docx (default: the brief's)")
     parser.add_argument("--check", action="store_true", help="validate content and briefs, write nothing")
+    parser.add_argument("--force", action="store_true", help="rebuild every output, even those whose inputs are unchanged "
+                        "(by default a build writes only what changed: OUT/.manifest.json records what each output was built from)")
+    parser.add_argument("--watch", action="store_true", help="build, then rebuild what each saved change affects, until Ctrl-C")
     parser.add_argument("--out", type=Path, default=ROOT / "out", help="output folder (default: out/)")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
     parser.add_argument("--content", type=Path, default=ROOT / "content", help=argparse.SUPPRESS)
@@ -117,9 +136,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def plan(args: argparse.Namespace) -> list[Job]:
-    """Phase one: load, validate and render everything; raise ContentError on any problem."""
-    from . import render
+def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None) -> list[Job]:
+    """Phase one: load and validate everything, render what is out of date; raise ContentError on any problem.
+
+    With a manifest (incremental.Manifest), a document whose inputs are unchanged
+    is not rendered, and a format whose output would be the same is not built.
+    """
+    from . import incremental, render
     from .validate import load_brief, load_content
 
     templates = args.templates
@@ -162,6 +185,8 @@ def plan(args: argparse.Namespace) -> list[Job]:
         if not filtered:
             raise ContentError([Problem("--country", 1, 1, "", "none of the selected briefs can be restricted to a country")])
         briefs = filtered
+    shared = shared or incremental.shared_digests(templates, ROOT / "fonts")
+    force = manifest is None or getattr(args, "force", False)
     for path, brief in briefs:
         kind = render.KINDS[brief.kind]
         doc_ids = kind.documents(brief, content)
@@ -170,26 +195,43 @@ def plan(args: argparse.Namespace) -> list[Job]:
             doc_ids = [d for d in doc_ids if d in args.only]
         editions = [e for e in brief.editions if not args.edition or e in args.edition]
         formats = tuple(f for f in brief.formats if not args.format or f in args.format)
+        brief_key = incremental.digest(incremental.file_hash(path), brief.model_dump(mode="json"))
         for doc_id in doc_ids:
+            declared = kind.inputs(brief, content, doc_id)
+            inputs = incremental.digest(shared, brief_key, doc_id, incremental.files_digest(declared))
             for edition in editions:
-                try:
-                    html = render.render(env, labels, brief, content, doc_id, edition)
-                except Exception as exc:  # template problems name the template and line
-                    problems.append(_template_problem(exc, path))
-                    continue
                 langs = render.EDITIONS[edition]
-                jobs.append(Job(
-                    brief=path.stem, doc_id=doc_id, edition=edition, formats=formats, html=html,
+                job = Job(
+                    brief=path.stem, doc_id=doc_id, edition=edition, formats=formats, html=None,
                     metadata={"title": " / ".join(kind.title(brief, content, doc_id, lang) for lang in langs),
                               "authors": [" / ".join(getattr(brief.organisation, lang) for lang in langs)],
                               "lang": langs[0], "as_of": brief.as_of, "generator": f"briefing {__version__}"},
                     expected_pages=len(langs) * kind.pages_per_language if kind.pages_per_language else None,
                     source_file=display_path(kind.source_file(content, doc_id)),
+                    inputs=incremental.digest(inputs, edition),
+                    declared=[display_path(p, content.root) for p in declared],
                     pages_per_language=kind.pages_per_language,
                     template=display_path(templates / f"{brief.template}.html.j2"),
-                ))
+                )
+                if not force and all(manifest.outputs.get(job.rel(f), {}).get("inputs") == job.inputs
+                                     and manifest.intact(job.rel(f)) for f in formats):
+                    job.formats, job.kept = (), formats
+                    jobs.append(job)
+                    continue
+                try:
+                    job.html = render.render(env, labels, brief, content, doc_id, edition)
+                except Exception as exc:  # template problems name the template and line
+                    problems.append(_template_problem(exc, path))
+                    continue
+                for fmt in formats:
+                    job.keys[fmt] = incremental.digest(incremental.output_digests(shared), fmt, job.html, job.metadata, job.expected_pages)
+                if not force:
+                    job.kept = tuple(f for f in formats if manifest.outputs.get(job.rel(f), {}).get("key") == job.keys[f]
+                                     and manifest.intact(job.rel(f)))
+                    job.formats = tuple(f for f in formats if f not in job.kept)
+                jobs.append(job)
     for job in jobs:  # every target inside --out, before anything is written
-        for fmt in job.formats:
+        for fmt in job.formats + job.kept:
             try:
                 job.target(args.out, fmt)
             except UnsafePath as exc:
@@ -215,14 +257,15 @@ def _template_problem(exc: Exception, brief: Path) -> Problem:
 
 
 # -- phase two: workers ------------------------------------------------------
+# Each worker process keeps its PDF writer (WeasyPrint's font configuration,
+# parsed fonts and font subsets) across the documents it is given.
 _pdf_writer = None
 
 
-def _worker_init() -> None:
-    global _pdf_writer
-    from .write_pdf import PdfWriter
+def _peak_rss_mb() -> float:
+    import resource
 
-    _pdf_writer = PdfWriter()
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
 def _locate(templates: Path, template: str, needle: str) -> tuple[str, int, int]:
@@ -250,44 +293,74 @@ def overflow_message(name: str, pages: int, expected: int, o) -> str:
             "shorten its content by at least that much")
 
 
-def run_job(job: Job, out: Path, templates: Path = ROOT / "templates") -> list[tuple[Path, Path, int, float]]:
-    """Render one job's formats into temp files; return (temp, target, pages, seconds) per file."""
-    from . import write_docx
+def run_task(job: Job, fmt: str, out: Path, templates: Path = ROOT / "templates") -> tuple[Path, Path, int, float, float]:
+    """Write one format of one job into a temp file beside its target; return
+    (temp, target, pages, seconds, peak memory of this process in MB)."""
+    global _pdf_writer
+    started = time.perf_counter()
+    target = job.target(out, fmt)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    os.close(fd)
+    tmp = Path(tmp)
+    try:
+        pages = 0
+        if fmt == "pdf":
+            if _pdf_writer is None:
+                from .write_pdf import PdfWriter
 
-    if _pdf_writer is None:
-        _worker_init()
+                _pdf_writer = PdfWriter(cache=out / ".cache" / "fonts")
+            pages = _pdf_writer.write(job.html, tmp, base_url=templates, metadata=job.metadata,
+                                      pages_per_language=job.pages_per_language)
+            name = f"{job.brief}/{job.doc_id}.{job.edition}"
+            problems = [Problem(*_locate(templates, Path(job.template).name, url), "(fetch)",
+                                f"{name}: refused {url!r}: {reason}") for url, reason in _pdf_writer.refused]
+            if job.expected_pages is not None and pages != job.expected_pages:
+                problems += [Problem(job.source_file, 1, 1, "(layout)", overflow_message(name, pages, job.expected_pages, o))
+                             for o in _pdf_writer.overflows] or [Problem(job.source_file, 1, 1, "(layout)",
+                             f"{name}: one-pager runs to {pages} pages, expected {job.expected_pages}")]
+            if problems:
+                raise ContentError(problems)
+        else:
+            from . import write_docx
+
+            write_docx.write(job.html, tmp, job.metadata)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual mode
+    return tmp, target, pages, time.perf_counter() - started, _peak_rss_mb()
+
+
+def run_job(job: Job, out: Path, templates: Path = ROOT / "templates") -> list[tuple[Path, Path, int, float]]:
+    """Every format of one job (kept for callers of the one-job API)."""
     staged = []
-    for fmt in job.formats:
-        started = time.perf_counter()
-        target = job.target(out, fmt)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-        os.close(fd)
-        tmp = Path(tmp)
-        try:
-            pages = 0
-            if fmt == "pdf":
-                pages = _pdf_writer.write(job.html, tmp, base_url=templates, metadata=job.metadata,
-                                          pages_per_language=job.pages_per_language)
-                name = f"{job.brief}/{job.doc_id}.{job.edition}"
-                problems = [Problem(*_locate(templates, Path(job.template).name, url), "(fetch)",
-                                    f"{name}: refused {url!r}: {reason}") for url, reason in _pdf_writer.refused]
-                if job.expected_pages is not None and pages != job.expected_pages:
-                    problems += [Problem(job.source_file, 1, 1, "(layout)", overflow_message(name, pages, job.expected_pages, o))
-                                 for o in _pdf_writer.overflows] or [Problem(job.source_file, 1, 1, "(layout)",
-                                 f"{name}: one-pager runs to {pages} pages, expected {job.expected_pages}")]
-                if problems:
-                    raise ContentError(problems)
-            else:
-                write_docx.write(job.html, tmp, job.metadata)
-        except BaseException:
+    try:
+        for fmt in job.formats:
+            staged.append(run_task(job, fmt, out, templates)[:4])
+    except BaseException:
+        for tmp, *_ in staged:
             tmp.unlink(missing_ok=True)
-            for t, *_ in staged:
-                t.unlink(missing_ok=True)
-            raise
-        os.chmod(tmp, 0o666 & ~_UMASK)  # mkstemp makes 0600; outputs get the usual mode
-        staged.append((tmp, target, pages, time.perf_counter() - started))
+        raise
     return staged
+
+
+def _cost(job: Job, fmt: str) -> float:
+    """A rough relative cost, to start the longest tasks first: PDFs are the heavy part."""
+    return len(job.html or "") * (3.0 if fmt == "pdf" else 1.0)
+
+
+def make_pool(workers: int, formats: set[str]):
+    """Worker processes, forked after the writers' modules are imported here, so each
+    starts with WeasyPrint / python-docx loaded instead of importing them itself."""
+    from concurrent.futures import ProcessPoolExecutor
+    import multiprocessing
+
+    if "pdf" in formats:
+        from . import write_pdf  # noqa: F401
+    if "docx" in formats:
+        from . import write_docx  # noqa: F401
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
 
 
 class BuildLocked(Exception):
@@ -330,62 +403,127 @@ def clean_stale(out: Path) -> list[Path]:
     return removed
 
 
-def build(jobs: list[Job], out: Path, workers: int, log=print, templates: Path = ROOT / "templates") -> tuple[int, int]:
-    """Phase two, under the out folder's lock: write every job; rename into place only when all have succeeded."""
+def build(jobs: list[Job], out: Path, workers: int, log=print, pool=None, manifest=None,
+          templates: Path = ROOT / "templates") -> Result:
+    """Phase two, under the out folder's lock: write every pending output; rename into
+    place only when all have succeeded, then record them in the manifest."""
     with locked(out):
         clean_stale(out)
-        return _build(jobs, out, workers, log, templates)
+        return _build(jobs, out, workers, log, pool, manifest, templates)
 
 
-def _build(jobs: list[Job], out: Path, workers: int, log, templates: Path) -> tuple[int, int]:
-    staged: list[tuple[Path, Path, int, float]] = []
+def _build(jobs: list[Job], out: Path, workers: int, log, pool, manifest, templates: Path) -> Result:
+    tasks = [(job, fmt) for job in jobs for fmt in job.formats]
+    result = Result(documents=len(jobs), kept=sum(len(j.kept) for j in jobs))
+    staged: list[tuple[Job, str, Path, Path, int]] = []
     problems: list[Problem] = []
-    total = sum(len(j.formats) for j in jobs)
-    done = 0
+    total = len(tasks)
 
-    def collect(result):
-        nonlocal done
-        for tmp, target, pages, seconds in result:
-            done += 1
-            staged.append((tmp, target, pages, seconds))
-            extra = f"{pages} page{'s' if pages != 1 else ''}" if target.suffix == ".pdf" else "docx"
-            log(f"[{done:>{len(str(total))}}/{total}] {display_path(target)}  {extra}  {seconds:.2f}s")
+    def collect(job, fmt, value):
+        tmp, target, pages, seconds, rss = value
+        staged.append((job, fmt, tmp, target, pages))
+        result.peak_rss_mb = max(result.peak_rss_mb, rss)
+        extra = f"{pages} page{'s' if pages != 1 else ''}" if fmt == "pdf" else "docx"
+        log(f"[{len(staged):>{len(str(total))}}/{total}] {display_path(target)}  {extra}  {seconds:.2f}s")
 
+    own_pool = None
     try:
-        if workers == 1 or len(jobs) == 1:
-            for job in jobs:
+        if workers == 1 or len(tasks) <= 1:
+            for job, fmt in tasks:
                 try:
-                    collect(run_job(job, out, templates))
+                    collect(job, fmt, run_task(job, fmt, out, templates))
                 except ContentError as exc:
                     problems += exc.problems
         else:
-            with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), initializer=_worker_init) as pool:
-                futures = [pool.submit(run_job, job, out, templates) for job in jobs]
-                for future in futures:
-                    try:
-                        collect(future.result())
-                    except ContentError as exc:
-                        problems += exc.problems
+            from concurrent.futures import as_completed
+
+            if pool is None:
+                pool = own_pool = make_pool(min(workers, len(tasks)), {fmt for _, fmt in tasks})
+            tasks.sort(key=lambda t: -_cost(*t))  # longest first: balanced across workers
+            futures = {pool.submit(run_task, job, fmt, out, templates): (job, fmt) for job, fmt in tasks}
+            for future in as_completed(futures):
+                try:
+                    collect(*futures[future], future.result())
+                except ContentError as exc:
+                    problems += exc.problems
         if problems:
             raise ContentError(problems)
     except BaseException:
-        for tmp, *_ in staged:
+        for _, _, tmp, *_ in staged:
             tmp.unlink(missing_ok=True)
         raise
-    for tmp, target, _, _ in staged:
+    finally:
+        if own_pool is not None:
+            own_pool.shutdown(cancel_futures=True)
+    for job, fmt, tmp, target, pages in staged:
         os.replace(tmp, target)
-    return len(staged), sum(p for *_, p, _ in staged)
+        result.files += 1
+        result.pages += pages
+        result.written.append(target)
+    if manifest is not None:
+        for job, fmt, tmp, target, pages in staged:
+            manifest.record(job.rel(fmt), inputs=job.inputs, key=job.keys.get(fmt, ""), pages=pages, declared=job.declared)
+        for job in jobs:
+            for fmt in job.kept:  # unchanged output, possibly from changed inputs: remember the new ones
+                entry = manifest.outputs[job.rel(fmt)]
+                entry["inputs"], entry["declared"] = job.inputs, job.declared
+    return result
+
+
+# -- one build, as the command and watch mode run it -------------------------
+def selection(args: argparse.Namespace) -> tuple[str, list[Path]]:
+    """A key for what the command line selects, and the brief files it reads."""
+    briefs = [p.resolve() for p in args.briefs] or sorted((ROOT / "briefs").glob("*.yaml"))
+    key = repr((sorted(map(str, args.briefs and briefs)), args.only, args.edition, args.format, args.country,
+                str(Path(args.content).resolve())))
+    return key, briefs
+
+
+def run(args: argparse.Namespace, log=print, pool=None) -> Result:
+    """Build what is out of date (everything with --force); raise ContentError on content problems."""
+    from . import incremental
+
+    out = args.out.resolve()
+    manifest = incremental.Manifest(out)
+    key, briefs = selection(args)
+    templates = Path(args.templates).resolve()
+    tree = incremental.tree_digest(Path(args.content), briefs, templates, ROOT / "fonts")
+    if not args.force:
+        outputs = manifest.up_to_date(key, tree)
+        if outputs is not None:  # nothing changed: stop before importing the pipeline
+            return Result(kept=len(outputs))
+    jobs = plan(args, manifest)
+    result = build(jobs, out, args.jobs, log=log, pool=pool, manifest=manifest, templates=templates)
+    manifest.selections[key] = {"tree": tree, "outputs": sorted(j.rel(f) for j in jobs for f in j.formats + j.kept)}
+    manifest.save()
+    return result
+
+
+def summary(result: Result, seconds: float) -> str:
+    if not result.files and not result.documents:
+        return f"Up to date: {result.kept} file(s), in {seconds:.2f}s"
+    line = (f"Built {result.files} file(s) from {result.documents} document edition(s), {result.pages} PDF page(s), "
+            f"in {seconds:.1f}s")
+    if result.kept:
+        line += f"; {result.kept} up to date"
+    if result.files:
+        line += f"; peak memory {result.peak_rss_mb:.0f} MB per worker"
+    return line
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
+    if args.watch:
+        from .watch import watch
+
+        return watch(args)
     started = time.perf_counter()
     try:
-        jobs = plan(args)
         if args.check:
+            jobs = plan(args)
             print(f"OK: content and {len({j.brief for j in jobs})} brief(s) valid; {len(jobs)} document edition(s) would be built")
             return EXIT_OK
-        files, pages = build(jobs, args.out.resolve(), args.jobs, templates=args.templates.resolve())
+        result = run(args)
     except ContentError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -402,5 +540,5 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)", file=sys.stderr)
         return EXIT_CONTENT
-    print(f"Built {files} file(s) from {len(jobs)} document edition(s), {pages} PDF page(s), in {time.perf_counter() - started:.1f}s")
+    print(summary(result, time.perf_counter() - started))
     return EXIT_OK

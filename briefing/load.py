@@ -56,9 +56,31 @@ def dotted(loc: tuple) -> str:
     return out
 
 
+# Watch mode sets this to a dict: files are then parsed again only when their
+# size, mtime or inode changed (the Documents are only read after loading).
+cache: dict | None = None
+
+
 def load(path: Path) -> Document:
     """Read one YAML file; raise ContentError with one line per problem."""
     path = Path(path)
+    if cache is not None:
+        try:
+            st = path.stat()
+            stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
+        except OSError:
+            stamp = None
+        hit = cache.get(path)
+        if stamp is not None and hit is not None and hit[0] == stamp:
+            return hit[1]
+        doc = _load(path)
+        if stamp is not None:
+            cache[path] = (stamp, doc)
+        return doc
+    return _load(path)
+
+
+def _load(path: Path) -> Document:
     name = display_path(path)
     try:
         size = path.stat().st_size

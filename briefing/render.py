@@ -121,6 +121,11 @@ class Kind:
     def pages(self, labels: dict, content: Content, langs: tuple[str, ...]) -> list[Page]:
         """One Page per language of the edition; a kind may share state between them."""
         return [Page(lang, labels, content.sources) for lang in langs]
+    def inputs(self, brief: Any, content: Content, doc_id: str) -> list[Path]:
+        """Every content file this document's HTML can show something of (incremental
+        builds re-render a document only when one of these, its brief, the templates,
+        the fonts or the code changed). The default is conservative: all of content/."""
+        return content.files()
 
 
 class CountryProfile(Kind):
@@ -137,6 +142,10 @@ class CountryProfile(Kind):
 
     def source_file(self, content: Content, doc_id: str) -> Path:
         return content.root / "countries" / f"{doc_id}.yaml"
+
+    def inputs(self, brief: model.CountryProfileBrief, content: Content, doc_id: str) -> list[Path]:
+        # context() gives the template one country; Page gives it the sources.
+        return [content.root / "countries" / f"{doc_id}.yaml", content.root / "sources.yaml"]
 
 
 KINDS: dict[str, Kind] = {"country-profile": CountryProfile()}

@@ -126,3 +126,13 @@ class RoadmapTracker(Kind):
 
     def source_file(self, content: Content, doc_id: str):
         return content.root / "roadmaps"
+
+    def inputs(self, brief: model.TrackerBrief, content: Content, doc_id: str):
+        # The roadmaps shown, the sources, and the countries whose names it prints:
+        # the brief's country and every party of an item of those roadmaps (the
+        # template looks parties up in content_countries; other countries never show).
+        ids = sorted(content.roadmaps) if brief.roadmaps == "all" else brief.roadmaps
+        names = {brief.country} if brief.country else set()
+        names |= {party for rid in ids for item in content.roadmaps[rid].items for party in item.parties}
+        countries = [content.root / "countries" / f"{c}.yaml" for c in sorted(names) if c in content.countries]
+        return [content.root / "roadmaps" / f"{rid}.yaml" for rid in ids] + [content.root / "sources.yaml"] + countries

@@ -232,8 +232,26 @@ class _Writer:
         par.add_run("\t")
         ooxml_notes.add_page_ref(par, ooxml_notes.bookmark_name(link.get("href", "#").lstrip("#")), rtl=par._rtl)
 
+    def set_style(self, par, name: str) -> None:
+        """par.style = name, without python-docx's per-call scan of every style for the
+        default (most of a DOCX's write time): ids are looked up once per document."""
+        ids = self.doc.__dict__.setdefault("_style_ids", {})
+        if name not in ids:
+            par.style = self.doc.styles[name]
+            ids[name] = par._p.style
+        else:
+            par._p.style = ids[name]
+
+    def style_size(self, par) -> float | None:
+        sizes = self.doc.__dict__.setdefault("_style_sizes", {})
+        sid = par._p.style
+        if sid not in sizes:
+            sizes[sid] = _style_size(par.style)
+        return sizes[sid]
+
     def paragraph(self, el, container, style: str, inline_fmt: Fmt = Fmt()):
-        par = container.add_paragraph(style=style)
+        par = container.add_paragraph()
+        self.set_style(par, style)
         self.direction(par, el)
         self.inline(par, el, inline_fmt)
         return par
@@ -244,7 +262,7 @@ class _Writer:
             ooxml.set_paragraph_bidi(par)
             # Naskh's ascent and descent make "single" spacing 1.7 em; the PDF
             # sets Arabic at 1.5 em, which still clears the vowel marks.
-            size = _style_size(par.style)
+            size = self.style_size(par)
             if size:
                 par.paragraph_format.line_spacing = Pt(size * 1.5)
         par._rtl = rtl
@@ -265,7 +283,7 @@ class _Writer:
         for li in el.iterchildren("li"):
             par = self.paragraph(li, container, style)
             if small:
-                par.style = self.doc.styles["Sources"]
+                self.set_style(par, "Sources")
                 self.number(par, num_id)
             elif num_id is not None:
                 self.number(par, num_id)
@@ -321,7 +339,7 @@ class _Writer:
             # Fixed widths: Word and LibreOffice otherwise autofit a table to its text.
             ooxml.set_table_width(table, round(self.width_mm * sum(shares) * 1440 / 25.4))
             ooxml.set_grid_widths(table, [round(self.width_mm * share * 1440 / 25.4) for share in shares])
-        text_style = self.doc.styles["Table Text" if "compact" in cls else "Normal"]
+        text_style = "Table Text" if "compact" in cls else "Normal"
         for r, tr in enumerate(rows):
             for c, cell_el in enumerate(x for x in tr if x.tag in ("th", "td")):
                 cell = table.cell(r, c)
@@ -331,7 +349,7 @@ class _Writer:
                     self.block_cell(cell, cell_el, widths[c] / Mm(1) if widths else self.width_mm / ncols)
                     continue
                 par = cell.paragraphs[0]
-                par.style = text_style
+                self.set_style(par, text_style)
                 par.paragraph_format.space_after = Pt(1)
                 self.direction(par, cell_el)
                 header = cell_el.tag == "th"
@@ -405,7 +423,7 @@ class _Writer:
             ooxml.set_table_bidi(table)
         for i, span in enumerate(spans):
             cpar = table.cell(0, i).paragraphs[0]
-            cpar.style = self.doc.styles["Page Furniture"]
+            self.set_style(cpar, "Page Furniture")
             self.direction(cpar, span)
             if i == len(spans) - 1 and len(spans) > 1:
                 # Transitional OOXML's jc is logical in a bidi paragraph:
@@ -416,7 +434,7 @@ class _Writer:
                 self.add_text(cpar, " ", Fmt(), self.rtl)  # HTML keeps the space before its counter
                 ooxml.add_field(cpar, "PAGE")
         # The part's own first paragraph stays, empty and tiny, after the table.
-        par.style = self.doc.styles["Page Furniture"]
+        self.set_style(par, "Page Furniture")
         part._element.remove(par._p)
         part._element.append(par._p)
         if self.rtl:

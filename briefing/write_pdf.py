@@ -76,6 +76,67 @@ weasyprint.pdf.build_fonts_dictionary = _build_fonts_dictionary
 
 
 DATA_URL_LIMIT = 64 * 1024  # a data: URL larger than this is refused (the templates embed none today)
+# -- Font subsets, cached --------------------------------------------------------
+# Writing a PDF embeds a subset of each font holding only the glyphs used.
+# HarfBuzz-Subset (Debian's libharfbuzz-subset0, installed by scripts/ensure-tools)
+# makes that a few milliseconds; without it WeasyPrint falls back to fontTools,
+# about a second per document with our fonts. Either way the result depends only
+# on the font's bytes and the glyph ids kept, so it is cached by those, in memory
+# and on disk (OUT/.cache/fonts): a document rebuilt with the same glyphs, or
+# another with the same glyph set, never subsets again. Shaping is unaffected:
+# the PDF draws the glyphs HarfBuzz chose while laying out (contextual Arabic
+# forms and ligatures included), and the subset keeps exactly those glyph ids.
+
+import weasyprint.pdf.fonts  # noqa: E402
+from weasyprint.text.ffi import harfbuzz_subset  # noqa: E402
+
+SUBSETTER = "harfbuzz" if harfbuzz_subset else "fonttools"
+_subset_cache_dir: Path | None = None
+_subset_memory: dict[str, bytes] = {}
+_font_digests: dict[tuple[int, bytes], str] = {}
+subset_stats = {"hits": 0, "misses": 0}
+
+
+def _font_digest(data: bytes) -> str:
+    probe = (len(data), data[:64] + data[-64:])
+    if probe not in _font_digests:
+        _font_digests[probe] = hashlib.blake2b(data, digest_size=16).hexdigest()
+    return _font_digests[probe]
+
+
+def _cached_subset(font, to_unicode, hinting):
+    if not to_unicode:
+        return
+    gids = ",".join(map(str, sorted(to_unicode)))
+    # fontTools stamps a subset with SOURCE_DATE_EPOCH (pinned per write from the
+    # brief's date): part of the key, so a cached subset never carries another date.
+    stamp = os.environ.get("SOURCE_DATE_EPOCH", "") if SUBSETTER == "fonttools" else ""
+    key = hashlib.blake2b(f"{_font_digest(font.file_content)}|{gids}|{hinting}|{bool(font.missing)}|{SUBSETTER}|{stamp}".encode(),
+                          digest_size=16).hexdigest()
+    data = _subset_memory.get(key)
+    path = _subset_cache_dir / f"{key}.ttf" if _subset_cache_dir else None
+    if data is None and path is not None and path.is_file():
+        data = path.read_bytes()
+    if data is not None:
+        subset_stats["hits"] += 1
+        font.file_content = data
+        _subset_memory[key] = data
+        return
+    subset_stats["misses"] += 1
+    _original_subset(font, to_unicode, hinting)
+    _subset_memory[key] = font.file_content
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(font.file_content)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written is only slower
+
+
+_original_subset = weasyprint.pdf.fonts.Font.subset
+weasyprint.pdf.fonts.Font.subset = _cached_subset
 
 
 class ProjectFetcher(URLFetcher):
@@ -145,8 +206,10 @@ def inputs_digest(html: str) -> str:
     return hashlib.sha256(_static_digest.encode() + html.encode("utf-8")).hexdigest()
 
 
-def build_time(as_of: dt.date) -> dt.datetime:
+def build_time(as_of: dt.date | str) -> dt.datetime:
     """The time a PDF says it was made: SOURCE_DATE_EPOCH if set, else noon UTC on the brief's "as of"."""
+    if isinstance(as_of, str):
+        as_of = dt.date.fromisoformat(as_of)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
         return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
@@ -220,12 +283,16 @@ def overflows(document, pages_per_language: int) -> list[Overflow]:
 class PdfWriter:
     """Keeps the font configuration warm across documents."""
 
-    def __init__(self) -> None:
+    def __init__(self, cache: Path | None = None) -> None:
+        """`cache`: a folder for font subsets (see _cached_subset); None keeps them in memory only."""
+        global _subset_cache_dir
         from weasyprint.text.fonts import FontConfiguration
 
         self.font_config = FontConfiguration()
         self.refused: list[tuple[str, str]] = []  # of the last write: (URL, why)
         self.overflows: list[Overflow] = []  # of the last write
+        if cache is not None:
+            _subset_cache_dir = Path(cache)
 
     def write(self, html: str, target: Path, *, base_url: Path, metadata: dict,
               pages_per_language: int | None = None) -> int:

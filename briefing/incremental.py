@@ -1,0 +1,146 @@
+"""Incremental builds: what each output was built from, by content hash.
+
+The manifest (OUT/.manifest.json, written atomically after every successful
+build) records, for each output file, two keys and the file itself:
+
+- `inputs`: a hash of everything the document's HTML is made from (its brief,
+  the content files its kind declares it reads, templates, labels, fonts, the
+  generator's own code). Equal -> the document need not even be rendered.
+- `key`: a hash of the rendered HTML and metadata, with the templates, fonts and
+  generator code that turn it into this format. Equal -> the output would be
+  the same bytes, so it is not written again (a safe proxy for "content
+  changed" when a declared input changed in a way this document does not show).
+- `sha256`, `size`, `mtime_ns` of the file as written: an output deleted or
+  edited by hand no longer matches and is rebuilt.
+
+and, per selection of the command line (briefs, --only, --edition, ...), a hash
+of the whole input tree: when it is unchanged and every output is intact the
+build stops there, before importing the schema, the templates or the PDF
+engine. A failed build writes no manifest, so nothing it did not finish can
+be taken as up to date. This module imports only the standard library.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+MANIFEST = ".manifest.json"
+VERSION = 1
+_hashes: dict[Path, tuple[int, int, int, str]] = {}  # path -> (size, mtime_ns, inode, sha256)
+
+
+def file_hash(path: Path) -> str:
+    """sha256 of a file's bytes (memoised per process while size, mtime and inode stay the same)."""
+    path = Path(path)
+    try:
+        st = path.stat()
+    except OSError:
+        return "missing"
+    seen = _hashes.get(path)
+    if seen and seen[:3] == (st.st_size, st.st_mtime_ns, st.st_ino):
+        return seen[3]
+    with path.open("rb") as f:  # streamed: a huge file (refused later by load) costs no memory
+        digest = hashlib.file_digest(f, "sha256").hexdigest()
+    _hashes[path] = (st.st_size, st.st_mtime_ns, st.st_ino, digest)
+    return digest
+
+
+def digest(*parts: object) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part if isinstance(part, bytes) else json.dumps(part, sort_keys=True, default=str).encode()
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+def files_digest(paths) -> str:
+    return digest(sorted((str(p), file_hash(p)) for p in paths))
+
+
+def _files(folder: Path, pattern: str = "*") -> list[Path]:
+    return sorted(p for p in folder.glob(pattern) if p.is_file())
+
+
+def generator_files() -> list[Path]:
+    """The code and pins whose change can change any output."""
+    return _files(ROOT / "briefing", "*.py") + [ROOT / "requirements.txt", ROOT / "constraints.txt"]
+
+
+def shared_digests(templates: Path, fonts: Path) -> dict[str, str]:
+    """Hashes of the inputs every document shares: code, templates (with labels and CSS), fonts;
+    and `assets`, the template files that are not part of the HTML but style it (CSS)."""
+    everything = _files(templates)
+    return {
+        "generator": files_digest(generator_files()),
+        "templates": files_digest(everything),
+        "assets": files_digest([p for p in everything if not p.name.endswith(".j2") and p.name != "labels.yaml"]),
+        "fonts": files_digest(_files(fonts)),
+    }
+
+
+def output_digests(shared: dict[str, str]) -> dict[str, str]:
+    """What turns a document's HTML into its files: not the Jinja templates or labels,
+    which the HTML already reflects (a change to one kind's template re-renders every
+    document, and rewrites only those whose HTML changed)."""
+    return {k: v for k, v in shared.items() if k != "templates"}
+
+
+def tree_digest(content: Path, briefs: list[Path], templates: Path, fonts: Path) -> str:
+    """Everything a build of this selection can read; the no-op fast path compares it."""
+    return digest(
+        files_digest(sorted(content.rglob("*.yaml"))),
+        files_digest(briefs),
+        shared_digests(templates, fonts),
+    )
+
+
+class Manifest:
+    def __init__(self, out: Path):
+        self.path = Path(out) / MANIFEST
+        self.out = Path(out)
+        self.outputs: dict[str, dict] = {}
+        self.selections: dict[str, dict] = {}
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            if data.get("version") == VERSION:
+                self.outputs = data.get("outputs", {})
+                self.selections = data.get("selections", {})
+        except (OSError, ValueError, AttributeError):
+            pass  # no manifest, or an unreadable one: everything is out of date
+
+    def intact(self, rel: str) -> bool:
+        """The output exists and is the file this manifest recorded (same size and mtime)."""
+        entry = self.outputs.get(rel)
+        if entry is None:
+            return False
+        try:
+            st = (self.out / rel).stat()
+        except OSError:
+            return False
+        return st.st_size == entry.get("size") and st.st_mtime_ns == entry.get("mtime_ns")
+
+    def up_to_date(self, selection: str, tree: str) -> list[str] | None:
+        """The outputs of `selection` if its input tree is unchanged and every output intact."""
+        entry = self.selections.get(selection)
+        if not entry or entry.get("tree") != tree:
+            return None
+        outputs = entry.get("outputs", [])
+        return outputs if all(self.intact(rel) for rel in outputs) else None
+
+    def record(self, rel: str, *, inputs: str, key: str, pages: int, declared: list[str]) -> None:
+        path = self.out / rel
+        st = path.stat()
+        self.outputs[rel] = {"inputs": inputs, "key": key, "pages": pages, "declared": declared,
+                             "sha256": file_hash(path), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+
+    def save(self) -> None:
+        self.out.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".tmp", dir=self.out)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump({"version": VERSION, "outputs": self.outputs, "selections": self.selections},
+                      f, indent=1, sort_keys=True)
+        os.replace(tmp, self.path)

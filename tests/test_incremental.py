@@ -1,0 +1,212 @@
+"""Incremental builds: only what a change affects is rebuilt, a failed build records nothing,
+and the no-op path does not load the pipeline. Also watch mode, as a user runs it."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing import cli, incremental
+
+from .conftest import ROOT
+
+PROFILES = "country-profiles"
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    """A copy of the project's briefs, templates, fonts and content that a test may edit;
+    the build reads them instead of the real ones."""
+    for name in ("briefs", "templates", "fonts", "content"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    monkeypatch.setattr(cli, "ROOT", tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def content_only(tmp_path) -> Path:
+    """A copy of content/ only: templates and fonts stay the project's (PDFs may load only those)."""
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    return tmp_path
+
+
+def build(project: Path, *args: str) -> int:
+    return cli.main(["--content", str(project / "content"), "--out", str(project / "out"), *args])
+
+
+def snapshot(out: Path) -> dict[str, tuple[int, int]]:
+    """Each output's inode and mtime: a rewrite (temp file renamed over it) changes both."""
+    return {str(p.relative_to(out)): (p.stat().st_ino, p.stat().st_mtime_ns)
+            for p in sorted(out.rglob("*")) if p.is_file() and p.suffix in (".pdf", ".docx")}
+
+
+def rebuilt(before: dict, after: dict) -> set[str]:
+    return {name for name in after if before.get(name) != after[name]}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_edit_rebuilds_exactly_the_documents_that_show_it(project):
+    out = project / "out"
+    # Profiles and the tracker, English DOCX: cheap, and the tracker prints country names.
+    assert build(project, "--edition", "en", "--format", "docx", "-j", "2") == 0
+    first = snapshot(out)
+    # six profiles, the tracker and the backgrounder
+    assert len(first) == 8 and f"{PROFILES}/kz.en.docx" in first and "roadmap-tracker/tracker.en.docx" in first
+
+    # A fact only the country's profile shows.
+    kz = project / "content" / "countries" / "kz.yaml"
+    edit(kz, 'en: "Astana"', 'en: "Astana (capital)"')
+    assert build(project, "--edition", "en", "--format", "docx", "-j", "2") == 0
+    second = snapshot(out)
+    assert rebuilt(first, second) == {f"{PROFILES}/kz.en.docx"}
+
+    # The country's name: the tracker names parties, so it shows that too.
+    edit(kz, 'en: "Kazakhstan"', 'en: "Kazakhstan (KZ)"')
+    assert build(project, "--edition", "en", "--format", "docx", "-j", "2") == 0
+    third = snapshot(out)
+    assert rebuilt(second, third) == {f"{PROFILES}/kz.en.docx", "roadmap-tracker/tracker.en.docx"}
+
+    # Nothing changed: nothing rebuilt.
+    assert build(project, "--edition", "en", "--format", "docx") == 0
+    assert snapshot(out) == third
+
+
+def test_html_hash_spares_editions_that_do_not_show_a_change(project):
+    out = project / "out"
+    args = ("--only", "kz,uz", "--edition", "ar,en", "--format", "docx", PROFILES_BRIEF(project))
+    assert build(project, *args) == 0
+    before = snapshot(out)
+    edit(project / "content" / "countries" / "kz.yaml", 'en: "Astana"', 'en: "Astana (capital)"')
+    assert build(project, *args) == 0
+    assert rebuilt(before, snapshot(out)) == {f"{PROFILES}/kz.en.docx"}  # the Arabic edition is unchanged
+
+
+def PROFILES_BRIEF(project: Path) -> str:
+    return str(project / "briefs" / "country-profiles.yaml")
+
+
+def test_template_and_font_changes_rebuild_all_of_that_kind_and_force_rebuilds_all(project):
+    out = project / "out"
+    args = ("--only", "kz,uz", "--edition", "en", "--format", "docx", PROFILES_BRIEF(project))
+    assert build(project, *args) == 0
+    first = snapshot(out)
+    assert len(first) == 2
+
+    edit(project / "templates" / "country-profile.html.j2", "</h1>", "</h1>\n<p>Template changed.</p>")
+    assert build(project, *args) == 0
+    second = snapshot(out)
+    assert rebuilt(first, second) == set(first)
+    assert _docx_has(out / PROFILES / "kz.en.docx", "Template changed.")
+
+    font = project / "fonts" / "NotoSerif-Regular.ttf"
+    font.write_bytes(font.read_bytes() + b"\0")
+    assert build(project, *args) == 0
+    third = snapshot(out)
+    assert rebuilt(second, third) == set(first)
+
+    assert build(project, *args) == 0
+    assert snapshot(out) == third
+    assert build(project, "--force", *args) == 0
+    assert rebuilt(third, snapshot(out)) == set(first)
+
+
+def _docx_has(path: Path, text: str) -> bool:
+    from .conftest import docx_xml
+
+    return text in docx_xml(path)
+
+
+def test_a_deleted_or_edited_output_is_rebuilt(project):
+    out = project / "out"
+    args = ("--only", "kz", "--edition", "en", "--format", "docx", PROFILES_BRIEF(project))
+    assert build(project, *args) == 0
+    target = out / PROFILES / "kz.en.docx"
+    good = target.read_bytes()
+    target.write_bytes(b"edited by hand")
+    assert build(project, *args) == 0
+    assert target.read_bytes() == good
+    target.unlink()
+    assert build(project, *args) == 0
+    assert target.read_bytes() == good
+
+
+LONG = "a very long talking point for the test " * 60  # under the schema's 4000 characters, over a page
+
+
+def test_a_failed_build_marks_nothing_up_to_date(content_only, capsys):
+    project = content_only
+    out = project / "out"
+    args = ("--only", "kz,uz", "--edition", "en", "--format", "pdf", str(ROOT / "briefs" / "country-profiles.yaml"), "-j", "1")
+    assert build(project, *args) == 0
+    first = snapshot(out)
+    manifest = (out / incremental.MANIFEST).read_bytes()
+
+    countries = project / "content" / "countries"
+    edit(countries / "kz.yaml", 'en: "Astana"', 'en: "Astana (capital)"')  # builds fine on its own
+    uz = countries / "uz.yaml"
+    good_uz = uz.read_text(encoding="utf-8")
+    edit(uz, '    en: "The EPCA signature', f'    en: "{LONG} The EPCA signature')  # overflows its page
+    for _ in range(2):  # the failure is not remembered as success: it fails again
+        assert build(project, *args) == 1
+        assert "uz.en: one-pager runs to" in capsys.readouterr().err
+        assert snapshot(out) == first
+        assert (out / incremental.MANIFEST).read_bytes() == manifest
+        assert not list(out.rglob("*.tmp"))
+
+    uz.write_text(good_uz, encoding="utf-8")
+    assert build(project, *args) == 0  # kz's change was never recorded: it is built now
+    assert rebuilt(first, snapshot(out)) == {f"{PROFILES}/kz.en.pdf"}
+    entry = json.loads((out / incremental.MANIFEST).read_text())["outputs"][f"{PROFILES}/kz.en.pdf"]
+    assert entry["declared"] == ["countries/kz.yaml", "sources.yaml"]
+    assert entry["sha256"] == incremental.file_hash(out / PROFILES / "kz.en.pdf")
+
+
+def test_the_no_op_build_loads_neither_the_schema_nor_the_writers(tmp_path):
+    out = tmp_path / "out"
+    select = ["--only", "kz", "--edition", "en", "--format", "docx", "--out", str(out)]
+    assert cli.main(select) == 0
+    code = ("import sys; from briefing import cli; code = cli.main(%r); "
+            "print(code, sorted(m for m in ('pydantic', 'jinja2', 'weasyprint', 'docx', 'ruamel.yaml') if m in sys.modules))"
+            % select)
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert result.stdout.splitlines()[0].startswith("Up to date: 1 file(s), in ")
+    assert result.stdout.splitlines()[-1] == "0 []"
+
+
+def test_watch_mode_rebuilds_a_saved_change_and_prints_one_line(project):
+    content = project / "content"
+    cmd = [sys.executable, "build.py", "--watch", "--content", str(content), "--out", str(project / "out"),
+           "--only", "kz", "--edition", "en", "--format", "docx", "-j", "1", str(ROOT / "briefs" / "country-profiles.yaml")]
+    with subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        try:
+            _watch_session(proc, project, content)
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+
+def _watch_session(proc, project: Path, content: Path) -> None:
+    lines = []
+    while not (lines and lines[-1].startswith("watching ")):
+        line = proc.stdout.readline()
+        assert line, proc.stderr.read()
+        lines.append(line.strip())
+    assert any(line.startswith("Built 1 file(s)") or line.startswith("rebuilt 1 file(s)") for line in lines), lines
+    time.sleep(0.3)
+    target = project / "out" / PROFILES / "kz.en.docx"
+    before = target.stat().st_mtime_ns
+    edit(content / "countries" / "kz.yaml", 'en: "Astana"', 'en: "Astana (capital)"')
+    line = proc.stdout.readline().strip()
+    assert line.startswith("rebuilt 1 file(s) in ") and line.endswith(f"{PROFILES}/kz.en.docx"), line
+    assert target.stat().st_mtime_ns != before
+    assert _docx_has(target, "Astana (capital)")
