@@ -79,8 +79,11 @@ def safe_target(out: Path, *parts: str) -> Path:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="build.py",
+        usage="%(prog)s [options] [BRIEF ...]\n       %(prog)s new-brief --meeting TEXT --date DATE --place TEXT --with ID[,ID] "
+        "(see: %(prog)s new-brief --help)",
         description="Build EU–Central Asia briefing documents (Arabic, English, bilingual; PDF and DOCX) "
-        "from the facts in content/ and the document specs in briefs/.",
+        "from the facts in content/ and the document specs in briefs/. "
+        "`build.py new-brief …` writes a starter pre-meeting brief to fill in instead.",
         epilog="Exit codes: 0 success, 1 content error (one line per problem: file:line:col: field: message), "
         "2 usage error. Outputs: OUT/<brief>/<document>.<edition>.<pdf|docx>.",
     )
@@ -91,6 +94,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--edition", metavar="ED[,ED]", help="editions to build: ar, en, ar-en (default: the brief's)")
     parser.add_argument("--format", metavar="FMT[,FMT]", help="formats to build: pdf, docx (default: the brief's)")
     parser.add_argument("--check", action="store_true", help="validate content and briefs, write nothing")
+    parser.add_argument("--final", action="store_true", help="refuse briefs that still hold draft fields (texts "
+                        "starting with DRAFT:), listing each as file:line:col; without it they build marked DRAFT")
     parser.add_argument("--out", type=Path, default=ROOT / "out", help="output folder (default: out/)")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
     parser.add_argument("--content", type=Path, default=ROOT / "content", help=argparse.SUPPRESS)
@@ -117,7 +122,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def plan(args: argparse.Namespace) -> list[Job]:
+def _warn(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def plan(args: argparse.Namespace, warn=_warn) -> list[Job]:
     """Phase one: load, validate and render everything; raise ContentError on any problem."""
     from . import render
     from .validate import load_brief, load_content
@@ -148,6 +157,18 @@ def plan(args: argparse.Namespace) -> list[Job]:
             briefs.append((path, load_brief(path, content, templates)))
         except ContentError as exc:
             problems += exc.problems
+    for path, brief in briefs:  # fields still to fill: a warning, or with --final a refusal
+        if getattr(render.KINDS[brief.kind], "drafts", False):
+            from .premeeting import drafts_in_file
+
+            drafts = drafts_in_file(path)
+            if drafts and getattr(args, "final", False):
+                problems += drafts
+            elif drafts:
+                warn(f"warning: {display_path(path)}: {len(drafts)} draft field(s) still to fill; built with a DRAFT "
+                     "marking on every page (build.py --final refuses it):")
+                for draft in drafts:
+                    warn(f"  {draft}")
     if problems:
         raise ContentError(problems)
 
@@ -378,7 +399,12 @@ def _build(jobs: list[Job], out: Path, workers: int, log, templates: Path) -> tu
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["new-brief"]:  # a subcommand; every other first word is a brief path or an option
+        from . import scaffold
+
+        return scaffold.main(argv[1:])
+    args = parse_args(argv)
     started = time.perf_counter()
     try:
         jobs = plan(args)
