@@ -525,7 +525,7 @@ class PreMeetingBrief(BriefBase):
     if_raised: list[IfRaised] = Field([], max_length=6)
     roadmap_items: list[Id] | Literal["auto"] = Field(
         "auto", description="`auto`: every open item involving a counterpart; or the item ids to show, in order")
-    key_figures: list[Ref] = Field(min_length=1, max_length=10, description="EVENT-ID/FIGURE-ID of figures in content/events")
+    key_figures: list[Ref] = Field([], max_length=10, description="EVENT-ID/FIGURE-ID of figures in content/events")
 
 
 BRIEFS["pre-meeting"] = PreMeetingBrief
