@@ -95,8 +95,11 @@ class Result:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="build.py",
+        usage="%(prog)s [options] [BRIEF ...]\n       %(prog)s new-brief --meeting TEXT --date DATE --place TEXT --with ID[,ID] "
+        "(see: %(prog)s new-brief --help)",
         description="Build EU–Central Asia briefing documents (Arabic, English, bilingual; PDF and DOCX) "
-        "from the facts in content/ and the document specs in briefs/.",
+        "from the facts in content/ and the document specs in briefs/. "
+        "`build.py new-brief …` writes a starter pre-meeting brief to fill in instead.",
         epilog="Exit codes: 0 success, 1 content error (one line per problem: file:line:col: field: message), "
         "2 usage error. Outputs: OUT/<brief>/<document>.<edition>.<pdf|docx>.",
     )
@@ -110,6 +113,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--force", action="store_true", help="rebuild every output, even those whose inputs are unchanged "
                         "(by default a build writes only what changed: OUT/.manifest.json records what each output was built from)")
     parser.add_argument("--watch", action="store_true", help="build, then rebuild what each saved change affects, until Ctrl-C")
+    parser.add_argument("--final", action="store_true", help="refuse briefs that still hold draft fields (texts "
+                        "starting with DRAFT:), listing each as file:line:col; without it they build marked DRAFT")
     parser.add_argument("--out", type=Path, default=ROOT / "out", help="output folder (default: out/)")
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
     parser.add_argument("--content", type=Path, default=ROOT / "content", help=argparse.SUPPRESS)
@@ -136,7 +141,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None) -> list[Job]:
+def _warn(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, warn=_warn) -> list[Job]:
     """Phase one: load and validate everything, render what is out of date; raise ContentError on any problem.
 
     With a manifest (incremental.Manifest), a document whose inputs are unchanged
@@ -171,6 +180,18 @@ def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None) ->
             briefs.append((path, load_brief(path, content, templates)))
         except ContentError as exc:
             problems += exc.problems
+    for path, brief in briefs:  # fields still to fill: a warning, or with --final a refusal
+        if getattr(render.KINDS[brief.kind], "drafts", False):
+            from .premeeting import drafts_in_file
+
+            drafts = drafts_in_file(path)
+            if drafts and getattr(args, "final", False):
+                problems += drafts
+            elif drafts:
+                warn(f"warning: {display_path(path)}: {len(drafts)} draft field(s) still to fill; built with a DRAFT "
+                     "marking on every page (build.py --final refuses it):")
+                for draft in drafts:
+                    warn(f"  {draft}")
     if problems:
         raise ContentError(problems)
 
@@ -488,7 +509,7 @@ def run(args: argparse.Namespace, log=print, pool=None) -> Result:
     key, briefs = selection(args)
     templates = Path(args.templates).resolve()
     tree = incremental.tree_digest(Path(args.content), briefs, templates, ROOT / "fonts")
-    if not args.force:
+    if not args.force and not args.final:  # --final must look at the briefs' draft fields
         outputs = manifest.up_to_date(key, tree)
         if outputs is not None:  # nothing changed: stop before importing the pipeline
             return Result(kept=len(outputs))
@@ -512,7 +533,12 @@ def summary(result: Result, seconds: float) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parse_args(sys.argv[1:] if argv is None else argv)
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["new-brief"]:  # a subcommand; every other first word is a brief path or an option
+        from . import scaffold
+
+        return scaffold.main(argv[1:])
+    args = parse_args(argv)
     if args.watch:
         from .watch import watch
 

@@ -356,13 +356,22 @@ class DateClaim(Sourced):
 
 
 class EventParticipant(Sourced):
+    id: Id | None = Field(None, description="A handle other files use to refer to this person (a pre-meeting brief's attendees)")
     name: OrUnknown(Bilingual) = Field(description="`unknown` when the sources do not name the person")
     role: Bilingual
     affiliation: Bilingual = Field(description="Country or institution")
 
 
 class EventFigure(Figure):
+    id: Id | None = Field(None, description="A handle other files use to show this figure (a pre-meeting brief's key figures)")
     label: Bilingual
+    upper: float | None = Field(None, description="Upper end, when the source gives a range (`value` is the lower end)")
+
+    @model_validator(mode="after")
+    def _upper_above_value(self) -> "EventFigure":
+        if self.upper is not None and (self.value == "unknown" or self.upper <= self.value):
+            raise ValueError("`upper` must be above a known `value` (a range from value to upper)")
+        return self
 
 
 class Event(Strict):
@@ -377,6 +386,8 @@ class Event(Strict):
     date: DateClaim
     other_dates: list[DateClaim] = []
     place: Bilingual | None = None
+    countries: list[Id] = Field([], description="Country ids (content/countries) the sources say took part; "
+                                "empty when they name none. Pre-meeting briefs list a counterpart's recent engagements from it")
     summary: Para
     participants: list[EventParticipant] = []
     outcomes: list[Para] = []
@@ -435,3 +446,86 @@ class BackgrounderBrief(BriefBase):
 
 
 BRIEFS["summit-backgrounder"] = BackgrounderBrief
+
+
+# -- pre-meeting brief (issue #5) ---------------------------------------------
+# A text that starts with this prefix is a field still to fill: the brief builds
+# with a DRAFT marking on every page, and `build.py --final` refuses it.
+DRAFT_PREFIX = "DRAFT:"
+_REF = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?$")
+
+
+def _ref(value: object) -> object:
+    if isinstance(value, str) and not _REF.match(value):
+        raise ValueError("expected an id, or EVENT-ID/ID")
+    return value
+
+
+Ref = Annotated[str, AfterValidator(_ref)]
+
+
+class Attendee(Strict):
+    """Someone at the meeting written in the brief itself (our own delegation, or
+    a person no content file names yet); `source` when a source names them."""
+
+    name: OrUnknown(Bilingual)
+    role: Bilingual
+    affiliation: Bilingual
+    source: SourceId | None = None
+
+
+def _ref_or_inline(value: object) -> str:
+    return "ref" if isinstance(value, str) else "inline"
+
+
+# A participant of an event in content (`issetov`: of the meeting's event;
+# `luxembourg-meeting-2025/issetov`: of any event), or a person written here.
+AttendeeRef = Annotated[
+    Union[Annotated[Ref, Tag("ref")], Annotated[Attendee, Tag("inline")]],
+    Discriminator(_ref_or_inline),
+]
+
+
+class Meeting(Strict):
+    """The meeting card. `date` is the date the meeting is planned for, as the
+    user gives it; a linked `event` keeps the date its sources give."""
+
+    date: Date
+    place: Bilingual
+    format: Bilingual
+    event: Id | None = Field(None, description="The meeting's entry in content/events, if there is one")
+    principal: AttendeeRef = Field(description="Our principal, whom the brief is for")
+    ours: list[AttendeeRef] = Field([], description="The rest of our side")
+    theirs: list[AttendeeRef] = Field(min_length=1, description="The other side")
+
+
+class IfRaised(Strict):
+    """A responsive point: what to say if the other side raises `topic`."""
+
+    topic: Bilingual
+    response: Para
+
+
+class PreMeetingBrief(BriefBase):
+    """A 2–4 page brief for a principal before a meeting (briefs/<date>-<slug>.yaml).
+
+    Written by the officer: the meeting card, objectives, the ask, lines to take
+    and responsive points. Assembled at build time from content: the
+    counterparts' profiles, the open roadmap items involving them (status as of
+    `as_of`), their last three engagements, and the key figures named here.
+    """
+
+    kind: Literal["pre-meeting"]
+    marking: Bilingual = Field(description="Classification marking; runs in every page header")
+    meeting: Meeting
+    counterparts: list[Id] = Field(min_length=1, description="Country ids (content/countries) we meet")
+    objectives: list[Para] = Field(min_length=1, max_length=6)
+    ask: Para
+    lines_to_take: list[Para] = Field(min_length=1, max_length=8)
+    if_raised: list[IfRaised] = Field([], max_length=6)
+    roadmap_items: list[Id] | Literal["auto"] = Field(
+        "auto", description="`auto`: every open item involving a counterpart; or the item ids to show, in order")
+    key_figures: list[Ref] = Field([], max_length=10, description="EVENT-ID/FIGURE-ID of figures in content/events")
+
+
+BRIEFS["pre-meeting"] = PreMeetingBrief

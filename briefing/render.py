@@ -165,4 +165,4 @@ def render(env: jinja2.Environment, labels: dict, brief: Any, content: Content, 
 
 # Kinds defined in their own modules register themselves in KINDS on import;
 # they build on Kind and Page above, so this import comes last.
-from . import backgrounder  # noqa: E402,F401
+from . import backgrounder, render_premeeting  # noqa: E402,F401

@@ -170,6 +170,7 @@ def load_content(root: Path) -> Content:
         if event.id != doc.path.stem:
             problems.append(doc.problem(("id",), f"id {event.id!r} does not match the file name {doc.path.name!r}"))
         content.events[event.id] = event
+        problems.extend(event_problems(event, doc, content))
 
     # Check references against every id written in sources.yaml, valid entry
     # or not, so one bad entry is reported once and not at each citation.
@@ -217,6 +218,22 @@ def roadmap_problems(roadmap: model.Roadmap, doc: Document, content: Content) ->
                 problems.append(doc.problem(("items", i, "history", j, "date"),
                                             f"status dates must be in order: {entry.effective.isoformat()} comes before "
                                             f"the previous entry's {before.effective.isoformat()}"))
+    return problems
+
+
+def event_problems(event: model.Event, doc: Document, content: Content) -> list[Problem]:
+    """Countries an event involves exist; participant and figure ids are unique within it."""
+    problems = []
+    countries = set(content.countries) | {p.stem for p in content.root.glob("countries/*.yaml")}
+    for i, cid in enumerate(event.countries):
+        if cid not in countries:
+            problems.append(doc.problem(("countries", i), f"unknown country {cid!r}" + _suggest(cid, countries)))
+    for field_name in ("participants", "figures"):
+        seen: set[str] = set()
+        for i, entry in enumerate(getattr(event, field_name)):
+            if entry.id is not None and entry.id in seen:
+                problems.append(doc.problem((field_name, i, "id"), f"duplicate id {entry.id!r} in this event's {field_name}"))
+            seen.add(entry.id)
     return problems
 
 
@@ -274,6 +291,10 @@ def load_brief(path: Path, content: Content, templates: Path) -> model.BriefBase
         for loc, eid in event_refs:
             if eid not in content.events:
                 problems.append(doc.problem(loc, f"unknown event {eid!r}" + _suggest(eid, content.events)))
+        if brief.kind == "pre-meeting":
+            from .premeeting import check_brief
+
+            problems.extend(check_brief(brief, doc, content))
     # A brief can state sourced text of its own (a backgrounder does): its ids must exist too.
     problems.extend(unknown_sources(doc, content.source_ids or content.sources))
     if problems:

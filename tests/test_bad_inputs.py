@@ -83,7 +83,7 @@ def test_the_base_tree_is_valid(tmp_path, monkeypatch, capsys):
     tree = tmp_path / "tree"
     spec = make_tree(case, tree)
     monkeypatch.chdir(tree)
-    code = cli.main([*argv(spec, tree), "--check"])
+    code = cli.main([*argv(spec, tree), "premeeting/meeting.yaml", "--check"])
     assert code == 0, capsys.readouterr().err
 
 

@@ -55,26 +55,30 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+PREMEETING = "2025-10-21-eu-central-asia-ministerial/brief.en.docx"
+
+
 def test_an_edit_rebuilds_exactly_the_documents_that_show_it(project):
     out = project / "out"
     # Profiles and the tracker, English DOCX: cheap, and the tracker prints country names.
     assert build(project, "--edition", "en", "--format", "docx", "-j", "2") == 0
     first = snapshot(out)
-    # six profiles, the tracker and the backgrounder
-    assert len(first) == 8 and f"{PROFILES}/kz.en.docx" in first and "roadmap-tracker/tracker.en.docx" in first
+    # six profiles, the tracker, the backgrounder and the pre-meeting brief
+    assert len(first) == 9 and f"{PROFILES}/kz.en.docx" in first and "roadmap-tracker/tracker.en.docx" in first
 
     # A fact only the country's profile shows.
     kz = project / "content" / "countries" / "kz.yaml"
     edit(kz, 'en: "Astana"', 'en: "Astana (capital)"')
     assert build(project, "--edition", "en", "--format", "docx", "-j", "2") == 0
     second = snapshot(out)
-    assert rebuilt(first, second) == {f"{PROFILES}/kz.en.docx"}
+    # (the pre-meeting brief with Kazakhstan as counterpart shows its capital too)
+    assert rebuilt(first, second) == {f"{PROFILES}/kz.en.docx", PREMEETING}
 
     # The country's name: the tracker names parties, so it shows that too.
     edit(kz, 'en: "Kazakhstan"', 'en: "Kazakhstan (KZ)"')
     assert build(project, "--edition", "en", "--format", "docx", "-j", "2") == 0
     third = snapshot(out)
-    assert rebuilt(second, third) == {f"{PROFILES}/kz.en.docx", "roadmap-tracker/tracker.en.docx"}
+    assert rebuilt(second, third) == {f"{PROFILES}/kz.en.docx", "roadmap-tracker/tracker.en.docx", PREMEETING}
 
     # Nothing changed: nothing rebuilt.
     assert build(project, "--edition", "en", "--format", "docx") == 0
