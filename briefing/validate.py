@@ -142,35 +142,23 @@ def load_content(root: Path) -> Content:
     if not (root / "sources.yaml").exists():
         problems.append(Problem(str(root / "sources.yaml"), 1, 1, "", "missing: the bibliography is required"))
 
-    for doc in load_all("countries/*.yaml"):
-        country, found = check(model.Country, doc)
-        problems.extend(found)
-        if country is None:
-            continue
-        if country.id != doc.path.stem:
-            problems.append(doc.problem(("id",), f"id {country.id!r} does not match the file name {doc.path.name!r}"))
-        elif country.id in content.countries:
-            problems.append(doc.problem(("id",), f"duplicate country id {country.id!r}"))
-        content.countries[country.id] = country
+    def load_kind(pattern: str, schema, store: dict, cross_checks=None) -> None:
+        """One file per item, named after its id; `cross_checks` sees what is loaded so far."""
+        for doc in load_all(pattern):
+            item, found = check(schema, doc)
+            problems.extend(found)
+            if item is None:
+                continue
+            if item.id != doc.path.stem:
+                problems.append(doc.problem(("id",), f"id {item.id!r} does not match the file name {doc.path.name!r}"))
+            store[item.id] = item
+            if cross_checks:
+                problems.extend(cross_checks(item, doc, content))
 
-    for doc in load_all("roadmaps/*.yaml"):
-        roadmap, found = check(model.Roadmap, doc)
-        problems.extend(found)
-        if roadmap is None:
-            continue
-        if roadmap.id != doc.path.stem:
-            problems.append(doc.problem(("id",), f"id {roadmap.id!r} does not match the file name {doc.path.name!r}"))
-        content.roadmaps[roadmap.id] = roadmap
-        problems.extend(roadmap_problems(roadmap, doc, content))
-    for doc in load_all("events/*.yaml"):
-        event, found = check(model.Event, doc)
-        problems.extend(found)
-        if event is None:
-            continue
-        if event.id != doc.path.stem:
-            problems.append(doc.problem(("id",), f"id {event.id!r} does not match the file name {doc.path.name!r}"))
-        content.events[event.id] = event
-        problems.extend(event_problems(event, doc, content))
+    # In this order: roadmaps and events name countries.
+    load_kind("countries/*.yaml", model.Country, content.countries)
+    load_kind("roadmaps/*.yaml", model.Roadmap, content.roadmaps, roadmap_problems)
+    load_kind("events/*.yaml", model.Event, content.events, event_problems)
 
     # Check references against every id written in sources.yaml, valid entry
     # or not, so one bad entry is reported once and not at each citation.
