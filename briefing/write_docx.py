@@ -91,16 +91,20 @@ def write(html: str, target: Path, metadata: dict) -> None:
 
 
 def _normalise_zip(data: bytes) -> bytes:
-    """Fixed timestamps and order for the DOCX's ZIP entries (PD#1042), for byte-identical rebuilds."""
+    """Fixed timestamps and order for the DOCX's ZIP entries (PD#1042), for byte-identical rebuilds;
+    the bundled fonts embedded on the way (docx_fonts)."""
+    from . import docx_fonts
+
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        names = src.namelist()
-        names.sort(key=lambda n: (n != "[Content_Types].xml", n))
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        parts = docx_fonts.embed({name: src.read(name) for name in src.namelist()})
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        names = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n))
         for name in names:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(name))
+            dst.writestr(info, parts[name])
     return out.getvalue()
 
 
@@ -147,6 +151,8 @@ class _Writer:
         self.lang = article.get("lang", "en")
         self.rtl = article.get("dir") == "rtl"
         self.landscape = "landscape" in (article.get("class") or "").split()
+        # The brief's `arabic_digits` (render.py marks the article): Word numbers pages and lists itself.
+        self.number_format = "hindiNumbers" if "digits-arabic-indic" in (article.get("class") or "").split() else "decimal"
 
     @property
     def text_width(self):
@@ -165,6 +171,7 @@ class _Writer:
             s.top_margin, s.bottom_margin, s.left_margin, s.right_margin = Mm(17), Mm(15), Mm(16), Mm(16)
         s.header_distance, s.footer_distance = Mm(9), Mm(8)
         ooxml.set_section_bidi(s, self.rtl)
+        ooxml.set_page_number_format(s, self.number_format)
         s.header.is_linked_to_previous = False
         s.footer.is_linked_to_previous = False
         for el in self.article:
@@ -238,6 +245,12 @@ class _Writer:
         for num in numbering.num_lst:
             if num.numId == base_num:
                 abstract = num.abstractNumId.val
+        if self.number_format != "decimal":
+            variants = self.doc.__dict__.setdefault("_number_variants", {})
+            key = (abstract, self.number_format)
+            if key not in variants:
+                variants[key] = ooxml.number_format_variant(numbering, abstract, self.number_format)
+            abstract = variants[key]
         num = numbering.add_num(abstract)
         override = OxmlElement("w:lvlOverride")
         override.set(qn("w:ilvl"), "0")
