@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 JOBS   ?=
 
-.PHONY: all build check test clean
+.PHONY: all build check test approve clean
 
 all: build
 
@@ -23,6 +23,10 @@ check: $(VENV)/.installed
 test: $(VENV)/.installed
 	scripts/ensure-tools
 	$(PY) -m pytest
+
+# After looking at tests/_output/*.new.png and *.diff.png: make the current renders the approved ones.
+approve: $(VENV)/.installed
+	APPROVE_PICTURES=1 $(PY) -m pytest -q tests/test_pictures.py -k looks_as_approved
 
 clean:
 	rm -rf out
