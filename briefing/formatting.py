@@ -62,6 +62,22 @@ def month_name(month: int, lang: str, months: str = "default") -> str:
     return f"{get_month_names('wide', locale='ar')[month]}/{levantine}"
 
 
+def months_in_text(text: str, months: str) -> str:
+    """Month names typed in Arabic content ("في 2 أبريل 2025") in the brief's form.
+
+    Only a month name next to a number (a day before it or a year after it) or
+    after "في" ("in") is changed: مارس is also a verb ("practised"), which
+    never sits there.
+    """
+    if months == "default":
+        return text
+    for m in range(1, 13):
+        name = get_month_names("wide", locale="ar")[m]
+        text = re.sub(rf"(?<=[0-9\u0660-\u0669] ){name}(?!/)|(?<=\bفي ){name}(?!/)|(?<!/){name}(?= [0-9\u0660-\u0669])",
+                      month_name(m, "ar", months), text)
+    return text
+
+
 def date(value: PartialDate | dt.date | str, lang: str, months: str = "default") -> str:
     """A date at the precision the content gives: "4 April 2025", "March 2020", "2024"."""
     if isinstance(value, dt.date):

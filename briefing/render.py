@@ -163,13 +163,18 @@ def render(env: jinja2.Environment, labels: dict, brief: Any, content: Content, 
              for lang in EDITIONS[edition]]
     context = KINDS[brief.kind].context(brief, content, doc_id)
     html = template.render(brief=brief, pages=pages, edition=edition, **context)
-    if any(p.digits == "arabic-indic" for p in pages):
-        html = arabic_indic_digits(html)
+    if brief.arabic_digits != "western" or brief.arabic_months != "default":
+        if any(p.lang == "ar" for p in pages):
+            html = arabic_text(html, brief.arabic_digits, brief.arabic_months)
     return html
 
 
-def arabic_indic_digits(html: str) -> str:
-    """Every digit in the text of the Arabic pages as an Arabic-Indic digit.
+def arabic_text(html: str, digits: str, months: str) -> str:
+    """The brief's digits and month names in every text of the Arabic pages.
+
+    Digits: Arabic-Indic when the brief says so. Months: formatted dates already
+    use the brief's names; month names typed inside content next to a day or a
+    year ("في 2 أبريل 2025") are changed to them here too.
 
     Done once on the finished HTML, so it reaches everything a reader sees on
     those pages: formatted values, table figures, note numbers, and digits
@@ -181,6 +186,10 @@ def arabic_indic_digits(html: str) -> str:
     import lxml.html
 
     root = lxml.html.document_fromstring(html)
+
+    def convert(text: str) -> str:
+        text = formatting.months_in_text(text, months)
+        return formatting.arabic_indic(text) if digits == "arabic-indic" else text
 
     def lang_of(el) -> str:
         while el is not None:
@@ -196,7 +205,7 @@ def arabic_indic_digits(html: str) -> str:
             if not isinstance(el.tag, str) or el.tag in ("style", "script"):
                 continue
             if el.text and lang_of(el) == "ar":
-                el.text = formatting.arabic_indic(el.text)
+                el.text = convert(el.text)
             if el is not article and el.tail and lang_of(el.getparent()) == "ar":
-                el.tail = formatting.arabic_indic(el.tail)
+                el.tail = convert(el.tail)
     return lxml.html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")

@@ -70,3 +70,12 @@ def test_percent_and_plain_figures():
 def test_arabic_indic_digits_and_back(western, indic):
     assert formatting.arabic_indic(western) == indic
     assert formatting.western(indic) == western
+
+
+def test_month_names_typed_in_content_follow_the_brief_only_beside_a_date():
+    text = "في 2 أبريل 2025، وفي مارس 2020، مارس نشاطه"
+    assert formatting.months_in_text(text, "levantine") == "في 2 نيسان 2025، وفي آذار 2020، مارس نشاطه"
+    assert formatting.months_in_text(text, "both") == "في 2 أبريل/نيسان 2025، وفي مارس/آذار 2020، مارس نشاطه"
+    assert formatting.months_in_text("أبريل/نيسان 2025", "both") == "أبريل/نيسان 2025"  # already both
+    assert formatting.months_in_text("لتوقيعها في ديسمبر.", "levantine") == "لتوقيعها في كانون الأول."
+    assert formatting.months_in_text(text, "default") == text
