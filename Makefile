@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 JOBS   ?=
 
-.PHONY: all build check test bench clean
+.PHONY: all build check test bench approve clean
 
 all: build
 
@@ -28,6 +28,10 @@ test: $(VENV)/.installed
 bench: $(VENV)/.installed
 	-@scripts/ensure-tools runtime
 	$(PY) bench/bench.py
+
+# After looking at tests/_output/*.new.png and *.diff.png: make the current renders the approved ones.
+approve: $(VENV)/.installed
+	APPROVE_PICTURES=1 $(PY) -m pytest -q tests/test_pictures.py -k looks_as_approved
 
 clean:
 	rm -rf out

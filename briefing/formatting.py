@@ -2,45 +2,164 @@
 
 Figures and dates live in content as data; they become text only here, once
 per language, so the Arabic and English editions cannot disagree on a number.
+
+An Arabic edition chooses two things in its brief (model.Typography):
+- `digits`: Western 0–9 (the default, as the seeds write them) or Arabic-Indic
+  ٠–٩; `arabic_indic()` converts any text for display, and `render.py` applies
+  it to every text node of the Arabic pages, so formatted values, table
+  figures, note numbers and digits typed inside content all follow it.
+- `months`: the CLDR month names of `ar` (أبريل), of the Levantine locales
+  (`ar_SY`: نيسان), or both as the seeds sometimes write them (أبريل/نيسان).
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from babel.dates import format_date
+from babel.dates import format_date, get_month_names
 from babel.numbers import format_decimal
 
 from .model import Figure, PartialDate
 
 LOCALES = {"ar": "ar", "en": "en_GB"}
+LEVANTINE = "ar_SY"  # CLDR's Syrian Arabic: the month names of Syria, Lebanon, Jordan, Palestine, Iraq
 _DATE_PATTERNS = {"day": "d MMMM y", "month": "MMMM y", "year": "y"}
 _SCALES = {"one": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+RANGE_DASH = "–"  # en dash, unspaced between two simple values
+
+WESTERN = "0123456789"
+ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
+_TO_ARABIC_INDIC = str.maketrans(WESTERN, ARABIC_INDIC)
+_TO_WESTERN = str.maketrans(ARABIC_INDIC + "۰۱۲۳۴۵۶۷۸۹", WESTERN * 2)
+# A number as written in text: digits, with decimal or group separators between digits, and a percent sign.
+# Digits glued to Latin letters (COP29, A4) are part of a Latin name and are left alone.
+_NUMBER = re.compile(r"(?<![A-Za-z\u00C0-\u024F\d])\d+(?:[.,]\d+)*%?(?![A-Za-z\u00C0-\u024F])")
 
 
-def date(value: PartialDate | dt.date | str, lang: str) -> str:
+def arabic_indic(text: str) -> str:
+    """Western digits as Arabic-Indic ones, with the Arabic decimal separator (٫),
+    group separator (٬) and percent sign (٪); digits inside Latin names stay."""
+    def convert(match: re.Match) -> str:
+        s = match.group()
+        s = re.sub(r"(?<=\d)\.(?=\d)", "\u066B", s)
+        s = re.sub(r"(?<=\d),(?=\d)", "\u066C", s)
+        return s.translate(_TO_ARABIC_INDIC).replace("%", "\u066A")
+    return _NUMBER.sub(convert, text)
+
+
+def western(text: str) -> str:
+    """Arabic-Indic and Extended Arabic-Indic digits (and their separators) as Western ones."""
+    return text.translate(_TO_WESTERN).replace("\u066B", ".").replace("\u066C", ",").replace("\u066A", "%")
+
+
+def month_name(month: int, lang: str, months: str = "default") -> str:
+    """The wide month name: `default` (CLDR `ar`: أبريل), `levantine` (نيسان) or `both` (أبريل/نيسان)."""
+    if lang != "ar" or months == "default":
+        return get_month_names("wide", locale=LOCALES[lang])[month]
+    levantine = get_month_names("wide", locale=LEVANTINE)[month]
+    if months == "levantine":
+        return levantine
+    return f"{get_month_names('wide', locale='ar')[month]}/{levantine}"
+
+
+def months_in_text(text: str, months: str) -> str:
+    """Month names typed in Arabic content ("في 2 أبريل 2025") in the brief's form.
+
+    Only a month name next to a number (a day before it or a year after it) or
+    after "في" ("in") is changed: مارس is also a verb ("practised"), which
+    never sits there.
+    """
+    if months == "default":
+        return text
+    for m in range(1, 13):
+        name = get_month_names("wide", locale="ar")[m]
+        text = re.sub(rf"(?<=[0-9\u0660-\u0669] ){name}(?!/)|(?<=\bفي ){name}(?!/)|(?<!/){name}(?= [0-9\u0660-\u0669])",
+                      month_name(m, "ar", months), text)
+    return text
+
+
+def date(value: PartialDate | dt.date | str, lang: str, months: str = "default") -> str:
     """A date at the precision the content gives: "4 April 2025", "March 2020", "2024"."""
     if isinstance(value, dt.date):
         value = PartialDate(value.isoformat())
     value = PartialDate(value)
-    return format_date(value.first_day(), _DATE_PATTERNS[value.precision], locale=LOCALES[lang])
+    text = format_date(value.first_day(), _DATE_PATTERNS[value.precision], locale=LOCALES[lang])
+    y, m, _ = value.parts
+    if m and lang == "ar" and months != "default":
+        text = text.replace(month_name(m, "ar"), month_name(m, "ar", months))
+    return text
+
+
+def date_range(start: PartialDate | dt.date | str, end: PartialDate | dt.date | str, lang: str, months: str = "default") -> str:
+    """Two dates as one range, saying the shared month and year once:
+    "3–4 April 2025" / "3–4 أبريل 2025"; "30 March – 4 April 2025"; "2026–2028".
+
+    Both ends must have the same precision; a range of equal ends is one date.
+    In Arabic the same logical order is kept (start first): the reader's
+    bidi algorithm shows the start on the right.
+    """
+    a, b = (PartialDate(v.isoformat() if isinstance(v, dt.date) else v) for v in (start, end))
+    if a.precision != b.precision:
+        raise ValueError(f"a range needs two dates of the same precision: {a} – {b}")
+    if b < a:
+        raise ValueError(f"a range must not end before it starts: {a} – {b}")
+    if a == b:
+        return date(a, lang, months)
+    (y1, m1, d1), (y2, m2, d2) = a.parts, b.parts
+    year = lambda y: format_date(dt.date(y, 1, 1), "y", locale=LOCALES[lang])  # noqa: E731
+    if a.precision == "year":
+        return f"{year(y1)}{RANGE_DASH}{year(y2)}"
+    if a.precision == "month":
+        if y1 == y2:
+            return f"{month_name(m1, lang, months)} {RANGE_DASH} {month_name(m2, lang, months)} {year(y2)}"
+        return f"{date(a, lang, months)} {RANGE_DASH} {date(b, lang, months)}"
+    if (y1, m1) == (y2, m2):
+        return f"{d1}{RANGE_DASH}{d2} {month_name(m2, lang, months)} {year(y2)}"
+    if y1 == y2:
+        return f"{d1} {month_name(m1, lang, months)} {RANGE_DASH} {d2} {month_name(m2, lang, months)} {year(y2)}"
+    return f"{date(a, lang, months)} {RANGE_DASH} {date(b, lang, months)}"
 
 
 def number(value: float, lang: str) -> str:
     return format_decimal(value, locale=LOCALES[lang], group_separator=True)
 
 
+def percent(value: float, lang: str) -> str:
+    """A percentage given as the number of percent (27 -> "27%"); both editions put the sign after."""
+    return f"{number(value, lang)}%"
+
+
+def year_range(first: int, last: int, lang: str) -> str:
+    """"2026–2028" in both languages (logical order; Arabic shows the start on the right)."""
+    return f"{first}{RANGE_DASH}{last}" if first != last else str(first)
+
+
+def money(value: float, unit: str, scale: str, lang: str, words: dict[str, str]) -> str:
+    """"€12 billion" / "12 مليار يورو"; "US$13.2 billion" / "13.2 مليار دولار"."""
+    amount = number(value, lang)
+    scale_word = words.get(f"scale_{scale}", "") if scale != "one" else ""
+    if lang == "en":
+        symbol = {"USD": "US$", "EUR": "€"}[unit]
+        return f"{symbol}{amount} {scale_word}".strip()
+    currency = {"USD": "دولار", "EUR": "يورو"}[unit]
+    return " ".join(p for p in (amount, scale_word, currency) if p)
+
+
 def figure(fig: Figure, lang: str, words: dict[str, str]) -> str:
-    """"€12 billion" / "12 مليار يورو"; `words` are the edition's scale and unit labels."""
-    amount = number(fig.value, lang)
-    scale = words.get(f"scale_{fig.scale}", "")
+    """"€12 billion" / "12 مليار يورو"; `words` are the edition's scale and unit labels.
+
+    A figure with an `equivalent` (the same amount in another currency, as the
+    source gives it) adds it in parentheses: "€12 billion (US$13.2 billion)".
+    """
     if fig.unit == "percent":
-        return f"{amount}%"
+        return percent(fig.value, lang)
     if fig.unit in ("USD", "EUR"):
-        if lang == "en":
-            symbol = {"USD": "US$", "EUR": "€"}[fig.unit]
-            return f"{symbol}{amount} {scale}".strip()
-        currency = {"USD": "دولار", "EUR": "يورو"}[fig.unit]
-        return " ".join(p for p in (amount, scale, currency) if p)
+        text = money(fig.value, fig.unit, fig.scale, lang, words)
+        eq = getattr(fig, "equivalent", None)
+        if eq is not None:
+            text += f" ({money(eq.value, eq.unit, eq.scale, lang, words)})"
+        return text
+    amount = number(fig.value, lang)
+    scale = words.get(f"scale_{fig.scale}", "") if fig.scale != "one" else ""
     unit = words.get(f"unit_{fig.unit}", fig.unit)
     return " ".join(p for p in (amount, scale, unit) if p)
-

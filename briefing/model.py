@@ -97,6 +97,8 @@ class Bilingual(Strict):
 
     ar: Text
     en: Text
+    numbers_differ: Text | None = Field(None, description="Why the two languages legitimately state different "
+                                        "numbers (skips the parity check, parity.py); never shown")
 
 
 class Source(Strict):
@@ -127,6 +129,14 @@ class Person(Sourced):
     since: Date | None = None
 
 
+class Money(Strict):
+    """The same amount in another currency, as the source gives it (e.g. US$13.2 billion beside €12 billion)."""
+
+    value: float
+    unit: Literal["USD", "EUR"]
+    scale: Literal["one", "thousand", "million", "billion"] = "one"
+
+
 class Figure(Strict):
     """A number stated by a source, for a given year.
 
@@ -140,6 +150,7 @@ class Figure(Strict):
     year: int | None = Field(None, ge=1900, le=2100)
     source: SourceId | None = None
     note: Bilingual | None = None
+    equivalent: Money | None = Field(None, description="The amount in another currency, as the source gives it")
 
     @model_validator(mode="after")
     def _known_needs_year_and_source(self) -> "Figure":
@@ -196,6 +207,12 @@ class BriefBase(Strict):
     as_of: FullDate
     editions: list[Literal["ar", "en", "ar-en"]] = Field(["ar", "en", "ar-en"], min_length=1)
     formats: list[Literal["pdf", "docx"]] = Field(["pdf", "docx"], min_length=1)
+    arabic_digits: Literal["western", "arabic-indic"] = Field(
+        "western", description="Digits of the Arabic edition: western 0–9 (as the seeds write them) or arabic-indic ٠–٩; "
+        "applies to every number on the Arabic pages, page and list numbers included")
+    arabic_months: Literal["default", "levantine", "both"] = Field(
+        "default", description="Month names of the Arabic edition: default (أبريل, CLDR ar), levantine (نيسان, CLDR ar_SY) "
+        "or both (أبريل/نيسان)")
 
 
 class CountryProfileBrief(BriefBase):

@@ -56,6 +56,50 @@ def set_section_bidi(section, rtl: bool = True) -> None:
         sect.remove(sect.find(qn("w:bidi")))
 
 
+def set_page_number_format(section, fmt: str) -> None:
+    """`w:pgNumType w:fmt` on a section: how its PAGE fields show numbers.
+
+    `hindiNumbers` is ST_NumberFormat's Arabic-Indic digits (١, ٢, ٣), which Word
+    and LibreOffice apply to a plain PAGE field; `decimal` removes the element.
+    """
+    sect = section._sectPr
+    old = sect.find(qn("w:pgNumType"))
+    if fmt == "decimal":
+        if old is not None:
+            sect.remove(old)
+        return
+    el = _child(sect, "w:pgNumType", ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
+                                      "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid",
+                                      "w:printerSettings", "w:sectPrChange"))
+    el.set(qn("w:fmt"), fmt)
+
+
+def number_format_variant(numbering, abstract_id, fmt: str) -> int:
+    """The id of an abstract numbering like `abstract_id` but counting in `fmt`
+    (e.g. hindiNumbers, Arabic-Indic digits); the caller keeps one per document.
+
+    A copy rather than a `w:lvl` inside the instance's `w:lvlOverride`: Word
+    reads both, LibreOffice only the abstract definition.
+    """
+    import copy
+
+    abstracts = numbering.findall(qn("w:abstractNum"))
+    source = next(a for a in abstracts if a.get(qn("w:abstractNumId")) == str(abstract_id))
+    new_id = max(int(a.get(qn("w:abstractNumId"))) for a in abstracts) + 1
+    new = copy.deepcopy(source)
+    new.set(qn("w:abstractNumId"), str(new_id))
+    nsid = new.find(qn("w:nsid"))
+    if nsid is not None:  # a list's identity in Word: the copy is a different list
+        nsid.set(qn("w:val"), f"{0x7A000000 + new_id:08X}")
+    for el in new.findall(qn("w:styleLink")) + new.findall(qn("w:numStyleLink")):
+        new.remove(el)
+    for num_fmt in new.iter(qn("w:numFmt")):
+        if num_fmt.get(qn("w:val")) == "decimal":
+            num_fmt.set(qn("w:val"), fmt)
+    abstracts[-1].addnext(new)
+    return new_id
+
+
 def set_table_bidi(table) -> None:
     """`w:bidiVisual`: the first column on the right."""
     tblpr = table._tbl.tblPr

@@ -16,7 +16,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup, escape
 
-from . import formatting, model
+from . import formatting, model, parity
 from .errors import ContentError
 from .load import load
 from .validate import Content, _Sub, check
@@ -33,6 +33,8 @@ class Page:
     labels: dict[str, model.Bilingual]
     sources: dict[str, model.Source]
     cited: list[str] = field(default_factory=list)
+    digits: str = "western"  # the brief's `arabic_digits` on an Arabic page; always western in English
+    months: str = "default"  # the brief's `arabic_months` on an Arabic page
 
     @property
     def dir(self) -> str:
@@ -50,7 +52,17 @@ class Page:
         return Markup(text).format(**{k: v if isinstance(v, Markup) else _bdi(str(v)) for k, v in values.items()})
 
     def date(self, value: Any) -> Markup:
-        return _bdi(formatting.date(value, self.lang))
+        return _bdi(formatting.date(value, self.lang, self.months))
+
+    def date_range(self, start: Any, end: Any) -> Markup:
+        """"3–4 April 2025" / "3–4 أبريل 2025": one <bdi>, so the range keeps its order."""
+        return _bdi(formatting.date_range(start, end, self.lang, self.months))
+
+    def number(self, value: float) -> Markup:
+        return _bdi(formatting.number(value, self.lang))
+
+    def percent(self, value: float) -> Markup:
+        return _bdi(formatting.percent(value, self.lang))
 
     def figure(self, fig: model.Figure) -> Markup:
         if fig.value == "unknown":
@@ -88,7 +100,7 @@ def environment(templates: Path) -> jinja2.Environment:
 
 def load_labels(templates: Path) -> dict[str, model.Bilingual]:
     doc = load(templates / "labels.yaml")
-    problems = []
+    problems = parity.check(doc)
     labels = {}
     for key in doc.data:
         value, found = check(model.Bilingual, _Sub(doc, (key,)))
@@ -159,8 +171,57 @@ def render(env: jinja2.Environment, labels: dict, brief: Any, content: Content, 
     """The HTML of one document in one edition."""
     template = env.get_template(f"{brief.template}.html.j2")
     pages = KINDS[brief.kind].pages(labels, content, EDITIONS[edition])
+    for page in pages:  # the brief's Arabic digits and month names, on its Arabic pages only
+        if page.lang == "ar":
+            page.digits, page.months = brief.arabic_digits, brief.arabic_months
     context = KINDS[brief.kind].context(brief, content, doc_id)
-    return template.render(brief=brief, pages=pages, edition=edition, **context)
+    html = template.render(brief=brief, pages=pages, edition=edition, **context)
+    if brief.arabic_digits != "western" or brief.arabic_months != "default":
+        if any(p.lang == "ar" for p in pages):
+            html = arabic_text(html, brief.arabic_digits, brief.arabic_months)
+    return html
+
+
+def arabic_text(html: str, digits: str, months: str) -> str:
+    """The brief's digits and month names in every text of the Arabic pages.
+
+    Digits: Arabic-Indic when the brief says so. Months: formatted dates already
+    use the brief's names; month names typed inside content next to a day or a
+    year ("في 2 أبريل 2025") are changed to them here too.
+
+    Done once on the finished HTML, so it reaches everything a reader sees on
+    those pages: formatted values, table figures, note numbers, and digits
+    typed inside content text. Only text nodes change (never attributes, so
+    CSS widths stay numbers), only where the nearest `lang` is Arabic (an
+    English source title keeps its digits), and digits inside Latin names
+    (COP29) stay as they are. Both formats read this HTML, so they agree.
+    """
+    import lxml.html
+
+    root = lxml.html.document_fromstring(html)
+
+    def convert(text: str) -> str:
+        text = formatting.months_in_text(text, months)
+        return formatting.arabic_indic(text) if digits == "arabic-indic" else text
+
+    def lang_of(el) -> str:
+        while el is not None:
+            if el.get("lang"):
+                return el.get("lang")
+            el = el.getparent()
+        return ""
+
+    for article in root.iter("article"):
+        if article.get("lang") != "ar":
+            continue
+        for el in article.iter():
+            if not isinstance(el.tag, str) or el.tag in ("style", "script"):
+                continue
+            if el.text and lang_of(el) == "ar":
+                el.text = convert(el.text)
+            if el is not article and el.tail and lang_of(el.getparent()) == "ar":
+                el.tail = convert(el.tail)
+    return lxml.html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")
 
 
 # Kinds defined in their own modules register themselves in KINDS on import;

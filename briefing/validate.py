@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from . import model
+from . import model, parity
 from .errors import ContentError, Problem
 from .load import Document, load
 
@@ -166,6 +166,7 @@ def load_content(root: Path) -> Content:
                  for e in (d.data if isinstance(d.data, list) else []) if isinstance(e, dict)}
     for doc in content.docs.values():
         problems.extend(unknown_sources(doc, known_ids))
+        problems.extend(parity.check(doc))
     content.source_ids = {i for i in known_ids if isinstance(i, str)}
     if problems:
         raise ContentError(problems)

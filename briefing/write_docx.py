@@ -109,16 +109,20 @@ def write(html: str, target: Path, metadata: dict) -> None:
 
 
 def _normalise_zip(data: bytes) -> bytes:
-    """Fixed timestamps and order for the DOCX's ZIP entries (PD#1042), for byte-identical rebuilds."""
+    """Fixed timestamps and order for the DOCX's ZIP entries (PD#1042), for byte-identical rebuilds;
+    the bundled fonts embedded on the way (docx_fonts)."""
+    from . import docx_fonts
+
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        names = src.namelist()
-        names.sort(key=lambda n: (n != "[Content_Types].xml", n))
+    with zipfile.ZipFile(io.BytesIO(data)) as src:
+        parts = docx_fonts.embed({name: src.read(name) for name in src.namelist()})
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        names = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n))
         for name in names:
             info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            dst.writestr(info, src.read(name))
+            dst.writestr(info, parts[name])
     return out.getvalue()
 
 
@@ -170,6 +174,8 @@ class _Writer:
         self.lang = article.get("lang", "en")
         self.rtl = article.get("dir") == "rtl"
         self.landscape = "landscape" in (article.get("class") or "").split()
+        # The brief's `arabic_digits` (render.py marks the article): Word numbers pages and lists itself.
+        self.number_format = "hindiNumbers" if "digits-arabic-indic" in (article.get("class") or "").split() else "decimal"
 
     @property
     def text_width(self):
@@ -189,6 +195,7 @@ class _Writer:
         s.header_distance, s.footer_distance = Mm(9), Mm(8)
         self.width_mm = self.text_width / Mm(1)
         ooxml.set_section_bidi(s, self.rtl)
+        ooxml.set_page_number_format(s, self.number_format)
         s.header.is_linked_to_previous = False
         s.footer.is_linked_to_previous = False
         for el in self.article:
@@ -297,6 +304,12 @@ class _Writer:
         for num in numbering.num_lst:
             if num.numId == base_num:
                 abstract = num.abstractNumId.val
+        if self.number_format != "decimal":
+            variants = self.doc.__dict__.setdefault("_number_variants", {})
+            key = (abstract, self.number_format)
+            if key not in variants:
+                variants[key] = ooxml.number_format_variant(numbering, abstract, self.number_format)
+            abstract = variants[key]
         num = numbering.add_num(abstract)
         override = OxmlElement("w:lvlOverride")
         override.set(qn("w:ilvl"), "0")
@@ -417,8 +430,12 @@ class _Writer:
         text_width = sec.page_width - sec.left_margin - sec.right_margin
         table = part.add_table(rows=1, cols=len(spans), width=text_width)
         ooxml.set_table_width(table, text_width // 635)  # EMU -> twentieths of a point
-        for cell in table.rows[0].cells:
-            cell.width = text_width // len(spans)
+        # The start cell holds the long part (a title), the end cell a short one (a
+        # name, a marking, a page number), as the PDF's auto-width table shares them.
+        shares = [0.68, 0.32] if len(spans) == 2 else [1 / len(spans)] * len(spans)
+        ooxml.set_grid_widths(table, [int(text_width * share) // 635 for share in shares])
+        for cell, share in zip(table.rows[0].cells, shares):
+            cell.width = int(text_width * share)
         if self.rtl:
             ooxml.set_table_bidi(table)
         for i, span in enumerate(spans):

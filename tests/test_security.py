@@ -57,7 +57,11 @@ def test_markup_and_urls_in_content_show_literally_and_load_nothing(minimal, tmp
     text = kz.read_text(encoding="utf-8")
     old = 'en: "First EU–Central Asia summit in Samarkand <script>alert(1)</script>."'
     assert old in text
-    kz.write_text(text.replace(old, "en: '" + hostile.replace("'", "''") + "'"), encoding="utf-8")
+    # In both languages: the parity check rightly refuses numbers (the port) in one only.
+    ar = 'ar: "قمة سمرقند الأولى بين الاتحاد الأوروبي وآسيا الوسطى <b>test</b>."'
+    assert ar in text
+    quoted = "'" + hostile.replace("'", "''") + "'"
+    kz.write_text(text.replace(old, "en: " + quoted).replace(ar, "ar: " + quoted), encoding="utf-8")
     out = tmp_path / "out"
     assert cli.main(["--content", str(minimal), "--out", str(out), "--edition", "en", "-j", "1", BRIEF]) == 0, capsys.readouterr().err
     pdf = normalise(pdf_text(out / "country-profiles" / "kz.en.pdf"))

@@ -146,3 +146,43 @@ def test_malformed_yaml_is_one_clear_line(minimal, capsys, text, message):
     (minimal / "countries" / "kz.yaml").write_text(text, encoding="utf-8")
     code, err = run(minimal, capsys)
     assert code == 1 and message in err[0] and err[0].startswith(str(minimal / "countries" / "kz.yaml").lstrip("/")[:0])
+
+
+# -- language parity (parity.py) ----------------------------------------------
+def test_a_number_that_differs_between_the_languages_is_an_error(minimal, capsys):
+    kz = minimal / "countries" / "kz.yaml"
+    edit(kz, "في 9 أغسطس 2024.", "في 9 أغسطس ٢٠٢٥.")  # Arabic-Indic digits are compared as numbers too
+    edit(kz, "a €10 billion priority", "a €12 billion priority")
+    code, err = run(minimal, capsys)
+    assert code == 1
+    line = line_of(kz, "9 August 2024")
+    assert any(e.endswith(f"countries/kz.yaml:{line}:3: regional_role.text: numbers differ: ar has {{2025}}, en has {{2024}}")
+               for e in err), err
+    assert any(e.endswith("talking_points[1]: numbers differ: ar has {10}, en has {12}") for e in err), err
+
+
+def test_an_ordinal_word_matches_its_digits_in_the_other_language(minimal, capsys):
+    kz = minimal / "countries" / "kz.yaml"
+    # "السادس" (sixth) against "6th": the same number, as a word; it passed above. Now a wrong ordinal word:
+    edit(kz, "الاجتماع التشاوري السادس", "الاجتماع التشاوري السابع")
+    code, err = run(minimal, capsys)
+    assert code == 1
+    assert any(e.endswith("regional_role.text: numbers differ: ar has {}, en has {6}") for e in err), err
+
+
+def test_numbers_differ_exempts_a_field_with_its_reason(minimal, capsys):
+    kz = minimal / "countries" / "kz.yaml"
+    edit(kz, 'en: "The 27% US tariff is a challenge."}',
+         'en: "The 28% US tariff is a challenge.", numbers_differ: "test: the sources disagree"}')
+    code, err = run(minimal, capsys)
+    assert code == 0, err
+
+
+def test_label_slots_must_match(tmp_path):
+    from briefing import parity
+    assert parity.difference("حتى {date}", "as of {day}") == ({"{date}"}, {"{day}"})
+    assert parity.difference("الـ20", "20th") is None
+    assert parity.difference("35 مليار دولار", "US$35bn") is None
+    assert parity.difference("١٬٢٣٤ طن", "1,234 tonnes") is None
+    assert parity.difference("العاشرة", "tenth") is None
+    assert parity.difference("استثمرت", "6") == (set(), {"6"})  # "ست" inside a word is not six

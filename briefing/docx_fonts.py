@@ -1,0 +1,156 @@
+"""Embed the bundled fonts in a DOCX, as Word's "Embed fonts in the file" does.
+
+Implemented from ECMA-376 Part 1, §17.8.1 (font embedding) and §17.8.3.x
+(w:embedRegular…): each font is stored as an obfuscated `.odttf` part, whose
+first 32 bytes are XORed with a 16-byte key read from a GUID; the GUID is
+written as `w:fontKey` on the `w:embedRegular`/`w:embedBold`/`w:embedItalic`
+element of the font's `w:font` entry in word/fontTable.xml, which points at
+the part by relationship id. settings.xml says `w:embedTrueTypeFonts`.
+
+Reproducible: the GUID is a name-based UUID (v5) of the embedded bytes' hash,
+so a rebuild writes the same bytes. Permitted: a font is embedded only if its
+OS/2 fsType allows it (0, installable, for the bundled Noto fonts).
+Small: Noto Naskh Arabic goes in whole (176 KB, so the document stays fully
+editable in Arabic); Noto Serif, three times larger, is cut to Latin,
+punctuation and currency signs plus every character the document uses.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import uuid
+from functools import lru_cache
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+FONTS = Path(__file__).resolve().parent.parent / "fonts"
+# family -> {embed element: file}; the names Word sees in w:rFonts.
+EMBEDDED = {
+    "Noto Naskh Arabic": {"embedRegular": "NotoNaskhArabic-Regular.ttf", "embedBold": "NotoNaskhArabic-Bold.ttf"},
+    "Noto Serif": {"embedRegular": "NotoSerif-Regular.ttf", "embedBold": "NotoSerif-Bold.ttf",
+                   "embedItalic": "NotoSerif-Italic.ttf"},
+}
+CHARSET = {"Noto Naskh Arabic": "B2", "Noto Serif": "00"}  # ARABIC_CHARSET, ANSI_CHARSET
+SUBSET = {"Noto Serif"}
+# Kept in every Noto Serif subset: what one may type in English or in a Latin name.
+LATIN_RANGES = [(0x20, 0x7E), (0xA0, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x2122)]
+NAMESPACE = uuid.UUID("6f1d7a2e-5b0c-4e55-9a7c-1f3b0d1e2c44")  # ours: names the keys of this generator's fonts
+FONT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"
+OBFUSCATED = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def key_bytes(guid: str) -> bytes:
+    """§17.8.1: the key is the GUID's 32 hex digits read as 16 bytes, in reverse order."""
+    digits = re.sub(r"[{}\-]", "", guid)
+    if not re.fullmatch(r"[0-9A-Fa-f]{32}", digits):
+        raise ValueError(f"not a GUID: {guid!r}")
+    return bytes.fromhex(digits)[::-1]
+
+
+def obfuscate(font: bytes, guid: str) -> bytes:
+    """XOR the first 32 bytes with the key (twice round); the same call undoes it."""
+    key = key_bytes(guid)
+    head = bytes(b ^ key[i % 16] for i, b in enumerate(font[:32]))
+    return head + font[32:]
+
+
+def embeddable(font: bytes) -> bool:
+    """OS/2 fsType: 0 installable, bit 3 (8) editable; bit 1 (2) restricted, bit 2 (4) preview & print only
+    (read-only documents, not what an editable DOCX is). Bit 9 (0x200) forbids everything but bitmaps."""
+    fs_type = TTFont(io.BytesIO(font))["OS/2"].fsType
+    return fs_type & 0x0200 == 0 and (fs_type & 0x000E in (0, 8))
+
+
+@lru_cache(maxsize=32)
+def font_bytes(name: str, extra: frozenset[int]) -> bytes:
+    data = (FONTS / name).read_bytes()
+    family = next(f for f, files in EMBEDDED.items() if name in files.values())
+    if family not in SUBSET:
+        return data
+    # recalcTimestamp off: fontTools would stamp the subset with the current time,
+    # and the DOCX would differ from one build to the next.
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.glyph_names = False
+    options.hinting = False  # hinting is for screens at small sizes; half the size
+    sub = subset.Subsetter(options)
+    unicodes = {c for lo, hi in LATIN_RANGES for c in range(lo, hi + 1)} | set(extra)
+    sub.populate(unicodes=unicodes)
+    sub.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+_LATIN = {c for lo, hi in LATIN_RANGES for c in range(lo, hi + 1)}
+
+
+@lru_cache(maxsize=1)
+def _serif_cmap() -> frozenset[int]:
+    return frozenset(TTFont(FONTS / EMBEDDED["Noto Serif"]["embedRegular"])["cmap"].getBestCmap())
+
+
+def _insert_embed_setting(settings: str) -> str:
+    if "w:embedTrueTypeFonts" in settings:
+        return settings
+    # CT_Settings order: embedTrueTypeFonts follows these elements, precedes the rest.
+    before = ("writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
+              "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
+              "printFractionalCharacterWidth", "printFormsData")
+    pos = settings.index(">", settings.index("<w:settings")) + 1
+    for tag in before:
+        for m in re.finditer(rf"<w:{tag}\b[^>]*?(?:/>|>.*?</w:{tag}>)", settings, re.S):
+            pos = max(pos, m.end())
+    return settings[:pos] + "<w:embedTrueTypeFonts/>" + settings[pos:]
+
+
+def embed(parts: dict[str, bytes]) -> dict[str, bytes]:
+    """The DOCX's parts (name -> bytes) with the bundled fonts embedded."""
+    parts = dict(parts)
+    text = "".join(parts[n].decode("utf-8") for n in parts if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n))
+    # Characters beyond the fixed Latin ranges that the document uses (and Noto Serif has): usually
+    # none, so one subset serves every document of a build (font_bytes is cached).
+    used = {ord(c) for c in "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", text))}
+    used = frozenset(c for c in used - _LATIN if c in _serif_cmap())
+    font_table = parts["word/fontTable.xml"].decode("utf-8")
+    rels_name = "word/_rels/fontTable.xml.rels"
+    rels = []
+    entries = []
+    n = 0
+    for family, files in EMBEDDED.items():
+        embeds = []
+        for element, name in files.items():
+            data = font_bytes(name, used if family in SUBSET else frozenset())
+            if not embeddable(data):
+                continue
+            n += 1
+            guid = "{" + str(uuid.uuid5(NAMESPACE, hashlib.sha256(data).hexdigest())).upper() + "}"
+            part = f"word/fonts/font{n}.odttf"
+            parts[part] = obfuscate(data, guid)
+            rels.append(f'<Relationship Id="rIdFont{n}" Type="{FONT_REL}" Target="fonts/font{n}.odttf"/>')
+            embeds.append(f'<w:{element} r:id="rIdFont{n}" w:fontKey="{guid}"/>')
+        if embeds:
+            # CT_Font order: charset, family, pitch, then the embed elements (Regular, Bold, Italic, BoldItalic).
+            entries.append(f'<w:font w:name="{family}"><w:charset w:val="{CHARSET[family]}"/><w:family w:val="roman"/>'
+                           f'<w:pitch w:val="variable"/>{"".join(embeds)}</w:font>')
+    font_table = re.sub(r'<w:font w:name="(?:Noto Naskh Arabic|Noto Serif)">.*?</w:font>', "", font_table, flags=re.S)
+    font_table = font_table.replace("</w:fonts>", "".join(entries) + "</w:fonts>")
+    parts["word/fontTable.xml"] = font_table.encode("utf-8")
+    parts[rels_name] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                        f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{"".join(rels)}'
+                        "</Relationships>").encode("utf-8")
+    types = parts["[Content_Types].xml"].decode("utf-8")
+    if 'Extension="odttf"' not in types:
+        types = types.replace("<Default ", f'<Default Extension="odttf" ContentType="{OBFUSCATED}"/><Default ', 1)
+    parts["[Content_Types].xml"] = types.encode("utf-8")
+    parts["word/settings.xml"] = _insert_embed_setting(parts["word/settings.xml"].decode("utf-8")).encode("utf-8")
+    return parts

@@ -1,0 +1,105 @@
+"""Arabic digits and month names per brief, in both formats; the fonts embedded in the DOCX."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from fontTools.ttLib import TTFont
+
+from briefing import cli, docx_fonts
+
+from .conftest import ROOT, docx_xml, pdf_text
+
+WESTERN = re.compile(r"[0-9]")
+INDIC = re.compile(r"[\u0660-\u0669]")
+
+
+@pytest.fixture(scope="module")
+def indic(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("indic")
+    brief = out / "indic.yaml"
+    brief.write_text((ROOT / "briefs" / "country-profiles.yaml").read_text(encoding="utf-8")
+                     + "arabic_digits: arabic-indic\narabic_months: levantine\n", encoding="utf-8")
+    assert cli.main(["--out", str(out), "--only", "kz", "--edition", "ar,ar-en", "-j", "1", str(brief)]) == 0
+    return out / "indic"
+
+
+def test_arabic_indic_edition_has_no_western_digit_on_its_arabic_page_but_in_latin_names(indic):
+    text = pdf_text(indic / "kz.ar.pdf")
+    assert len(INDIC.findall(text)) > 50
+    # The only Western digits left are parts of Latin names (none on this page) or of English source titles.
+    leftovers = re.findall(r"\S*[0-9]\S*", text)
+    assert not leftovers, leftovers
+    assert "نيسان" in text and "أبريل" not in text.replace("أبريل/", "")  # Levantine month names
+    assert "٢٠٢٠" in text and "٢٧" in text and "٪" in text  # a year and a percentage typed in content
+
+
+def test_the_english_page_of_a_bilingual_edition_keeps_western_digits(indic):
+    import pypdfium2
+    pdf = pypdfium2.PdfDocument(indic / "kz.ar-en.pdf")
+    ar_page, en_page = (pdf[i].get_textpage().get_text_range() for i in (0, 1))
+    pdf.close()
+    assert INDIC.search(ar_page) and not WESTERN.search(re.sub(r"[A-Za-z]\S*", "", ar_page))
+    assert WESTERN.search(en_page) and not INDIC.search(en_page)
+    assert "April 2025" in en_page
+
+
+def test_docx_numbers_pages_and_lists_in_arabic_indic(indic):
+    body = docx_xml(indic / "kz.ar-en.docx")
+    numbering = docx_xml(indic / "kz.ar-en.docx", "word/numbering.xml")
+    sections = re.findall(r"<w:sectPr.*?</w:sectPr>", body, re.S)
+    assert len(sections) == 2
+    assert 'w:pgNumType w:fmt="hindiNumbers"' in sections[0] and "pgNumType" not in sections[1]
+    assert 'w:numFmt w:val="hindiNumbers"' in numbering
+    assert "٢٠٢٠" in body and "2020" in body  # Arabic page converted, English page not
+
+
+def test_fonts_are_embedded_obfuscated_and_reproducibly(built, tmp_path):
+    path = built / "country-profiles" / "kz.ar-en.docx"
+    with zipfile.ZipFile(path) as z:
+        names = z.namelist()
+        types = z.read("[Content_Types].xml").decode()
+        settings = z.read("word/settings.xml").decode()
+        table = z.read("word/fontTable.xml").decode()
+        rels = z.read("word/_rels/fontTable.xml.rels").decode()
+        fonts = {n: z.read(n) for n in names if n.endswith(".odttf")}
+    assert 'Extension="odttf" ContentType="application/vnd.openxmlformats-officedocument.obfuscatedFont"' in types
+    assert "<w:embedTrueTypeFonts/>" in settings
+    embeds = re.findall(r'<w:(embed\w+) r:id="(\w+)" w:fontKey="(\{[0-9A-F-]{36}\})"/>', table)
+    assert {e for e, *_ in embeds} == {"embedRegular", "embedBold", "embedItalic"} and len(embeds) == 5
+    families = set()
+    for element, rid, key in embeds:
+        target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"', rels).group(1)
+        data = fonts["word/" + target]
+        assert data[:4] not in (b"\x00\x01\x00\x00", b"true", b"OTTO")  # obfuscated: the header is unreadable
+        font = TTFont(io.BytesIO(docx_fonts.obfuscate(data, key)))  # and the key opens it
+        families.add(font["name"].getDebugName(1))
+        assert font["OS/2"].fsType == 0
+    assert families == {"Noto Naskh Arabic", "Noto Serif"}
+    # Rebuilding gives the same bytes (keys derive from the fonts' hashes).
+    out = tmp_path / "again"
+    assert cli.main(["--out", str(out), "--only", "kz", "--edition", "ar-en", "--format", "docx", "-j", "1",
+                     str(ROOT / "briefs" / "country-profiles.yaml")]) == 0
+    assert (out / "country-profiles" / "kz.ar-en.docx").read_bytes() == path.read_bytes()
+
+
+def test_the_key_is_the_guid_bytes_reversed():
+    guid = "{00112233-4455-6677-8899-AABBCCDDEEFF}"
+    assert docx_fonts.key_bytes(guid) == bytes.fromhex("FFEEDDCCBBAA99887766554433221100")
+    font = bytes(range(40))
+    hidden = docx_fonts.obfuscate(font, guid)
+    assert hidden[32:] == font[32:] and hidden[:32] != font[:32]
+    assert hidden[0] == 0 ^ 0xFF and hidden[16] == 16 ^ 0xFF and hidden[31] == 31 ^ 0x00
+    assert docx_fonts.obfuscate(hidden, guid) == font
+
+
+def test_a_font_that_forbids_embedding_is_left_out():
+    font = TTFont(ROOT / "fonts" / "NotoNaskhArabic-Regular.ttf")
+    for fs_type, allowed in ((0, True), (8, True), (4, False), (2, False), (0x200, False)):
+        font["OS/2"].fsType = fs_type
+        buf = io.BytesIO()
+        font.save(buf)
+        assert docx_fonts.embeddable(buf.getvalue()) is allowed, fs_type
