@@ -402,8 +402,11 @@ def locked(out: Path):
     fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            # A POSIX record lock (lockf), not flock: it belongs to this process
+            # alone, so the workers it forks while holding it (watch mode keeps
+            # them) do not keep the folder locked after the build.
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except (BlockingIOError, PermissionError):
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
             raise BuildLocked(f"another build is running into {display_path(out)} (pid {holder}); "
                               "nothing was written: run again when it has finished") from None
