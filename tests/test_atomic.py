@@ -65,7 +65,7 @@ def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(tmp_path)
     (out / "keep.pdf").write_bytes(b"previous")
     fd = os.open(out / cli.LOCK_NAME, os.O_RDWR | os.O_CREAT)
     try:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        fcntl.lockf(fd, fcntl.LOCK_EX)  # the lock a running build holds
         os.write(fd, b"4242")
         result = subprocess.run([sys.executable, "build.py", "--only", "kz", "--edition", "en", "--out", str(out), PROFILES],
                                 cwd=ROOT, capture_output=True, text=True, timeout=120)
