@@ -345,6 +345,9 @@ def run_task(job: Job, fmt: str, out: Path, templates: Path = ROOT / "templates"
         else:
             from . import write_docx
 
+            from . import docx_fonts
+
+            docx_fonts.cache_dir = out / ".cache" / "docx-fonts"
             write_docx.write(job.html, tmp, job.metadata)
     except BaseException:
         tmp.unlink(missing_ok=True)

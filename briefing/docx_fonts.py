@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import uuid
 from functools import lru_cache
@@ -66,12 +67,36 @@ def embeddable(font: bytes) -> bool:
     return fs_type & 0x0200 == 0 and (fs_type & 0x000E in (0, 8))
 
 
+# Where subsets are kept between processes (the build sets OUT/.cache/docx-fonts):
+# making one with fontTools takes most of a second, and a fresh process would
+# otherwise make it again for every document whose character set is new to it.
+cache_dir: Path | None = None
+
+
 @lru_cache(maxsize=32)
 def font_bytes(name: str, extra: frozenset[int]) -> bytes:
     data = (FONTS / name).read_bytes()
     family = next(f for f, files in EMBEDDED.items() if name in files.values())
     if family not in SUBSET:
         return data
+    key = hashlib.sha256(data + repr(sorted(extra)).encode()).hexdigest()[:32]
+    cached = cache_dir / f"{key}.ttf" if cache_dir is not None else None
+    if cached is not None and cached.is_file():
+        return cached.read_bytes()
+    out = _subset(data, extra)
+    if cached is not None:
+        try:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(out)
+            os.replace(tmp, cached)
+        except OSError:
+            pass  # a cache that cannot be written is only slower
+    return out
+
+
+def _subset(data: bytes, extra: frozenset[int]) -> bytes:
+    """Noto Serif cut to the Latin ranges plus `extra` (deterministic: no timestamp)."""
     # recalcTimestamp off: fontTools would stamp the subset with the current time,
     # and the DOCX would differ from one build to the next.
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)
