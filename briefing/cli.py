@@ -356,19 +356,6 @@ def run_task(job: Job, fmt: str, out: Path, templates: Path = ROOT / "templates"
     return tmp, target, pages, time.perf_counter() - started, _peak_rss_mb()
 
 
-def run_job(job: Job, out: Path, templates: Path = ROOT / "templates") -> list[tuple[Path, Path, int, float]]:
-    """Every format of one job (kept for callers of the one-job API)."""
-    staged = []
-    try:
-        for fmt in job.formats:
-            staged.append(run_task(job, fmt, out, templates)[:4])
-    except BaseException:
-        for tmp, *_ in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    return staged
-
-
 def _cost(job: Job, fmt: str) -> float:
     """A rough relative cost, to start the longest tasks first: PDFs are the heavy part."""
     return len(job.html or "") * (3.0 if fmt == "pdf" else 1.0)

@@ -146,7 +146,7 @@ class ProjectFetcher(URLFetcher):
     data and must never make the build read or send anything else. A small
     data: URL is decoded here (nothing is fetched for it); a larger one is
     refused. Every refused URL is kept in `refused`, and the build reports
-    them as errors naming the document (cli.run_job).
+    them as errors naming the document (cli.run_task).
     """
 
     def __init__(self, allowed: tuple[Path, ...] = ALLOWED) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import socket
-from pathlib import Path
 
 import pytest
 
@@ -101,7 +100,7 @@ def test_a_template_asking_for_anything_else_fails_the_build_and_says_what(minim
     assert code == 1
     refused = [line for line in err if "(fetch)" in line]
     for url, reason in asks.items():
-        assert any(f"country-profiles/kz.en: refused " in line and reason in line and
+        assert any("country-profiles/kz.en: refused " in line and reason in line and
                    (url.split("/")[-1] in line) for line in refused), (url, refused)
     assert any("data: URL of" in line and "over the limit" in line for line in refused), refused
     assert not any(small[:40] in line for line in refused)  # a small data: URL is served, not refused
