@@ -51,9 +51,7 @@ class BackgrounderPage(Page):
 
     def ref(self, source_id: str) -> Markup:
         """A bibliography number in brackets, registering the source on first use."""
-        if source_id not in self.cited:
-            self.cited.append(source_id)
-        return _bdi(f"[{self.cited.index(source_id) + 1}]")
+        return _bdi(f"[{self.source_number(source_id)}]")
 
     def footnote(self, sources: list[str], lead: Markup | str = "") -> Markup:
         """One footnote: an optional text, then the bibliography numbers of `sources`."""

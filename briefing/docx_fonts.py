@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import uuid
 from functools import lru_cache
@@ -26,6 +25,8 @@ from pathlib import Path
 
 from fontTools import subset
 from fontTools.ttLib import TTFont
+
+from . import incremental
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 # family -> {embed element: file}; the names Word sees in w:rFonts.
@@ -85,13 +86,7 @@ def font_bytes(name: str, extra: frozenset[int]) -> bytes:
         return cached.read_bytes()
     out = _subset(data, extra)
     if cached is not None:
-        try:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(out)
-            os.replace(tmp, cached)
-        except OSError:
-            pass  # a cache that cannot be written is only slower
+        incremental.cache_put(cached, out)
     return out
 
 

@@ -49,6 +49,17 @@ def file_hash(path: Path) -> str:
     return digest
 
 
+def cache_put(path: Path, data: bytes) -> None:
+    """Store a cache entry atomically; a cache that cannot be written is only slower."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+
+
 def digest(*parts: object) -> str:
     h = hashlib.sha256()
     for part in parts:

@@ -75,9 +75,13 @@ class Page:
         """A superscript note number pointing into this page's source list."""
         if source_id is None:
             return Markup("")
+        return Markup('<sup class="cite">') + _bdi(str(self.source_number(source_id))) + Markup("</sup>")
+
+    def source_number(self, source_id: str) -> int:
+        """A source's number in this page's source list, registering it on first use."""
         if source_id not in self.cited:
             self.cited.append(source_id)
-        return Markup('<sup class="cite">') + _bdi(str(self.cited.index(source_id) + 1)) + Markup("</sup>")
+        return self.cited.index(source_id) + 1
 
     def bibliography(self) -> list[model.Source]:
         return [self.sources[sid] for sid in self.cited]

@@ -41,10 +41,7 @@ class PreMeetingPage(BackgrounderPage):
         ids = [s for s in dict.fromkeys(sources) if s]
         if not ids:
             return Markup("")
-        for s in ids:
-            if s not in self.cited:
-                self.cited.append(s)
-        return Markup('<sup class="cite">') + _bdi(",".join(str(self.cited.index(s) + 1) for s in ids)) + Markup("</sup>")
+        return Markup('<sup class="cite">') + _bdi(",".join(str(self.source_number(s)) for s in ids)) + Markup("</sup>")
 
     def status(self, status: str) -> str:
         return self.label(f"track_{status}")

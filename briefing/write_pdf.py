@@ -23,6 +23,8 @@ from urllib.request import url2pathname  # noqa: E402
 
 from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
 
+from . import incremental  # noqa: E402
+
 ALLOWED = (FONTS, ROOT / "templates")
 
 
@@ -126,13 +128,7 @@ def _cached_subset(font, to_unicode, hinting):
     _original_subset(font, to_unicode, hinting)
     _subset_memory[key] = font.file_content
     if path is not None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(font.file_content)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a cache that cannot be written is only slower
+        incremental.cache_put(path, font.file_content)
 
 
 _original_subset = weasyprint.pdf.fonts.Font.subset
