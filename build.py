@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
 """Build the briefing documents: `python build.py --help`."""
+
 import sys
 
 from briefing.cli import main

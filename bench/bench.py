@@ -6,6 +6,7 @@ the real one) and writes to a temp out/. Wall times are of `build.py` run as a
 user runs it (process start included), best of --repeat runs; per-document
 times are medians over every document, in one warm process.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,13 @@ def summary(stdout: str) -> dict:
     last = stdout.strip().splitlines()[-1]
     m = re.match(r"Built (\d+) file\(s\) from (\d+) document edition\(s\), (\d+) PDF page\(s\)", last)
     mem = re.search(r"peak memory (\d+) MB", last)
-    return {"files": int(m.group(1)) if m else 0, "documents": int(m.group(2)) if m else 0,
-            "pages": int(m.group(3)) if m else 0, "peak_mb": int(mem.group(1)) if mem else None, "line": last}
+    return {
+        "files": int(m.group(1)) if m else 0,
+        "documents": int(m.group(2)) if m else 0,
+        "pages": int(m.group(3)) if m else 0,
+        "peak_mb": int(mem.group(1)) if mem else None,
+        "line": last,
+    }
 
 
 def best(values):
@@ -81,8 +87,14 @@ def incremental(tmp: Path, content: Path, repeat: int) -> dict:
         seconds, stdout = sh(base)
         edited.append(seconds)
         files = summary(stdout)["files"]
-    return {"noop": best(noop), "touch": best(touched), "edit": best(edited), "edit_files": files,
-            "noop_all": noop, "edit_all": edited}
+    return {
+        "noop": best(noop),
+        "touch": best(touched),
+        "edit": best(edited),
+        "edit_files": files,
+        "noop_all": noop,
+        "edit_all": edited,
+    }
 
 
 def watch_latency(tmp: Path, content: Path, repeat: int) -> dict:
@@ -90,7 +102,9 @@ def watch_latency(tmp: Path, content: Path, repeat: int) -> dict:
     cmd = [PY, "build.py", "--watch", "--content", str(content), "--out", str(tmp / "out")]
     kz = content / "countries" / f"{COUNTRY}.yaml"
     latencies, lines = [], []
-    with subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) as proc:
+    with subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+    ) as proc:
         try:
             while not proc.stdout.readline().startswith("watching "):
                 pass
@@ -109,7 +123,7 @@ def watch_latency(tmp: Path, content: Path, repeat: int) -> dict:
     return {"best": best(latencies), "median": statistics.median(latencies), "lines": lines}
 
 
-PER_DOC = r'''
+PER_DOC = r"""
 import json, statistics, sys, tempfile, time
 from pathlib import Path
 sys.path.insert(0, sys.argv[1])
@@ -134,11 +148,11 @@ for job in jobs:
     t = time.perf_counter(); write_docx.write(job.html, tmp / "x.docx", job.metadata); docx[name] = time.perf_counter() - t
 import resource
 json.dump({"pdf": pdf, "docx": docx, "html": html, "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}, sys.stdout)
-'''
+"""
 
 # A plain WeasyPrint call with default options, nothing of ours loaded (only the
 # same bundled fonts, so the layout is the same): the baseline.
-BASELINE = r'''
+BASELINE = r"""
 import json, os, sys, tempfile, time
 os.environ["FONTCONFIG_FILE"] = sys.argv[1] + "/fonts/fonts.conf"
 import weasyprint, weasyprint.pdf.fonts
@@ -153,65 +167,95 @@ times = {}
 for name, text in html.items():
     t = time.perf_counter(); weasyprint.HTML(string=text, base_url=base).write_pdf(tmp + "/x.pdf"); times[name] = time.perf_counter() - t
 json.dump(times, sys.stdout)
-'''
+"""
 
 
 def per_document(tmp: Path, content: Path) -> dict:
-    result = subprocess.run([PY, "-c", PER_DOC, str(ROOT), str(content)], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [PY, "-c", PER_DOC, str(ROOT), str(content)], capture_output=True, text=True, check=True
+    )
     ours = json.loads(result.stdout)
     (tmp / "html.json").write_text(json.dumps(ours["html"]))
     baselines = {}
     for subsetter in ("default", "fonttools"):
-        result = subprocess.run([PY, "-c", BASELINE, str(ROOT), str(tmp / "html.json"), subsetter],
-                                capture_output=True, text=True, check=True)
+        result = subprocess.run(
+            [PY, "-c", BASELINE, str(ROOT), str(tmp / "html.json"), subsetter],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         baselines[subsetter] = json.loads(result.stdout)
     return {"ours": ours, "baselines": baselines}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=2, help="runs of each wall-time figure; the best is shown")
+    parser.add_argument(
+        "--repeat", type=int, default=2, help="runs of each wall-time figure; the best is shown"
+    )
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     try:
         from briefing.write_pdf import SUBSETTER
     except ImportError:  # a tree from before #7
         from weasyprint.text.ffi import harfbuzz_subset
+
         SUBSETTER = "harfbuzz" if harfbuzz_subset else "fonttools"
-    has_watch = "--watch" in subprocess.run([PY, "build.py", "--help"], cwd=ROOT, capture_output=True, text=True).stdout
+    has_watch = (
+        "--watch"
+        in subprocess.run([PY, "build.py", "--help"], cwd=ROOT, capture_output=True, text=True).stdout
+    )
 
     tmp = Path(tempfile.mkdtemp(prefix="briefing-bench-"))
     content = tmp / "content"
     shutil.copytree(ROOT / "content", content)
-    print(f"briefing benchmark: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start, "
-          f"font subsetter: {SUBSETTER}; best of {args.repeat} run(s)")
+    print(
+        f"briefing benchmark: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f} at start, "
+        f"font subsetter: {SUBSETTER}; best of {args.repeat} run(s)"
+    )
     try:
         clean = clean_builds(tmp, content, args.repeat)
         for jobs, c in clean.items():
-            print(f"clean build -j {jobs}:          {c['seconds']:6.2f} s wall  ({c['documents']} document editions, "
-                  f"{c['files']} files, {c['pages']} PDF pages; peak memory {c['peak_mb']} MB per worker)")
+            print(
+                f"clean build -j {jobs}:          {c['seconds']:6.2f} s wall  ({c['documents']} document editions, "
+                f"{c['files']} files, {c['pages']} PDF pages; peak memory {c['peak_mb']} MB per worker)"
+            )
         print(f"  -j 2 / -j 1:                {clean[2]['seconds'] / clean[1]['seconds']:6.2f}")
         inc = incremental(tmp, content, args.repeat)
         print(f"no-op rebuild:                {inc['noop']:6.2f} s wall")
         print(f"touch {COUNTRY}.yaml (no change):   {inc['touch']:6.2f} s wall")
-        print(f"edit {COUNTRY}.yaml, rebuild:       {inc['edit']:6.2f} s wall  ({inc['edit_files']} files rewritten)")
+        print(
+            f"edit {COUNTRY}.yaml, rebuild:       {inc['edit']:6.2f} s wall  ({inc['edit_files']} files rewritten)"
+        )
         w = watch_latency(tmp, content, max(3, args.repeat)) if has_watch else None
-        if w: print(f"watch: save -> files written: {w['best']:6.2f} s best, {w['median']:.2f} s median  ({w['lines'][-1]})")
+        if w:
+            print(
+                f"watch: save -> files written: {w['best']:6.2f} s best, {w['median']:.2f} s median  ({w['lines'][-1]})"
+            )
         d = per_document(tmp, content)
         pdf = d["ours"]["pdf"]
         docx = d["ours"]["docx"]
         med = statistics.median(pdf.values())
-        print(f"per PDF, warm worker:         {med:6.3f} s median over {len(pdf)} (one-pagers "
-              f"{statistics.median(v for k, v in pdf.items() if 'tracker' not in k):.3f}, trackers "
-              f"{statistics.median(v for k, v in pdf.items() if 'tracker' in k):.3f})")
-        print(f"per DOCX, warm worker:        {statistics.median(docx.values()):6.3f} s median over {len(docx)}")
+        print(
+            f"per PDF, warm worker:         {med:6.3f} s median over {len(pdf)} (one-pagers "
+            f"{statistics.median(v for k, v in pdf.items() if 'tracker' not in k):.3f}, trackers "
+            f"{statistics.median(v for k, v in pdf.items() if 'tracker' in k):.3f})"
+        )
+        print(
+            f"per DOCX, warm worker:        {statistics.median(docx.values()):6.3f} s median over {len(docx)}"
+        )
         for name, times in d["baselines"].items():
             base = statistics.median(times.values())
-            label = "plain WeasyPrint (default options, this machine)" if name == "default" else \
-                "plain WeasyPrint, fontTools subsetting (no libharfbuzz-subset0)"
+            label = (
+                "plain WeasyPrint (default options, this machine)"
+                if name == "default"
+                else "plain WeasyPrint, fontTools subsetting (no libharfbuzz-subset0)"
+            )
             ratios = statistics.median(times[k] / pdf[k] for k in pdf)
-            print(f"baseline {label}: {base:.3f} s median per PDF; ours is {base / med:.1f}x faster "
-                  f"(median of per-document ratios {ratios:.1f}x)")
+            print(
+                f"baseline {label}: {base:.3f} s median per PDF; ours is {base / med:.1f}x faster "
+                f"(median of per-document ratios {ratios:.1f}x)"
+            )
         print(f"peak memory, one warm process writing every document: {d['ours']['rss_mb']:.0f} MB")
         print(f"load average at end: {os.getloadavg()[0]:.2f}")
     finally:

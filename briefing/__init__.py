@@ -3,4 +3,5 @@
 Pipeline stages, one module each: load -> validate -> render -> write_pdf / write_docx;
 cli.py runs them in order.
 """
+
 __version__ = "0.1.0"

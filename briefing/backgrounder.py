@@ -12,6 +12,7 @@ points into the numbered bibliography ("Source: [2]"). The bibliography is
 numbered by first citation; in the bilingual edition both languages share one
 numbering, so [2] is the same entry in either column.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -24,7 +25,16 @@ from .render import KINDS, Kind, Page, _bdi
 from .validate import Content
 
 # Section keys in reading order; each has a label of the same name in labels.yaml.
-SECTIONS = ("context", "objectives", "discussed", "outcomes", "participants", "timeline", "challenges_outlook", "sources")
+SECTIONS = (
+    "context",
+    "objectives",
+    "discussed",
+    "outcomes",
+    "participants",
+    "timeline",
+    "challenges_outlook",
+    "sources",
+)
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,13 @@ class BackgrounderPage(Page):
         if sources:
             label = self.label("source" if len(sources) == 1 else "sources_short")
             refs = Markup(self.label("comma") + " ").join(self.ref(s) for s in sources)
-            body += (Markup(" ") if lead else Markup("")) + Markup(escape(label)) + Markup(": ") + refs + Markup(".")
+            body += (
+                (Markup(" ") if lead else Markup(""))
+                + Markup(escape(label))
+                + Markup(": ")
+                + refs
+                + Markup(".")
+            )
         return Markup('<span class="footnote">') + body + Markup("</span>")
 
     def note(self, para: model.Para) -> Markup:
@@ -72,7 +88,9 @@ class BackgrounderPage(Page):
         """A figure without year or citation (the table's caption carries its footnote)."""
         if fig.value == "unknown":
             return Markup(escape(self.label("not_specified")))
-        words = {k: getattr(v, self.lang) for k, v in self.labels.items() if k.startswith(("scale_", "unit_"))}
+        words = {
+            k: getattr(v, self.lang) for k, v in self.labels.items() if k.startswith(("scale_", "unit_"))
+        }
         return _bdi(formatting.figure(fig, self.lang, words))
 
     def other(self) -> str:
@@ -95,9 +113,20 @@ class BackgrounderPage(Page):
         lead, named = Markup(""), set()
         if event.other_dates:
             claims = [event.date, *event.other_dates]
-            lead = Markup(escape(self.label("dates_disagree"))) + Markup(": ") + Markup(self.label("semicolon") + " ").join(
-                self.claim(c) + Markup(" ") + self.ref(c.source) for c in claims) + Markup(". ")
-            lead += Markup(escape(self.label("date_used"))) + Markup(" ") + self.ref(event.date.source) + Markup(".")
+            lead = (
+                Markup(escape(self.label("dates_disagree")))
+                + Markup(": ")
+                + Markup(self.label("semicolon") + " ").join(
+                    self.claim(c) + Markup(" ") + self.ref(c.source) for c in claims
+                )
+                + Markup(". ")
+            )
+            lead += (
+                Markup(escape(self.label("date_used")))
+                + Markup(" ")
+                + self.ref(event.date.source)
+                + Markup(".")
+            )
             named = {c.source for c in claims}
         if event.date.note:
             lead += (Markup(" ") if lead else Markup("")) + Markup(escape(self.t(event.date.note)))
@@ -125,21 +154,49 @@ class SummitBackgrounder(Kind):
             Section("cover", [Unit("cover")], in_toc=False),
             Section("takeaways", [Unit("takeaways")], in_toc=False),
             Section("toc", [Unit("h2", key="toc"), Unit("toc")], in_toc=False),
-            Section("context", [Unit("h2", key="context"), Unit("intro", key="context_intro")] + paras(brief.context)),
-            Section("objectives", [Unit("h2", key="objectives"), Unit("h3", key="objectives_eu"), Unit("list", brief.objectives_eu),
-                                   Unit("h3", key="objectives_ca"), Unit("list", brief.objectives_ca)]),
+            Section(
+                "context",
+                [Unit("h2", key="context"), Unit("intro", key="context_intro")] + paras(brief.context),
+            ),
+            Section(
+                "objectives",
+                [
+                    Unit("h2", key="objectives"),
+                    Unit("h3", key="objectives_eu"),
+                    Unit("list", brief.objectives_eu),
+                    Unit("h3", key="objectives_ca"),
+                    Unit("list", brief.objectives_ca),
+                ],
+            ),
             Section("discussed", [Unit("h2", key="discussed")] + paras(brief.discussed)),
-            Section("outcomes", [Unit("h2", key="outcomes")] + paras(brief.outcomes)
-                    + [Unit("h3", key="package"), Unit("package", brief.package),
-                       Unit("h3", key="agreements"), Unit("list", brief.agreements)]),
-            Section("participants", [Unit("h2", key="participants"), Unit("participants", brief.participants)]),
-            Section("timeline", [Unit("h2", key="timeline")] + [Unit("event", content.events[e]) for e in brief.timeline]),
-            Section("challenges_outlook", [Unit("h2", key="challenges_outlook"), Unit("h3", key="challenges")] + paras(brief.challenges)
-                    + [Unit("h3", key="outlook")] + paras(brief.outlook)),
+            Section(
+                "outcomes",
+                [Unit("h2", key="outcomes")]
+                + paras(brief.outcomes)
+                + [
+                    Unit("h3", key="package"),
+                    Unit("package", brief.package),
+                    Unit("h3", key="agreements"),
+                    Unit("list", brief.agreements),
+                ],
+            ),
+            Section(
+                "participants", [Unit("h2", key="participants"), Unit("participants", brief.participants)]
+            ),
+            Section(
+                "timeline",
+                [Unit("h2", key="timeline")] + [Unit("event", content.events[e]) for e in brief.timeline],
+            ),
+            Section(
+                "challenges_outlook",
+                [Unit("h2", key="challenges_outlook"), Unit("h3", key="challenges")]
+                + paras(brief.challenges)
+                + [Unit("h3", key="outlook")]
+                + paras(brief.outlook),
+            ),
             Section("sources", [Unit("h2", key="sources"), Unit("bibliography")]),
         ]
         return {"event": event, "sections": sections, "toc": [s.key for s in sections if s.in_toc]}
-
 
 
 KINDS["summit-backgrounder"] = SummitBackgrounder()

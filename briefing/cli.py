@@ -5,6 +5,7 @@ known to be good; then every output is staged as a temp file beside its
 target and renamed into place only when all of them have succeeded, so a
 failed build leaves the previous outputs as they were.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -73,12 +74,32 @@ def safe_target(out: Path, *parts: str) -> Path:
     (after symlinks are followed): no id or brief name can make the build write elsewhere."""
     for part in parts:
         if not SAFE_NAME.fullmatch(part) or part in (".", ".."):
-            raise UnsafePath([Problem("--out", 1, 1, "", f"refusing to write {'/'.join(parts)!r}: {part!r} is not a plain file name")])
+            raise UnsafePath(
+                [
+                    Problem(
+                        "--out",
+                        1,
+                        1,
+                        "",
+                        f"refusing to write {'/'.join(parts)!r}: {part!r} is not a plain file name",
+                    )
+                ]
+            )
     out = Path(out).resolve()
     target = out.joinpath(*parts)
     if not target.resolve().is_relative_to(out):
-        raise UnsafePath([Problem("--out", 1, 1, "", f"refusing to write {_unresolved(target)}: it resolves to "
-                                  f"{display_path(target.resolve())}, outside {display_path(out)}")])
+        raise UnsafePath(
+            [
+                Problem(
+                    "--out",
+                    1,
+                    1,
+                    "",
+                    f"refusing to write {_unresolved(target)}: it resolves to "
+                    f"{display_path(target.resolve())}, outside {display_path(out)}",
+                )
+            ]
+        )
     return target
 
 
@@ -103,20 +124,44 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         epilog="Exit codes: 0 success, 1 content error (one line per problem: file:line:col: field: message), "
         "2 usage error. Outputs: OUT/<brief>/<document>.<edition>.<pdf|docx>.",
     )
-    parser.add_argument("briefs", nargs="*", type=Path, help="brief files to build (default: every briefs/*.yaml)")
+    parser.add_argument(
+        "briefs", nargs="*", type=Path, help="brief files to build (default: every briefs/*.yaml)"
+    )
     parser.add_argument("--only", metavar="ID[,ID]", help="build only these documents (e.g. kz,uz)")
-    parser.add_argument("--country", metavar="ID", help="restrict briefs that support it (the roadmap tracker) "
-                        "to items involving one country, e.g. kz; overrides the brief's `country:`")
-    parser.add_argument("--edition", metavar="ED[,ED]", help="editions to build: ar, en, ar-en (default: the brief's)")
-    parser.add_argument("--format", metavar="FMT[,FMT]", help="formats to build: pdf, docx (default: the brief's)")
+    parser.add_argument(
+        "--country",
+        metavar="ID",
+        help="restrict briefs that support it (the roadmap tracker) "
+        "to items involving one country, e.g. kz; overrides the brief's `country:`",
+    )
+    parser.add_argument(
+        "--edition", metavar="ED[,ED]", help="editions to build: ar, en, ar-en (default: the brief's)"
+    )
+    parser.add_argument(
+        "--format", metavar="FMT[,FMT]", help="formats to build: pdf, docx (default: the brief's)"
+    )
     parser.add_argument("--check", action="store_true", help="validate content and briefs, write nothing")
-    parser.add_argument("--force", action="store_true", help="rebuild every output, even those whose inputs are unchanged "
-                        "(by default a build writes only what changed: OUT/.manifest.json records what each output was built from)")
-    parser.add_argument("--watch", action="store_true", help="build, then rebuild what each saved change affects, until Ctrl-C")
-    parser.add_argument("--final", action="store_true", help="refuse briefs that still hold draft fields (texts "
-                        "starting with DRAFT:), listing each as file:line:col; without it they build marked DRAFT")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="rebuild every output, even those whose inputs are unchanged "
+        "(by default a build writes only what changed: OUT/.manifest.json records what each output was built from)",
+    )
+    parser.add_argument(
+        "--watch",
+        action="store_true",
+        help="build, then rebuild what each saved change affects, until Ctrl-C",
+    )
+    parser.add_argument(
+        "--final",
+        action="store_true",
+        help="refuse briefs that still hold draft fields (texts "
+        "starting with DRAFT:), listing each as file:line:col; without it they build marked DRAFT",
+    )
     parser.add_argument("--out", type=Path, default=ROOT / "out", help="output folder (default: out/)")
-    parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)")
+    parser.add_argument(
+        "-j", "--jobs", type=int, default=os.cpu_count() or 1, help="parallel workers (default: cores)"
+    )
     parser.add_argument("--content", type=Path, default=ROOT / "content", help=argparse.SUPPRESS)
     parser.add_argument("--templates", type=Path, default=ROOT / "templates", help=argparse.SUPPRESS)
     parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
@@ -171,8 +216,16 @@ def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, wa
     briefs = []
     for path in brief_files:
         if not SAFE_NAME.fullmatch(path.stem) or path.stem in (".", ".."):
-            problems.append(Problem(display_path(path), 1, 1, "", f"brief file name {path.name!r} cannot name an output "
-                                    "folder: use letters, digits, '-', '_' or '.' (e.g. country-profiles.yaml)"))
+            problems.append(
+                Problem(
+                    display_path(path),
+                    1,
+                    1,
+                    "",
+                    f"brief file name {path.name!r} cannot name an output "
+                    "folder: use letters, digits, '-', '_' or '.' (e.g. country-profiles.yaml)",
+                )
+            )
             continue
         if content is None:
             break
@@ -188,8 +241,10 @@ def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, wa
             if drafts and getattr(args, "final", False):
                 problems += drafts
             elif drafts:
-                warn(f"warning: {display_path(path)}: {len(drafts)} draft field(s) still to fill; built with a DRAFT "
-                     "marking on every page (build.py --final refuses it):")
+                warn(
+                    f"warning: {display_path(path)}: {len(drafts)} draft field(s) still to fill; built with a DRAFT "
+                    "marking on every page (build.py --final refuses it):"
+                )
                 for draft in drafts:
                     warn(f"  {draft}")
     if problems:
@@ -200,11 +255,27 @@ def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, wa
     matched_only: set[str] = set()
     if args.country is not None:
         if args.country not in content.countries:
-            raise ContentError([Problem("--country", 1, 1, "", f"unknown country {args.country!r}; expected one of: "
-                                        f"{', '.join(sorted(content.countries))}")])
-        filtered = [(path, b.model_copy(update={"country": args.country})) for path, b in briefs if "country" in type(b).model_fields]
+            raise ContentError(
+                [
+                    Problem(
+                        "--country",
+                        1,
+                        1,
+                        "",
+                        f"unknown country {args.country!r}; expected one of: "
+                        f"{', '.join(sorted(content.countries))}",
+                    )
+                ]
+            )
+        filtered = [
+            (path, b.model_copy(update={"country": args.country}))
+            for path, b in briefs
+            if "country" in type(b).model_fields
+        ]
         if not filtered:
-            raise ContentError([Problem("--country", 1, 1, "", "none of the selected briefs can be restricted to a country")])
+            raise ContentError(
+                [Problem("--country", 1, 1, "", "none of the selected briefs can be restricted to a country")]
+            )
         briefs = filtered
     shared = shared or incremental.shared_digests(templates, ROOT / "fonts")
     force = manifest is None or getattr(args, "force", False)
@@ -223,10 +294,18 @@ def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, wa
             for edition in editions:
                 langs = render.EDITIONS[edition]
                 job = Job(
-                    brief=path.stem, doc_id=doc_id, edition=edition, formats=formats, html=None,
-                    metadata={"title": " / ".join(kind.title(brief, content, doc_id, lang) for lang in langs),
-                              "authors": [" / ".join(getattr(brief.organisation, lang) for lang in langs)],
-                              "lang": langs[0], "as_of": brief.as_of, "generator": f"briefing {__version__}"},
+                    brief=path.stem,
+                    doc_id=doc_id,
+                    edition=edition,
+                    formats=formats,
+                    html=None,
+                    metadata={
+                        "title": " / ".join(kind.title(brief, content, doc_id, lang) for lang in langs),
+                        "authors": [" / ".join(getattr(brief.organisation, lang) for lang in langs)],
+                        "lang": langs[0],
+                        "as_of": brief.as_of,
+                        "generator": f"briefing {__version__}",
+                    },
                     expected_pages=len(langs) * kind.pages_per_language if kind.pages_per_language else None,
                     source_file=display_path(kind.source_file(content, doc_id)),
                     inputs=incremental.digest(inputs, edition),
@@ -234,8 +313,11 @@ def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, wa
                     pages_per_language=kind.pages_per_language,
                     template=display_path(templates / f"{brief.template}.html.j2"),
                 )
-                if not force and all(manifest.outputs.get(job.rel(f), {}).get("inputs") == job.inputs
-                                     and manifest.intact(job.rel(f)) for f in formats):
+                if not force and all(
+                    manifest.outputs.get(job.rel(f), {}).get("inputs") == job.inputs
+                    and manifest.intact(job.rel(f))
+                    for f in formats
+                ):
                     job.formats, job.kept = (), formats
                     jobs.append(job)
                     continue
@@ -245,10 +327,16 @@ def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, wa
                     problems.append(_template_problem(exc, path))
                     continue
                 for fmt in formats:
-                    job.keys[fmt] = incremental.digest(incremental.output_digests(shared), fmt, job.html, job.metadata, job.expected_pages)
+                    job.keys[fmt] = incremental.digest(
+                        incremental.output_digests(shared), fmt, job.html, job.metadata, job.expected_pages
+                    )
                 if not force:
-                    job.kept = tuple(f for f in formats if manifest.outputs.get(job.rel(f), {}).get("key") == job.keys[f]
-                                     and manifest.intact(job.rel(f)))
+                    job.kept = tuple(
+                        f
+                        for f in formats
+                        if manifest.outputs.get(job.rel(f), {}).get("key") == job.keys[f]
+                        and manifest.intact(job.rel(f))
+                    )
                     job.formats = tuple(f for f in formats if f not in job.kept)
                 jobs.append(job)
     for job in jobs:  # every target inside --out, before anything is written
@@ -269,11 +357,23 @@ def _template_problem(exc: Exception, brief: Path) -> Problem:
     import jinja2
 
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return Problem(display_path(Path(exc.filename or exc.name or "template")), exc.lineno or 1, 1, "(template)", exc.message or str(exc))
+        return Problem(
+            display_path(Path(exc.filename or exc.name or "template")),
+            exc.lineno or 1,
+            1,
+            "(template)",
+            exc.message or str(exc),
+        )
     tb = traceback.extract_tb(exc.__traceback__)
     frames = [f for f in tb if f.filename.endswith(".j2")]
     if frames:
-        return Problem(display_path(Path(frames[-1].filename)), frames[-1].lineno or 1, 1, "(template)", f"{type(exc).__name__}: {exc}")
+        return Problem(
+            display_path(Path(frames[-1].filename)),
+            frames[-1].lineno or 1,
+            1,
+            "(template)",
+            f"{type(exc).__name__}: {exc}",
+        )
     return Problem(display_path(brief), 1, 1, "(render)", f"{type(exc).__name__}: {exc}")
 
 
@@ -308,13 +408,17 @@ LANG_NAMES = {"ar": "Arabic", "en": "English"}
 
 
 def overflow_message(name: str, pages: int, expected: int, o) -> str:
-    return (f"{name}: one-pager runs to {pages} pages, expected {expected} (one per language): the "
-            f"{LANG_NAMES.get(o.lang, o.lang)} page overflows by {o.extra_mm:g} mm ({o.extra_lines} line"
-            f"{'s' if o.extra_lines != 1 else ''}) onto {'a second page' if o.pages == 2 else f'{o.pages - 1} more pages'}: "
-            "shorten its content by at least that much")
+    return (
+        f"{name}: one-pager runs to {pages} pages, expected {expected} (one per language): the "
+        f"{LANG_NAMES.get(o.lang, o.lang)} page overflows by {o.extra_mm:g} mm ({o.extra_lines} line"
+        f"{'s' if o.extra_lines != 1 else ''}) onto {'a second page' if o.pages == 2 else f'{o.pages - 1} more pages'}: "
+        "shorten its content by at least that much"
+    )
 
 
-def run_task(job: Job, fmt: str, out: Path, templates: Path = ROOT / "templates") -> tuple[Path, Path, int, float, float]:
+def run_task(
+    job: Job, fmt: str, out: Path, templates: Path = ROOT / "templates"
+) -> tuple[Path, Path, int, float, float]:
     """Write one format of one job into a temp file beside its target; return
     (temp, target, pages, seconds, peak memory of this process in MB)."""
     global _pdf_writer
@@ -331,15 +435,41 @@ def run_task(job: Job, fmt: str, out: Path, templates: Path = ROOT / "templates"
                 from .write_pdf import PdfWriter
 
                 _pdf_writer = PdfWriter(cache=out / ".cache" / "fonts")
-            pages = _pdf_writer.write(job.html, tmp, base_url=templates, metadata=job.metadata,
-                                      pages_per_language=job.pages_per_language)
+            pages = _pdf_writer.write(
+                job.html,
+                tmp,
+                base_url=templates,
+                metadata=job.metadata,
+                pages_per_language=job.pages_per_language,
+            )
             name = f"{job.brief}/{job.doc_id}.{job.edition}"
-            problems = [Problem(*_locate(templates, Path(job.template).name, url), "(fetch)",
-                                f"{name}: refused {url!r}: {reason}") for url, reason in _pdf_writer.refused]
+            problems = [
+                Problem(
+                    *_locate(templates, Path(job.template).name, url),
+                    "(fetch)",
+                    f"{name}: refused {url!r}: {reason}",
+                )
+                for url, reason in _pdf_writer.refused
+            ]
             if job.expected_pages is not None and pages != job.expected_pages:
-                problems += [Problem(job.source_file, 1, 1, "(layout)", overflow_message(name, pages, job.expected_pages, o))
-                             for o in _pdf_writer.overflows] or [Problem(job.source_file, 1, 1, "(layout)",
-                             f"{name}: one-pager runs to {pages} pages, expected {job.expected_pages}")]
+                problems += [
+                    Problem(
+                        job.source_file,
+                        1,
+                        1,
+                        "(layout)",
+                        overflow_message(name, pages, job.expected_pages, o),
+                    )
+                    for o in _pdf_writer.overflows
+                ] or [
+                    Problem(
+                        job.source_file,
+                        1,
+                        1,
+                        "(layout)",
+                        f"{name}: one-pager runs to {pages} pages, expected {job.expected_pages}",
+                    )
+                ]
             if problems:
                 raise ContentError(problems)
         else:
@@ -398,8 +528,10 @@ def locked(out: Path):
             fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except (BlockingIOError, PermissionError):
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
-            raise BuildLocked(f"another build is running into {display_path(out)} (pid {holder}); "
-                              "nothing was written: run again when it has finished") from None
+            raise BuildLocked(
+                f"another build is running into {display_path(out)} (pid {holder}); "
+                "nothing was written: run again when it has finished"
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield
@@ -417,8 +549,15 @@ def clean_stale(out: Path) -> list[Path]:
     return removed
 
 
-def build(jobs: list[Job], out: Path, workers: int, log=print, pool=None, manifest=None,
-          templates: Path = ROOT / "templates") -> Result:
+def build(
+    jobs: list[Job],
+    out: Path,
+    workers: int,
+    log=print,
+    pool=None,
+    manifest=None,
+    templates: Path = ROOT / "templates",
+) -> Result:
     """Phase two, under the out folder's lock: write every pending output; rename into
     place only when all have succeeded, then record them in the manifest."""
     with locked(out):
@@ -476,7 +615,9 @@ def _build(jobs: list[Job], out: Path, workers: int, log, pool, manifest, templa
         result.written.append(target)
     if manifest is not None:
         for job, fmt, tmp, target, pages in staged:
-            manifest.record(job.rel(fmt), inputs=job.inputs, key=job.keys.get(fmt, ""), pages=pages, declared=job.declared)
+            manifest.record(
+                job.rel(fmt), inputs=job.inputs, key=job.keys.get(fmt, ""), pages=pages, declared=job.declared
+            )
         for job in jobs:
             for fmt in job.kept:  # unchanged output, possibly from changed inputs: remember the new ones
                 entry = manifest.outputs[job.rel(fmt)]
@@ -488,8 +629,16 @@ def _build(jobs: list[Job], out: Path, workers: int, log, pool, manifest, templa
 def selection(args: argparse.Namespace) -> tuple[str, list[Path]]:
     """A key for what the command line selects, and the brief files it reads."""
     briefs = [p.resolve() for p in args.briefs] or sorted((ROOT / "briefs").glob("*.yaml"))
-    key = repr((sorted(map(str, args.briefs and briefs)), args.only, args.edition, args.format, args.country,
-                str(Path(args.content).resolve())))
+    key = repr(
+        (
+            sorted(map(str, args.briefs and briefs)),
+            args.only,
+            args.edition,
+            args.format,
+            args.country,
+            str(Path(args.content).resolve()),
+        )
+    )
     return key, briefs
 
 
@@ -508,7 +657,10 @@ def run(args: argparse.Namespace, log=print, pool=None) -> Result:
             return Result(kept=len(outputs))
     jobs = plan(args, manifest)
     result = build(jobs, out, args.jobs, log=log, pool=pool, manifest=manifest, templates=templates)
-    manifest.selections[key] = {"tree": tree, "outputs": sorted(j.rel(f) for j in jobs for f in j.formats + j.kept)}
+    manifest.selections[key] = {
+        "tree": tree,
+        "outputs": sorted(j.rel(f) for j in jobs for f in j.formats + j.kept),
+    }
     manifest.save()
     return result
 
@@ -516,8 +668,10 @@ def run(args: argparse.Namespace, log=print, pool=None) -> Result:
 def summary(result: Result, seconds: float) -> str:
     if not result.files and not result.documents:
         return f"Up to date: {result.kept} file(s), in {seconds:.2f}s"
-    line = (f"Built {result.files} file(s) from {result.documents} document edition(s), {result.pages} PDF page(s), "
-            f"in {seconds:.1f}s")
+    line = (
+        f"Built {result.files} file(s) from {result.documents} document edition(s), {result.pages} PDF page(s), "
+        f"in {seconds:.1f}s"
+    )
     if result.kept:
         line += f"; {result.kept} up to date"
     if result.files:
@@ -540,7 +694,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.check:
             jobs = plan(args)
-            print(f"OK: content and {len({j.brief for j in jobs})} brief(s) valid; {len(jobs)} document edition(s) would be built")
+            print(
+                f"OK: content and {len({j.brief for j in jobs})} brief(s) valid; {len(jobs)} document edition(s) would be built"
+            )
             return EXIT_OK
         result = run(args)
     except ContentError as exc:
@@ -557,7 +713,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug, not a content problem: say so plainly
         if args.debug:
             raise
-        print(f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)", file=sys.stderr)
+        print(
+            f"internal error: {type(exc).__name__}: {exc} (run with --debug for a traceback)", file=sys.stderr
+        )
         return EXIT_CONTENT
     print(summary(result, time.perf_counter() - started))
     return EXIT_OK

@@ -14,6 +14,7 @@ Small: Noto Naskh Arabic goes in whole (176 KB, so the document stays fully
 editable in Arabic); Noto Serif, three times larger, is cut to Latin,
 punctuation and currency signs plus every character the document uses.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -31,15 +32,23 @@ from . import incremental
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 # family -> {embed element: file}; the names Word sees in w:rFonts.
 EMBEDDED = {
-    "Noto Naskh Arabic": {"embedRegular": "NotoNaskhArabic-Regular.ttf", "embedBold": "NotoNaskhArabic-Bold.ttf"},
-    "Noto Serif": {"embedRegular": "NotoSerif-Regular.ttf", "embedBold": "NotoSerif-Bold.ttf",
-                   "embedItalic": "NotoSerif-Italic.ttf"},
+    "Noto Naskh Arabic": {
+        "embedRegular": "NotoNaskhArabic-Regular.ttf",
+        "embedBold": "NotoNaskhArabic-Bold.ttf",
+    },
+    "Noto Serif": {
+        "embedRegular": "NotoSerif-Regular.ttf",
+        "embedBold": "NotoSerif-Bold.ttf",
+        "embedItalic": "NotoSerif-Italic.ttf",
+    },
 }
 CHARSET = {"Noto Naskh Arabic": "B2", "Noto Serif": "00"}  # ARABIC_CHARSET, ANSI_CHARSET
 SUBSET = {"Noto Serif"}
 # Kept in every Noto Serif subset: what one may type in English or in a Latin name.
 LATIN_RANGES = [(0x20, 0x7E), (0xA0, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x2122)]
-NAMESPACE = uuid.UUID("6f1d7a2e-5b0c-4e55-9a7c-1f3b0d1e2c44")  # ours: names the keys of this generator's fonts
+NAMESPACE = uuid.UUID(
+    "6f1d7a2e-5b0c-4e55-9a7c-1f3b0d1e2c44"
+)  # ours: names the keys of this generator's fonts
 FONT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"
 OBFUSCATED = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -123,9 +132,18 @@ def _insert_embed_setting(settings: str) -> str:
     if "w:embedTrueTypeFonts" in settings:
         return settings
     # CT_Settings order: embedTrueTypeFonts follows these elements, precedes the rest.
-    before = ("writeProtection", "view", "zoom", "removePersonalInformation", "removeDateAndTime",
-              "doNotDisplayPageBoundaries", "displayBackgroundShape", "printPostScriptOverText",
-              "printFractionalCharacterWidth", "printFormsData")
+    before = (
+        "writeProtection",
+        "view",
+        "zoom",
+        "removePersonalInformation",
+        "removeDateAndTime",
+        "doNotDisplayPageBoundaries",
+        "displayBackgroundShape",
+        "printPostScriptOverText",
+        "printFractionalCharacterWidth",
+        "printFormsData",
+    )
     pos = settings.index(">", settings.index("<w:settings")) + 1
     for tag in before:
         for m in re.finditer(rf"<w:{tag}\b[^>]*?(?:/>|>.*?</w:{tag}>)", settings, re.S):
@@ -136,7 +154,11 @@ def _insert_embed_setting(settings: str) -> str:
 def embed(parts: dict[str, bytes]) -> dict[str, bytes]:
     """The DOCX's parts (name -> bytes) with the bundled fonts embedded."""
     parts = dict(parts)
-    text = "".join(parts[n].decode("utf-8") for n in parts if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n))
+    text = "".join(
+        parts[n].decode("utf-8")
+        for n in parts
+        if re.fullmatch(r"word/(document|header\d*|footer\d*)\.xml", n)
+    )
     # Characters beyond the fixed Latin ranges that the document uses (and Noto Serif has): usually
     # none, so one subset serves every document of a build (font_bytes is cached).
     used = {ord(c) for c in "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", text))}
@@ -160,17 +182,27 @@ def embed(parts: dict[str, bytes]) -> dict[str, bytes]:
             embeds.append(f'<w:{element} r:id="rIdFont{n}" w:fontKey="{guid}"/>')
         if embeds:
             # CT_Font order: charset, family, pitch, then the embed elements (Regular, Bold, Italic, BoldItalic).
-            entries.append(f'<w:font w:name="{family}"><w:charset w:val="{CHARSET[family]}"/><w:family w:val="roman"/>'
-                           f'<w:pitch w:val="variable"/>{"".join(embeds)}</w:font>')
-    font_table = re.sub(r'<w:font w:name="(?:Noto Naskh Arabic|Noto Serif)">.*?</w:font>', "", font_table, flags=re.S)
+            entries.append(
+                f'<w:font w:name="{family}"><w:charset w:val="{CHARSET[family]}"/><w:family w:val="roman"/>'
+                f'<w:pitch w:val="variable"/>{"".join(embeds)}</w:font>'
+            )
+    font_table = re.sub(
+        r'<w:font w:name="(?:Noto Naskh Arabic|Noto Serif)">.*?</w:font>', "", font_table, flags=re.S
+    )
     font_table = font_table.replace("</w:fonts>", "".join(entries) + "</w:fonts>")
     parts["word/fontTable.xml"] = font_table.encode("utf-8")
-    parts[rels_name] = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                        f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{"".join(rels)}'
-                        "</Relationships>").encode("utf-8")
+    parts[rels_name] = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{"".join(rels)}'
+        "</Relationships>"
+    ).encode("utf-8")
     types = parts["[Content_Types].xml"].decode("utf-8")
     if 'Extension="odttf"' not in types:
-        types = types.replace("<Default ", f'<Default Extension="odttf" ContentType="{OBFUSCATED}"/><Default ', 1)
+        types = types.replace(
+            "<Default ", f'<Default Extension="odttf" ContentType="{OBFUSCATED}"/><Default ', 1
+        )
     parts["[Content_Types].xml"] = types.encode("utf-8")
-    parts["word/settings.xml"] = _insert_embed_setting(parts["word/settings.xml"].decode("utf-8")).encode("utf-8")
+    parts["word/settings.xml"] = _insert_embed_setting(parts["word/settings.xml"].decode("utf-8")).encode(
+        "utf-8"
+    )
     return parts

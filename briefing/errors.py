@@ -1,4 +1,5 @@
 """The one exception type for content problems, and its one-line form."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

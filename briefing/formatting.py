@@ -11,6 +11,7 @@ An Arabic edition chooses two things in its brief (model.Typography):
 - `months`: the CLDR month names of `ar` (أبريل), of the Levantine locales
   (`ar_SY`: نيسان), or both as the seeds sometimes write them (أبريل/نيسان).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,17 +40,19 @@ _NUMBER = re.compile(r"(?<![A-Za-z\u00C0-\u024F\d])\d+(?:[.,]\d+)*%?(?![A-Za-z\u
 def arabic_indic(text: str) -> str:
     """Western digits as Arabic-Indic ones, with the Arabic decimal separator (٫),
     group separator (٬) and percent sign (٪); digits inside Latin names stay."""
+
     def convert(match: re.Match) -> str:
         s = match.group()
-        s = re.sub(r"(?<=\d)\.(?=\d)", "\u066B", s)
-        s = re.sub(r"(?<=\d),(?=\d)", "\u066C", s)
-        return s.translate(_TO_ARABIC_INDIC).replace("%", "\u066A")
+        s = re.sub(r"(?<=\d)\.(?=\d)", "\u066b", s)
+        s = re.sub(r"(?<=\d),(?=\d)", "\u066c", s)
+        return s.translate(_TO_ARABIC_INDIC).replace("%", "\u066a")
+
     return _NUMBER.sub(convert, text)
 
 
 def western(text: str) -> str:
     """Arabic-Indic and Extended Arabic-Indic digits (and their separators) as Western ones."""
-    return text.translate(_TO_WESTERN).replace("\u066B", ".").replace("\u066C", ",").replace("\u066A", "%")
+    return text.translate(_TO_WESTERN).replace("\u066b", ".").replace("\u066c", ",").replace("\u066a", "%")
 
 
 def month_name(month: int, lang: str, months: str = "default") -> str:
@@ -73,8 +76,11 @@ def months_in_text(text: str, months: str) -> str:
         return text
     for m in range(1, 13):
         name = get_month_names("wide", locale="ar")[m]
-        text = re.sub(rf"(?<=[0-9\u0660-\u0669] ){name}(?!/)|(?<=\bفي ){name}(?!/)|(?<!/){name}(?= [0-9\u0660-\u0669])",
-                      month_name(m, "ar", months), text)
+        text = re.sub(
+            rf"(?<=[0-9\u0660-\u0669] ){name}(?!/)|(?<=\bفي ){name}(?!/)|(?<!/){name}(?= [0-9\u0660-\u0669])",
+            month_name(m, "ar", months),
+            text,
+        )
     return text
 
 
@@ -90,7 +96,9 @@ def date(value: PartialDate | dt.date | str, lang: str, months: str = "default")
     return text
 
 
-def date_range(start: PartialDate | dt.date | str, end: PartialDate | dt.date | str, lang: str, months: str = "default") -> str:
+def date_range(
+    start: PartialDate | dt.date | str, end: PartialDate | dt.date | str, lang: str, months: str = "default"
+) -> str:
     """Two dates as one range, saying the shared month and year once:
     "3–4 April 2025" / "3–4 أبريل 2025"; "30 March – 4 April 2025"; "2026–2028".
 
@@ -116,7 +124,9 @@ def date_range(start: PartialDate | dt.date | str, end: PartialDate | dt.date | 
     if (y1, m1) == (y2, m2):
         return f"{d1}{RANGE_DASH}{d2} {month_name(m2, lang, months)} {year(y2)}"
     if y1 == y2:
-        return f"{d1} {month_name(m1, lang, months)} {RANGE_DASH} {d2} {month_name(m2, lang, months)} {year(y2)}"
+        return (
+            f"{d1} {month_name(m1, lang, months)} {RANGE_DASH} {d2} {month_name(m2, lang, months)} {year(y2)}"
+        )
     return f"{date(a, lang, months)} {RANGE_DASH} {date(b, lang, months)}"
 
 
@@ -130,12 +140,12 @@ def percent(value: float, lang: str) -> str:
 
 
 def year_range(first: int, last: int, lang: str) -> str:
-    """"2026–2028" in both languages (logical order; Arabic shows the start on the right)."""
+    """ "2026–2028" in both languages (logical order; Arabic shows the start on the right)."""
     return f"{first}{RANGE_DASH}{last}" if first != last else str(first)
 
 
 def money(value: float, unit: str, scale: str, lang: str, words: dict[str, str]) -> str:
-    """"€12 billion" / "12 مليار يورو"; "US$13.2 billion" / "13.2 مليار دولار"."""
+    """ "€12 billion" / "12 مليار يورو"; "US$13.2 billion" / "13.2 مليار دولار"."""
     amount = number(value, lang)
     scale_word = words.get(f"scale_{scale}", "") if scale != "one" else ""
     if lang == "en":
@@ -146,7 +156,7 @@ def money(value: float, unit: str, scale: str, lang: str, words: dict[str, str])
 
 
 def figure(fig: Figure, lang: str, words: dict[str, str]) -> str:
-    """"€12 billion" / "12 مليار يورو"; `words` are the edition's scale and unit labels.
+    """ "€12 billion" / "12 مليار يورو"; `words` are the edition's scale and unit labels.
 
     A figure with an `equivalent` (the same amount in another currency, as the
     source gives it) adds it in parentheses: "€12 billion (US$13.2 billion)".

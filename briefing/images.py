@@ -3,6 +3,7 @@
 No document kind uses images today; this is the check any kind that does
 must call before a path reaches a template (and so WeasyPrint or the DOCX).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,5 +44,8 @@ def check_image(name: str, root: Path) -> tuple[Path | None, str | None]:
         head = f.read(16)
     ok = head.startswith(SIGNATURES[suffix]) and (suffix != ".webp" or head[8:12] == b"WEBP")
     if not ok:
-        return None, f"image {name!r} is not a {suffix[1:].upper()} file (its first bytes are {head[:8].hex(' ')})"
+        return (
+            None,
+            f"image {name!r} is not a {suffix[1:].upper()} file (its first bytes are {head[:8].hex(' ')})",
+        )
     return path, None

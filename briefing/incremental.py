@@ -19,6 +19,7 @@ build stops there, before importing the schema, the templates or the PDF
 engine. A failed build writes no manifest, so nothing it did not finish can
 be taken as up to date. This module imports only the standard library.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -88,7 +89,9 @@ def shared_digests(templates: Path, fonts: Path) -> dict[str, str]:
     return {
         "generator": files_digest(generator_files()),
         "templates": files_digest(everything),
-        "assets": files_digest([p for p in everything if not p.name.endswith(".j2") and p.name != "labels.yaml"]),
+        "assets": files_digest(
+            [p for p in everything if not p.name.endswith(".j2") and p.name != "labels.yaml"]
+        ),
         "fonts": files_digest(_files(fonts)),
     }
 
@@ -145,13 +148,24 @@ class Manifest:
     def record(self, rel: str, *, inputs: str, key: str, pages: int, declared: list[str]) -> None:
         path = self.out / rel
         st = path.stat()
-        self.outputs[rel] = {"inputs": inputs, "key": key, "pages": pages, "declared": declared,
-                             "sha256": file_hash(path), "size": st.st_size, "mtime_ns": st.st_mtime_ns}
+        self.outputs[rel] = {
+            "inputs": inputs,
+            "key": key,
+            "pages": pages,
+            "declared": declared,
+            "sha256": file_hash(path),
+            "size": st.st_size,
+            "mtime_ns": st.st_mtime_ns,
+        }
 
     def save(self) -> None:
         self.out.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".tmp", dir=self.out)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"version": VERSION, "outputs": self.outputs, "selections": self.selections},
-                      f, indent=1, sort_keys=True)
+            json.dump(
+                {"version": VERSION, "outputs": self.outputs, "selections": self.selections},
+                f,
+                indent=1,
+                sort_keys=True,
+            )
         os.replace(tmp, self.path)

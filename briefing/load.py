@@ -7,6 +7,7 @@ aliases (so an alias bomb is refused before it can expand), dates kept as text
 (so an impossible date is a validation error, not a loader crash), and the
 line and column of every value for error messages.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -85,7 +86,13 @@ def _load(path: Path) -> Document:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            raise ContentError([Problem(name, 1, 1, "", f"file is {size:,} bytes; content files are limited to {MAX_BYTES:,}")])
+            raise ContentError(
+                [
+                    Problem(
+                        name, 1, 1, "", f"file is {size:,} bytes; content files are limited to {MAX_BYTES:,}"
+                    )
+                ]
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise ContentError([Problem(name, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
@@ -93,7 +100,9 @@ def _load(path: Path) -> Document:
         text = raw.decode("utf-8-sig")  # a BOM is harmless: accept it
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise ContentError([Problem(name, line, 1, "", f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")]) from None
+        raise ContentError(
+            [Problem(name, line, 1, "", f"not UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start})")]
+        ) from None
     if not text.strip():
         raise ContentError([Problem(name, 1, 1, "", "file is empty")])
     try:
@@ -137,13 +146,28 @@ def _prescan(text: str, name: str) -> list[Problem]:
             depth += 1
             if depth > MAX_DEPTH:
                 mark = event.start_mark
-                return [Problem(name, mark.line + 1, mark.column + 1, "",
-                                f"nesting is deeper than {MAX_DEPTH} levels; content is never that deep")]
+                return [
+                    Problem(
+                        name,
+                        mark.line + 1,
+                        mark.column + 1,
+                        "",
+                        f"nesting is deeper than {MAX_DEPTH} levels; content is never that deep",
+                    )
+                ]
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
     if aliases:
         more = f" ({aliases} aliases in this file)" if aliases > 1 else ""
-        return [Problem(name, first.line + 1, first.column + 1, "", f"YAML aliases (*name) are not allowed in content{more}")]
+        return [
+            Problem(
+                name,
+                first.line + 1,
+                first.column + 1,
+                "",
+                f"YAML aliases (*name) are not allowed in content{more}",
+            )
+        ]
     return []
 
 
@@ -154,7 +178,9 @@ def _pos(node: Node) -> tuple[int, int]:
 def _convert(node: Node, loc: tuple, doc: Document, problems: list[Problem], seen: set[int]) -> Any:
     doc.positions.setdefault(loc, _pos(node))
     if id(node) in seen:
-        problems.append(Problem(doc.name, *_pos(node), dotted(loc), "YAML aliases (*name) are not allowed in content"))
+        problems.append(
+            Problem(doc.name, *_pos(node), dotted(loc), "YAML aliases (*name) are not allowed in content")
+        )
         return None
     seen.add(id(node))
     tag = node.tag or ""
@@ -165,13 +191,24 @@ def _convert(node: Node, loc: tuple, doc: Document, problems: list[Problem], see
         for key_node, value_node in node.value:
             key = _convert(key_node, loc, doc, problems, seen)
             if not isinstance(key, str):
-                problems.append(Problem(doc.name, *_pos(key_node), dotted(loc), f"keys must be text, not {key!r}"))
+                problems.append(
+                    Problem(doc.name, *_pos(key_node), dotted(loc), f"keys must be text, not {key!r}")
+                )
                 continue
             if key in out:
                 first = doc.positions[loc + (key,)][0]
-                problems.append(Problem(doc.name, *_pos(key_node), dotted(loc + (key,)), f"duplicate key (first defined on line {first})"))
+                problems.append(
+                    Problem(
+                        doc.name,
+                        *_pos(key_node),
+                        dotted(loc + (key,)),
+                        f"duplicate key (first defined on line {first})",
+                    )
+                )
                 continue
-            doc.positions[loc + (key,)] = _pos(value_node) if isinstance(value_node, ScalarNode) else _pos(key_node)
+            doc.positions[loc + (key,)] = (
+                _pos(value_node) if isinstance(value_node, ScalarNode) else _pos(key_node)
+            )
             out[key] = _convert(value_node, loc + (key,), doc, problems, seen)
         return out
     if isinstance(node, SequenceNode):
@@ -201,5 +238,7 @@ def _scalar(node: ScalarNode, loc: tuple, doc: Document, problems: list[Problem]
 
 def _bad_tag(node: Node, loc: tuple, doc: Document, problems: list[Problem]) -> None:
     tag = (node.tag or "").replace(_CORE, "!!")
-    problems.append(Problem(doc.name, *_pos(node), dotted(loc), f"YAML tag {tag} is not allowed (content is plain data)"))
+    problems.append(
+        Problem(doc.name, *_pos(node), dotted(loc), f"YAML tag {tag} is not allowed (content is plain data)")
+    )
     return None

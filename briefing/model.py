@@ -4,14 +4,24 @@ Declared once with pydantic; `validate.py` runs it and turns its errors into
 file:line:col messages. Every human-readable field is `Bilingual`; every figure
 and date that states a fact names a `source` (an id in content/sources.yaml).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 from typing import Annotated, Literal, Union
 
-from pydantic import (AfterValidator, BaseModel, BeforeValidator, ConfigDict, Discriminator, Field,
-                      StringConstraints, Tag, model_validator)
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    StringConstraints,
+    Tag,
+    model_validator,
+)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
 SourceId = Id
@@ -33,6 +43,7 @@ def OrUnknown(kind: object) -> object:
         Union[Annotated[kind, Tag("known")], Annotated[Unknown, Tag("unknown")]],
         Discriminator(_known_or_unknown),
     ]
+
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -97,8 +108,11 @@ class Bilingual(Strict):
 
     ar: Text
     en: Text
-    numbers_differ: Text | None = Field(None, description="Why the two languages legitimately state different "
-                                        "numbers (skips the parity check, parity.py); never shown")
+    numbers_differ: Text | None = Field(
+        None,
+        description="Why the two languages legitimately state different "
+        "numbers (skips the parity check, parity.py); never shown",
+    )
 
 
 class Source(Strict):
@@ -150,7 +164,9 @@ class Figure(Strict):
     year: int | None = Field(None, ge=1900, le=2100)
     source: SourceId | None = None
     note: Bilingual | None = None
-    equivalent: Money | None = Field(None, description="The amount in another currency, as the source gives it")
+    equivalent: Money | None = Field(
+        None, description="The amount in another currency, as the source gives it"
+    )
 
     @model_validator(mode="after")
     def _known_needs_year_and_source(self) -> "Figure":
@@ -208,11 +224,15 @@ class BriefBase(Strict):
     editions: list[Literal["ar", "en", "ar-en"]] = Field(["ar", "en", "ar-en"], min_length=1)
     formats: list[Literal["pdf", "docx"]] = Field(["pdf", "docx"], min_length=1)
     arabic_digits: Literal["western", "arabic-indic"] = Field(
-        "western", description="Digits of the Arabic edition: western 0–9 (as the seeds write them) or arabic-indic ٠–٩; "
-        "applies to every number on the Arabic pages, page and list numbers included")
+        "western",
+        description="Digits of the Arabic edition: western 0–9 (as the seeds write them) or arabic-indic ٠–٩; "
+        "applies to every number on the Arabic pages, page and list numbers included",
+    )
     arabic_months: Literal["default", "levantine", "both"] = Field(
-        "default", description="Month names of the Arabic edition: default (أبريل, CLDR ar), levantine (نيسان, CLDR ar_SY) "
-        "or both (أبريل/نيسان)")
+        "default",
+        description="Month names of the Arabic edition: default (أبريل, CLDR ar), levantine (نيسان, CLDR ar_SY) "
+        "or both (أبريل/نيسان)",
+    )
 
 
 class CountryProfileBrief(BriefBase):
@@ -235,7 +255,7 @@ def last_day(value: str) -> dt.date:
     if d:
         return dt.date(y, m, d)
     if m:
-        return (dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1))
+        return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
     return dt.date(y, 12, 31)
 
 
@@ -250,14 +270,18 @@ class StatusEntry(Sourced):
     """
 
     date: OrUnknown(Date)
-    recorded: FullDate | None = Field(None, description="For an undated entry: when the status was recorded from its source")
+    recorded: FullDate | None = Field(
+        None, description="For an undated entry: when the status was recorded from its source"
+    )
     status: Status
     note: Bilingual
 
     @model_validator(mode="after")
     def _undated_needs_recorded(self) -> "StatusEntry":
         if self.date == "unknown" and self.recorded is None:
-            raise ValueError("an entry with `date: unknown` needs `recorded` (the day the status was taken from its source)")
+            raise ValueError(
+                "an entry with `date: unknown` needs `recorded` (the day the status was taken from its source)"
+            )
         if self.date != "unknown" and self.recorded is not None:
             raise ValueError("`recorded` is only for entries whose date is unknown")
         return self
@@ -328,8 +352,12 @@ class TrackerBrief(BriefBase):
 
     kind: Literal["roadmap-tracker"]
     roadmaps: list[Id] | Literal["all"] = "all"
-    previous_as_of: FullDate = Field(description="The \"as of\" date of the previous edition, for the changes list")
-    country: Id | None = Field(None, description="Only items involving this country (also: build.py --country)")
+    previous_as_of: FullDate = Field(
+        description='The "as of" date of the previous edition, for the changes list'
+    )
+    country: Id | None = Field(
+        None, description="Only items involving this country (also: build.py --country)"
+    )
 
     @model_validator(mode="after")
     def _previous_before_current(self) -> "TrackerBrief":
@@ -373,16 +401,22 @@ class DateClaim(Sourced):
 
 
 class EventParticipant(Sourced):
-    id: Id | None = Field(None, description="A handle other files use to refer to this person (a pre-meeting brief's attendees)")
+    id: Id | None = Field(
+        None, description="A handle other files use to refer to this person (a pre-meeting brief's attendees)"
+    )
     name: OrUnknown(Bilingual) = Field(description="`unknown` when the sources do not name the person")
     role: Bilingual
     affiliation: Bilingual = Field(description="Country or institution")
 
 
 class EventFigure(Figure):
-    id: Id | None = Field(None, description="A handle other files use to show this figure (a pre-meeting brief's key figures)")
+    id: Id | None = Field(
+        None, description="A handle other files use to show this figure (a pre-meeting brief's key figures)"
+    )
     label: Bilingual
-    upper: float | None = Field(None, description="Upper end, when the source gives a range (`value` is the lower end)")
+    upper: float | None = Field(
+        None, description="Upper end, when the source gives a range (`value` is the lower end)"
+    )
 
     @model_validator(mode="after")
     def _upper_above_value(self) -> "EventFigure":
@@ -403,8 +437,11 @@ class Event(Strict):
     date: DateClaim
     other_dates: list[DateClaim] = []
     place: Bilingual | None = None
-    countries: list[Id] = Field([], description="Country ids (content/countries) the sources say took part; "
-                                "empty when they name none. Pre-meeting briefs list a counterpart's recent engagements from it")
+    countries: list[Id] = Field(
+        [],
+        description="Country ids (content/countries) the sources say took part; "
+        "empty when they name none. Pre-meeting briefs list a counterpart's recent engagements from it",
+    )
     summary: Para
     participants: list[EventParticipant] = []
     outcomes: list[Para] = []
@@ -541,8 +578,12 @@ class PreMeetingBrief(BriefBase):
     lines_to_take: list[Para] = Field(min_length=1, max_length=8)
     if_raised: list[IfRaised] = Field([], max_length=6)
     roadmap_items: list[Id] | Literal["auto"] = Field(
-        "auto", description="`auto`: every open item involving a counterpart; or the item ids to show, in order")
-    key_figures: list[Ref] = Field([], max_length=10, description="EVENT-ID/FIGURE-ID of figures in content/events")
+        "auto",
+        description="`auto`: every open item involving a counterpart; or the item ids to show, in order",
+    )
+    key_figures: list[Ref] = Field(
+        [], max_length=10, description="EVENT-ID/FIGURE-ID of figures in content/events"
+    )
 
 
 BRIEFS["pre-meeting"] = PreMeetingBrief

@@ -3,6 +3,7 @@
 Kept here as small named helpers so the DOCX writer reads as "heading,
 paragraph, table" (see RTL-NOTES: PD#307, PD#1315, PD#973, PD#1081).
 """
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,12 @@ from docx.oxml.ns import qn
 ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
 LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 # A Latin stretch: Latin letters, and the digits, spaces and marks between them.
-_LATIN_RUN = re.compile(r"[A-Za-z\u00C0-\u024F](?:[A-Za-z\u00C0-\u024F0-9 .,'’&/\-–]*[A-Za-z\u00C0-\u024F0-9])?")
-_ARABIC_RUN = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF](?:[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF0-9 ،؛.,\-–%()]*[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF])?")
+_LATIN_RUN = re.compile(
+    r"[A-Za-z\u00C0-\u024F](?:[A-Za-z\u00C0-\u024F0-9 .,'’&/\-–]*[A-Za-z\u00C0-\u024F0-9])?"
+)
+_ARABIC_RUN = re.compile(
+    r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF](?:[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF0-9 ،؛.,\-–%()]*[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF])?"
+)
 
 BIDI_LANG = "ar-SA"
 
@@ -33,9 +38,25 @@ def _child(parent, tag: str, before: tuple[str, ...] = ()):
 
 
 # pPr children that must follow w:bidi in CT_PPr's sequence.
-_AFTER_BIDI = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
-               "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
-               "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+_AFTER_BIDI = (
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
 
 
 def set_paragraph_bidi(paragraph) -> None:
@@ -68,9 +89,23 @@ def set_page_number_format(section, fmt: str) -> None:
         if old is not None:
             sect.remove(old)
         return
-    el = _child(sect, "w:pgNumType", ("w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg",
-                                      "w:textDirection", "w:bidi", "w:rtlGutter", "w:docGrid",
-                                      "w:printerSettings", "w:sectPrChange"))
+    el = _child(
+        sect,
+        "w:pgNumType",
+        (
+            "w:cols",
+            "w:formProt",
+            "w:vAlign",
+            "w:noEndnote",
+            "w:titlePg",
+            "w:textDirection",
+            "w:bidi",
+            "w:rtlGutter",
+            "w:docGrid",
+            "w:printerSettings",
+            "w:sectPrChange",
+        ),
+    )
     el.set(qn("w:fmt"), fmt)
 
 
@@ -103,16 +138,44 @@ def number_format_variant(numbering, abstract_id, fmt: str) -> int:
 def set_table_bidi(table) -> None:
     """`w:bidiVisual`: the first column on the right."""
     tblpr = table._tbl.tblPr
-    _child(tblpr, "w:bidiVisual", ("w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc",
-                                  "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
-                                  "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"))
+    _child(
+        tblpr,
+        "w:bidiVisual",
+        (
+            "w:tblStyleRowBandSize",
+            "w:tblStyleColBandSize",
+            "w:tblW",
+            "w:jc",
+            "w:tblCellSpacing",
+            "w:tblInd",
+            "w:tblBorders",
+            "w:shd",
+            "w:tblLayout",
+            "w:tblCellMar",
+            "w:tblLook",
+            "w:tblCaption",
+            "w:tblDescription",
+        ),
+    )
 
 
 def set_table_width(table, twips: int) -> None:
     """A fixed table width (`w:tblW` in twentieths of a point) and fixed layout."""
     tblpr = table._tbl.tblPr
-    width = _child(tblpr, "w:tblW", ("w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
-                                     "w:tblLayout", "w:tblCellMar", "w:tblLook"))
+    width = _child(
+        tblpr,
+        "w:tblW",
+        (
+            "w:jc",
+            "w:tblCellSpacing",
+            "w:tblInd",
+            "w:tblBorders",
+            "w:shd",
+            "w:tblLayout",
+            "w:tblCellMar",
+            "w:tblLook",
+        ),
+    )
     width.set(qn("w:type"), "dxa")
     width.set(qn("w:w"), str(twips))
     layout = _child(tblpr, "w:tblLayout", ("w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"))
@@ -122,8 +185,11 @@ def set_table_width(table, twips: int) -> None:
 def set_table_borders(table, colour: str) -> None:
     """Thin horizontal rules only, as the PDF draws them (no vertical lines)."""
     tblpr = table._tbl.tblPr
-    borders = _child(tblpr, "w:tblBorders", ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook",
-                                            "w:tblCaption", "w:tblDescription"))
+    borders = _child(
+        tblpr,
+        "w:tblBorders",
+        ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"),
+    )
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         el = _child(borders, f"w:{side}")
         horizontal = side in ("top", "bottom", "insideH")
@@ -135,15 +201,51 @@ def set_table_borders(table, colour: str) -> None:
 
 
 # rPr children in CT_RPr's sequence order, to insert ours at the right place.
-_RPR_ORDER = ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps", "w:strike",
-              "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid",
-              "w:vanish", "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern", "w:position", "w:sz",
-              "w:szCs", "w:highlight", "w:u", "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign",
-              "w:rtl", "w:cs", "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath")
+_RPR_ORDER = (
+    "w:rStyle",
+    "w:rFonts",
+    "w:b",
+    "w:bCs",
+    "w:i",
+    "w:iCs",
+    "w:caps",
+    "w:smallCaps",
+    "w:strike",
+    "w:dstrike",
+    "w:outline",
+    "w:shadow",
+    "w:emboss",
+    "w:imprint",
+    "w:noProof",
+    "w:snapToGrid",
+    "w:vanish",
+    "w:webHidden",
+    "w:color",
+    "w:spacing",
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+)
 
 
 def _rpr_child(rpr, tag: str):
-    after = _RPR_ORDER[_RPR_ORDER.index(tag) + 1:]
+    after = _RPR_ORDER[_RPR_ORDER.index(tag) + 1 :]
     return _child(rpr, tag, after)
 
 
@@ -211,7 +313,7 @@ def script_runs(text: str, rtl_paragraph: bool) -> list[tuple[str, bool]]:
     pos = 0
     for match in pattern.finditer(text):
         if match.start() > pos:
-            runs.append((text[pos:match.start()], rtl_paragraph))
+            runs.append((text[pos : match.start()], rtl_paragraph))
         runs.append((match.group(), not rtl_paragraph))
         pos = match.end()
     if pos < len(text):

@@ -6,6 +6,7 @@ footnotes part related to the document part, two separator notes (ids -1 and
 0, named in settings' w:footnotePr), then one w:footnote per note, each
 referenced from the text by a run holding w:footnoteReference.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,12 +22,12 @@ from docx.text.paragraph import Paragraph
 FOOTNOTE_TEXT_STYLE = "FootnoteText"  # style id of the "Footnote Text" paragraph style
 
 _SEPARATORS = (
-    f'<w:footnotes {nsdecls("w", "r")}>'
+    f"<w:footnotes {nsdecls('w', 'r')}>"
     '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-    '<w:r><w:separator/></w:r></w:p></w:footnote>'
+    "<w:r><w:separator/></w:r></w:p></w:footnote>"
     '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-    '<w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
-    '</w:footnotes>'
+    "<w:r><w:continuationSeparator/></w:r></w:p></w:footnote>"
+    "</w:footnotes>"
 )
 
 
@@ -59,8 +60,17 @@ def add_footnotes_part(document):
     document.part.relate_to(part, RT.FOOTNOTES)
     settings = document.settings.element
     if settings.find(qn("w:footnotePr")) is None:
-        pr = parse_xml(f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>')
-        anchor = next((settings.find(qn(t)) for t in ("w:endnotePr", "w:compat", "w:rsids") if settings.find(qn(t)) is not None), None)
+        pr = parse_xml(
+            f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>'
+        )
+        anchor = next(
+            (
+                settings.find(qn(t))
+                for t in ("w:endnotePr", "w:compat", "w:rsids")
+                if settings.find(qn(t)) is not None
+            ),
+            None,
+        )
         if anchor is not None:
             anchor.addprevious(pr)
         else:
@@ -145,6 +155,7 @@ def add_bookmark(paragraph, name: str, bookmark_id: int) -> None:
 
 def add_page_ref(paragraph, bookmark: str, placeholder: str = "#", *, rtl: bool = False) -> None:
     """A PAGEREF field: the number of the page the bookmark is on, computed by the word processor."""
+
     def run(*children):
         r = OxmlElement("w:r")
         if rtl:

@@ -14,6 +14,7 @@ Where a difference is legitimate and no rule can see it, the field says why
 in `numbers_differ:` (a note for the next editor, never shown on the page),
 and the check skips it.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,17 +30,36 @@ _SLOT = re.compile(r"\{(\w+)\}")
 # (cardinal and ordinal, either gender) matched as whole words after the
 # article and one-letter prefixes (و ب ل ف ك).
 _EN_WORDS = {
-    1: "one|first", 2: "two|second", 3: "three|third", 4: "four|fourth", 5: "five|fifth", 6: "six|sixth",
-    7: "seven|seventh", 8: "eight|eighth", 9: "nine|ninth", 10: "ten|tenth", 20: "twenty|twentieth",
+    1: "one|first",
+    2: "two|second",
+    3: "three|third",
+    4: "four|fourth",
+    5: "five|fifth",
+    6: "six|sixth",
+    7: "seven|seventh",
+    8: "eight|eighth",
+    9: "nine|ninth",
+    10: "ten|tenth",
+    20: "twenty|twentieth",
 }
 _AR_WORDS = {
-    1: "أول|أولى|واحد|واحدة", 2: "ثاني|ثانية|اثنان|اثنين|اثنتان|اثنتين", 3: "ثالث|ثالثة|ثلاث|ثلاثة",
-    4: "رابع|رابعة|أربع|أربعة", 5: "خامس|خامسة|خمس|خمسة", 6: "سادس|سادسة|ست|ستة",
-    7: "سابع|سابعة|سبع|سبعة", 8: "ثامن|ثامنة|ثماني|ثمانية", 9: "تاسع|تاسعة|تسع|تسعة",
-    10: "عاشر|عاشرة|عشر|عشرة", 20: "عشرون|عشرين",
+    1: "أول|أولى|واحد|واحدة",
+    2: "ثاني|ثانية|اثنان|اثنين|اثنتان|اثنتين",
+    3: "ثالث|ثالثة|ثلاث|ثلاثة",
+    4: "رابع|رابعة|أربع|أربعة",
+    5: "خامس|خامسة|خمس|خمسة",
+    6: "سادس|سادسة|ست|ستة",
+    7: "سابع|سابعة|سبع|سبعة",
+    8: "ثامن|ثامنة|ثماني|ثمانية",
+    9: "تاسع|تاسعة|تسع|تسعة",
+    10: "عاشر|عاشرة|عشر|عشرة",
+    20: "عشرون|عشرين",
 }
 _EN_RE = {n: re.compile(rf"\b(?:{w})\b", re.I) for n, w in _EN_WORDS.items()}
-_AR_RE = {n: re.compile(rf"(?<![\u0621-\u064A])[وبلفك]?(?:ال)?(?:{w})(?![\u0621-\u064A])") for n, w in _AR_WORDS.items()}
+_AR_RE = {
+    n: re.compile(rf"(?<![\u0621-\u064A])[وبلفك]?(?:ال)?(?:{w})(?![\u0621-\u064A])")
+    for n, w in _AR_WORDS.items()
+}
 EXEMPT = "numbers_differ"
 
 
@@ -95,5 +115,7 @@ def check(doc: Document) -> list[Problem]:
             continue
         diff = difference(field["ar"], field["en"])
         if diff:
-            problems.append(doc.problem(loc, f"numbers differ: ar has {_shown(diff[0])}, en has {_shown(diff[1])}"))
+            problems.append(
+                doc.problem(loc, f"numbers differ: ar has {_shown(diff[0])}, en has {_shown(diff[1])}")
+            )
     return problems

@@ -15,6 +15,7 @@ directly:
 - attendees and key figures are references into content/events/, resolved at
   build time, so a fact corrected there changes every brief that shows it.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,7 +48,10 @@ def draft_fields(data: Any, loc: tuple = ()) -> Iterator[tuple]:
 
 def draft_problems(doc: Document) -> list[Problem]:
     """One line per draft field, `file:line:col: field: …`, in file order."""
-    return sorted(doc.problem(loc, "draft: still to fill in (text starting with DRAFT:)") for loc in draft_fields(doc.data))
+    return sorted(
+        doc.problem(loc, "draft: still to fill in (text starting with DRAFT:)")
+        for loc in draft_fields(doc.data)
+    )
 
 
 def drafts_in_file(path) -> list[Problem]:
@@ -81,38 +85,67 @@ def check_brief(brief: model.PreMeetingBrief, doc: Document, content) -> list[Pr
     problems = []
     for i, cid in enumerate(brief.counterparts):
         if cid not in content.countries:
-            problems.append(doc.problem(("counterparts", i), f"unknown country {cid!r}" + _suggest(cid, content.countries)))
+            problems.append(
+                doc.problem(
+                    ("counterparts", i), f"unknown country {cid!r}" + _suggest(cid, content.countries)
+                )
+            )
     meeting = brief.meeting
     if meeting.event is not None and meeting.event not in content.events:
-        problems.append(doc.problem(("meeting", "event"), f"unknown event {meeting.event!r}" + _suggest(meeting.event, content.events)))
+        problems.append(
+            doc.problem(
+                ("meeting", "event"),
+                f"unknown event {meeting.event!r}" + _suggest(meeting.event, content.events),
+            )
+        )
     people = [(("meeting", "principal"), meeting.principal)]
-    people += [(("meeting", side, i), a) for side in ("ours", "theirs") for i, a in enumerate(getattr(meeting, side))]
+    people += [
+        (("meeting", side, i), a) for side in ("ours", "theirs") for i, a in enumerate(getattr(meeting, side))
+    ]
     for loc, attendee in people:
         if not isinstance(attendee, str):
             continue
         event_id, pid = split_ref(attendee, meeting.event)
         if event_id is None:
-            problems.append(doc.problem(loc, f"participant {pid!r}: no `meeting.event` to find it in; write EVENT-ID/{pid}"))
+            problems.append(
+                doc.problem(
+                    loc, f"participant {pid!r}: no `meeting.event` to find it in; write EVENT-ID/{pid}"
+                )
+            )
         elif event_id not in content.events:
             if event_id != meeting.event:  # an unknown meeting.event is reported once, above
-                problems.append(doc.problem(loc, f"unknown event {event_id!r}" + _suggest(event_id, content.events)))
+                problems.append(
+                    doc.problem(loc, f"unknown event {event_id!r}" + _suggest(event_id, content.events))
+                )
         elif participant(content, attendee, meeting.event) is None:
             ids = [p.id for p in content.events[event_id].participants if p.id]
-            problems.append(doc.problem(loc, f"event {event_id!r} has no participant {pid!r}" + _suggest(pid, ids)))
+            problems.append(
+                doc.problem(loc, f"event {event_id!r} has no participant {pid!r}" + _suggest(pid, ids))
+            )
     if brief.roadmap_items != "auto":
         items = {item.id for r in content.roadmaps.values() for item in r.items}
         for i, iid in enumerate(brief.roadmap_items):
             if iid not in items:
-                problems.append(doc.problem(("roadmap_items", i), f"unknown roadmap item {iid!r}" + _suggest(iid, items)))
+                problems.append(
+                    doc.problem(("roadmap_items", i), f"unknown roadmap item {iid!r}" + _suggest(iid, items))
+                )
     for i, ref in enumerate(brief.key_figures):
         event_id, fid = split_ref(ref, None)
         if event_id is None:
             problems.append(doc.problem(("key_figures", i), f"expected EVENT-ID/FIGURE-ID, got {ref!r}"))
         elif event_id not in content.events:
-            problems.append(doc.problem(("key_figures", i), f"unknown event {event_id!r}" + _suggest(event_id, content.events)))
+            problems.append(
+                doc.problem(
+                    ("key_figures", i), f"unknown event {event_id!r}" + _suggest(event_id, content.events)
+                )
+            )
         elif figure(content, ref) is None:
             ids = [f.id for f in content.events[event_id].figures if f.id]
-            problems.append(doc.problem(("key_figures", i), f"event {event_id!r} has no figure {fid!r}" + _suggest(fid, ids)))
+            problems.append(
+                doc.problem(
+                    ("key_figures", i), f"event {event_id!r} has no figure {fid!r}" + _suggest(fid, ids)
+                )
+            )
     return problems
 
 
@@ -125,7 +158,9 @@ class OpenItem:
     overdue: bool
 
 
-def open_items(content, counterparts: list[str], when: dt.date, only: list[str] | None = None) -> list[OpenItem]:
+def open_items(
+    content, counterparts: list[str], when: dt.date, only: list[str] | None = None
+) -> list[OpenItem]:
     """Roadmap items involving any counterpart, on record and not closed on `when`;
     with `only`, those items (any parties) in that order."""
     found = {}
@@ -141,12 +176,18 @@ def open_items(content, counterparts: list[str], when: dt.date, only: list[str] 
     return [found[i] for i in only if i in found] if only is not None else list(found.values())
 
 
-def recent_events(content, counterparts: list[str], when: dt.date, exclude: str | None = None,
-                  n: int = ENGAGEMENTS) -> list[model.Event]:
+def recent_events(
+    content, counterparts: list[str], when: dt.date, exclude: str | None = None, n: int = ENGAGEMENTS
+) -> list[model.Event]:
     """The last `n` events involving any counterpart that had taken place by `when`, latest first."""
-    events = [e for e in content.events.values()
-              if e.id != exclude and e.date.start != "unknown" and set(e.countries) & set(counterparts)
-              and model.last_day(e.date.end or e.date.start) <= when]
+    events = [
+        e
+        for e in content.events.values()
+        if e.id != exclude
+        and e.date.start != "unknown"
+        and set(e.countries) & set(counterparts)
+        and model.last_day(e.date.end or e.date.start) <= when
+    ]
     # Latest first, by the day each had certainly begun (the same rule as the filter).
     events.sort(key=lambda e: (model.last_day(e.date.start), e.id), reverse=True)
     return events[:n]

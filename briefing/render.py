@@ -7,6 +7,7 @@ the per-page helpers below; every inserted value is escaped (autoescape) and
 wrapped in <bdi> so that numbers, dates and names keep their order inside text
 of the other direction.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -49,13 +50,15 @@ class Page:
     def labelf(self, key: str, **values: Any) -> Markup:
         """A label with `{name}` slots filled by escaped values, each in <bdi>."""
         text = escape(getattr(self.labels[key], self.lang))
-        return Markup(text).format(**{k: v if isinstance(v, Markup) else _bdi(str(v)) for k, v in values.items()})
+        return Markup(text).format(
+            **{k: v if isinstance(v, Markup) else _bdi(str(v)) for k, v in values.items()}
+        )
 
     def date(self, value: Any) -> Markup:
         return _bdi(formatting.date(value, self.lang, self.months))
 
     def date_range(self, start: Any, end: Any) -> Markup:
-        """"3–4 April 2025" / "3–4 أبريل 2025": one <bdi>, so the range keeps its order."""
+        """ "3–4 April 2025" / "3–4 أبريل 2025": one <bdi>, so the range keeps its order."""
         return _bdi(formatting.date_range(start, end, self.lang, self.months))
 
     def number(self, value: float) -> Markup:
@@ -67,7 +70,9 @@ class Page:
     def figure(self, fig: model.Figure) -> Markup:
         if fig.value == "unknown":
             return Markup(escape(self.label("unknown")))
-        words = {k: getattr(v, self.lang) for k, v in self.labels.items() if k.startswith(("scale_", "unit_"))}
+        words = {
+            k: getattr(v, self.lang) for k, v in self.labels.items() if k.startswith(("scale_", "unit_"))
+        }
         text = _bdi(formatting.figure(fig, self.lang, words))
         return text + Markup(" (") + _bdi(str(fig.year)) + Markup(")") + self.cite(fig.source)
 
@@ -137,6 +142,7 @@ class Kind:
     def pages(self, labels: dict, content: Content, langs: tuple[str, ...]) -> list[Page]:
         """One Page per language of the edition; a kind may share state between them."""
         return [Page(lang, labels, content.sources) for lang in langs]
+
     def inputs(self, brief: Any, content: Content, doc_id: str) -> list[Path]:
         """Every content file this document's HTML can show something of (incremental
         builds re-render a document only when one of these, its brief, the templates,
@@ -171,7 +177,9 @@ from .render_tracker import RoadmapTracker  # noqa: E402  (it subclasses Kind, d
 KINDS["roadmap-tracker"] = RoadmapTracker()
 
 
-def render(env: jinja2.Environment, labels: dict, brief: Any, content: Content, doc_id: str, edition: str) -> str:
+def render(
+    env: jinja2.Environment, labels: dict, brief: Any, content: Content, doc_id: str, edition: str
+) -> str:
     """The HTML of one document in one edition."""
     template = env.get_template(f"{brief.template}.html.j2")
     pages = KINDS[brief.kind].pages(labels, content, EDITIONS[edition])

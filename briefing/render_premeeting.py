@@ -5,6 +5,7 @@ brief; everything else is looked up in content at build time (premeeting.py
 says how), so the brief never holds a copy of a fact. One <article> per
 language; the bilingual edition is the Arabic brief, then the English one.
 """
+
 from __future__ import annotations
 
 from markupsafe import Markup, escape
@@ -22,7 +23,9 @@ class PreMeetingPage(BackgrounderPage):
         """A figure's value, a range when it has `upper`: "10–11 million tonnes"."""
         if fig.value == "unknown":
             return Markup(escape(self.label("unknown")))
-        words = {k: getattr(v, self.lang) for k, v in self.labels.items() if k.startswith(("scale_", "unit_"))}
+        words = {
+            k: getattr(v, self.lang) for k, v in self.labels.items() if k.startswith(("scale_", "unit_"))
+        }
         text = formatting.figure(fig, self.lang, words)
         if getattr(fig, "upper", None) is not None:
             low = formatting.number(fig.value, self.lang)
@@ -41,7 +44,11 @@ class PreMeetingPage(BackgrounderPage):
         ids = [s for s in dict.fromkeys(sources) if s]
         if not ids:
             return Markup("")
-        return Markup('<sup class="cite">') + _bdi(",".join(str(self.source_number(s)) for s in ids)) + Markup("</sup>")
+        return (
+            Markup('<sup class="cite">')
+            + _bdi(",".join(str(self.source_number(s)) for s in ids))
+            + Markup("</sup>")
+        )
 
     def status(self, status: str) -> str:
         return self.label(f"track_{status}")
@@ -77,7 +84,9 @@ class PreMeeting(Kind):
             "theirs": [person(a) for a in meeting.theirs],
             "counterparts": [content.countries[c] for c in brief.counterparts],
             "open_items": premeeting.open_items(content, brief.counterparts, brief.as_of, only),
-            "engagements": premeeting.recent_events(content, brief.counterparts, brief.as_of, exclude=meeting.event),
+            "engagements": premeeting.recent_events(
+                content, brief.counterparts, brief.as_of, exclude=meeting.event
+            ),
             "figures": [premeeting.figure(content, ref) for ref in brief.key_figures],
             "drafts": len(drafts),
             "auto_items": only is None,

@@ -6,6 +6,7 @@ status colours (one palette for the PDF's CSS boxes and the DOCX's shaded
 cells, chosen so that the five statuses stay apart in greyscale: relative
 luminance 0.86, 0.64, 0.45, 0.30, 0.19; the text label is always printed too).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -93,17 +94,27 @@ def view(brief: model.TrackerBrief, content: Content, country: str | None) -> Tr
         groups = tracker.by_area(shown, [a.id for a in roadmap.areas])
         areas, empty = [], []
         for area in roadmap.areas:
-            rows = [Row(i, tracker.entry_at(i, brief.as_of), tracker.is_overdue(i, brief.as_of)) for i in groups[area.id]]
+            rows = [
+                Row(i, tracker.entry_at(i, brief.as_of), tracker.is_overdue(i, brief.as_of))
+                for i in groups[area.id]
+            ]
             if not rows:
                 empty.append(area)
                 continue
             counts = tracker.counts(groups[area.id], brief.as_of)
             areas.append(AreaView(area, rows, counts, tracker.progress(counts)))
         counts = tracker.counts(shown, brief.as_of)
-        out.roadmaps.append(RoadmapView(
-            roadmap=roadmap, areas=areas, empty=empty, counts=counts, progress=tracker.progress(counts),
-            changes=tracker.changes(items, brief.previous_as_of, brief.as_of), tracked=len(roadmap.items),
-        ))
+        out.roadmaps.append(
+            RoadmapView(
+                roadmap=roadmap,
+                areas=areas,
+                empty=empty,
+                counts=counts,
+                progress=tracker.progress(counts),
+                changes=tracker.changes(items, brief.previous_as_of, brief.as_of),
+                tracked=len(roadmap.items),
+            )
+        )
     return out
 
 
@@ -114,9 +125,14 @@ class RoadmapTracker(Kind):
         return [f"tracker-{brief.country}" if brief.country else "tracker"]
 
     def context(self, brief: model.TrackerBrief, content: Content, doc_id: str) -> dict:
-        return {"tracker": view(brief, content, brief.country), "fills": STATUS_FILL,
-                "bar_rest": BAR_REST_FILL, "statuses": model.STATUSES,
-                "content_countries": content.countries, "landscape": True}
+        return {
+            "tracker": view(brief, content, brief.country),
+            "fills": STATUS_FILL,
+            "bar_rest": BAR_REST_FILL,
+            "statuses": model.STATUSES,
+            "content_countries": content.countries,
+            "landscape": True,
+        }
 
     def title(self, brief: model.TrackerBrief, content: Content, doc_id: str, lang: str) -> str:
         title = getattr(brief.title, lang)
@@ -134,5 +150,11 @@ class RoadmapTracker(Kind):
         ids = sorted(content.roadmaps) if brief.roadmaps == "all" else brief.roadmaps
         names = {brief.country} if brief.country else set()
         names |= {party for rid in ids for item in content.roadmaps[rid].items for party in item.parties}
-        countries = [content.root / "countries" / f"{c}.yaml" for c in sorted(names) if c in content.countries]
-        return [content.root / "roadmaps" / f"{rid}.yaml" for rid in ids] + [content.root / "sources.yaml"] + countries
+        countries = [
+            content.root / "countries" / f"{c}.yaml" for c in sorted(names) if c in content.countries
+        ]
+        return (
+            [content.root / "roadmaps" / f"{rid}.yaml" for rid in ids]
+            + [content.root / "sources.yaml"]
+            + countries
+        )

@@ -11,6 +11,7 @@ The file is validated with the same loader and schema as any brief before it
 appears, and an existing file is never overwritten (it is linked into place,
 which fails if the name is taken).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,18 +37,36 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description="Write a starter pre-meeting brief, briefs/<date>-<slug>.yaml, to fill in and then build "
         "with `build.py briefs/<that file>`. Fields only you can write are marked as drafts: texts that start "
         "with DRAFT:. A brief with drafts builds with DRAFT on every page; `build.py --final` refuses it.",
-        epilog="Example: build.py new-brief --meeting \"EU–Central Asia ministerial\" --date 2025-10-21 "
+        epilog='Example: build.py new-brief --meeting "EU–Central Asia ministerial" --date 2025-10-21 '
         "--place Luxembourg --with kz. Exit codes: 0 written, 1 refused (the file exists, or an unknown "
         "country or event), 2 usage error. An existing file is never overwritten.",
     )
-    parser.add_argument("--meeting", required=True, metavar="TEXT", help="the meeting's name (English or Arabic); it names the file")
-    parser.add_argument("--date", required=True, metavar="DATE", help="the meeting's date as planned: YYYY-MM-DD (or YYYY-MM)")
+    parser.add_argument(
+        "--meeting",
+        required=True,
+        metavar="TEXT",
+        help="the meeting's name (English or Arabic); it names the file",
+    )
+    parser.add_argument(
+        "--date", required=True, metavar="DATE", help="the meeting's date as planned: YYYY-MM-DD (or YYYY-MM)"
+    )
     parser.add_argument("--place", required=True, metavar="TEXT", help="where it is held, e.g. Luxembourg")
-    parser.add_argument("--with", dest="countries", required=True, metavar="ID[,ID]",
-                        help="the counterpart countries, ids of content/countries/ (e.g. kz or kz,uz)")
-    parser.add_argument("--event", metavar="ID", help="the meeting's entry in content/events/ (default: the one "
-                        "event there at that place and date, if exactly one matches)")
-    parser.add_argument("--as-of", metavar="YYYY-MM-DD", help="status date of the state of play (default: today)")
+    parser.add_argument(
+        "--with",
+        dest="countries",
+        required=True,
+        metavar="ID[,ID]",
+        help="the counterpart countries, ids of content/countries/ (e.g. kz or kz,uz)",
+    )
+    parser.add_argument(
+        "--event",
+        metavar="ID",
+        help="the meeting's entry in content/events/ (default: the one "
+        "event there at that place and date, if exactly one matches)",
+    )
+    parser.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help="status date of the state of play (default: today)"
+    )
     parser.add_argument("--dir", type=Path, default=ROOT / "briefs", help="where to write (default: briefs/)")
     parser.add_argument("--content", type=Path, default=ROOT / "content", help=argparse.SUPPRESS)
     parser.add_argument("--templates", type=Path, default=ROOT / "templates", help=argparse.SUPPRESS)
@@ -94,9 +113,15 @@ def _matching_event(content, args) -> str | None:
     for event in content.events.values():
         if event.place is None or event.date.start == "unknown":
             continue
-        if place not in (event.place.en.casefold(), event.place.ar.strip()) and not event.place.en.casefold().startswith(place + ","):
+        if place not in (
+            event.place.en.casefold(),
+            event.place.ar.strip(),
+        ) and not event.place.en.casefold().startswith(place + ","):
             continue
-        start, end = model.PartialDate(event.date.start), model.PartialDate(event.date.end or event.date.start)
+        start, end = (
+            model.PartialDate(event.date.start),
+            model.PartialDate(event.date.end or event.date.start),
+        )
         meeting = model.PartialDate(args.date)
         if start.first_day() <= model.last_day(meeting) and meeting.first_day() <= model.last_day(end):
             found.append(event.id)
@@ -133,9 +158,11 @@ def _from_briefs(folder: Path, field: str) -> tuple[str, str] | None:
 
 
 def draft_attendee(indent: str, what_ar: str, what_en: str) -> str:
-    return (f"{indent}name: {bi(f'{D} الاسم', f'{D} name')}\n"
-            f"{indent}role: {bi(f'{D} الصفة', f'{D} role')}\n"
-            f"{indent}affiliation: {bi(f'{D} {what_ar}', f'{D} {what_en}')}\n")
+    return (
+        f"{indent}name: {bi(f'{D} الاسم', f'{D} name')}\n"
+        f"{indent}role: {bi(f'{D} الصفة', f'{D} role')}\n"
+        f"{indent}affiliation: {bi(f'{D} {what_ar}', f'{D} {what_en}')}\n"
+    )
 
 
 def draft_para(indent: str, ar: str, en: str) -> str:
@@ -155,7 +182,10 @@ def scaffold(args, content) -> str:
     meeting_ar = args.meeting if _is_arabic(args.meeting) else f"{D} اسم الاجتماع بالعربية"
     meeting_en = f"{D} the meeting's name in English" if _is_arabic(args.meeting) else args.meeting
     place_ar = _place_ar(content, args.place) or f"{D} {args.place} بالعربية"
-    organisation = _from_briefs(args.dir, "organisation") or (f"{D} الجهة المعِدّة", f"{D} the desk preparing the brief")
+    organisation = _from_briefs(args.dir, "organisation") or (
+        f"{D} الجهة المعِدّة",
+        f"{D} the desk preparing the brief",
+    )
     marking = _from_briefs(args.dir, "marking") or (f"{D} التصنيف", f"{D} classification marking")
     names_en = ", ".join(c.name.en for c in countries)
 
@@ -164,7 +194,7 @@ def scaffold(args, content) -> str:
         f"# Written by `build.py new-brief` on {dt.date.today().isoformat()}. Fill it in, then build it:",
         f"#   python build.py {display_path(args.dir)}/<this file>",
         "#",
-        f"# DRAFT FIELDS: every text that starts with \"{D}\" is yours to write, in",
+        f'# DRAFT FIELDS: every text that starts with "{D}" is yours to write, in',
         "# Arabic and in English. Replace the whole text, prefix included. While any",
         "# is left the brief builds with DRAFT on every page and a warning listing",
         "# them (file:line:col); `python build.py --final …` refuses to build it.",
@@ -196,11 +226,16 @@ def scaffold(args, content) -> str:
         f"  format: {bi(f'{D} الصيغة (ثنائي، على هامش…)', f'{D} format (bilateral, on the margins of…)')}",
     ]
     if event:
-        out.append(f"  # Linked to content/events/{event.id}.yaml"
-                   + (" (given with --event)." if args.event_given else " (the one event at this place and date)."))
+        out.append(
+            f"  # Linked to content/events/{event.id}.yaml"
+            + (" (given with --event)." if args.event_given else " (the one event at this place and date).")
+        )
         out.append(f"  event: {event.id}")
-        listed = ", ".join(f"{p.id} ({p.name.en if p.name != 'unknown' else 'name unknown'}, {p.affiliation.en})"
-                           for p in event.participants if p.id)
+        listed = ", ".join(
+            f"{p.id} ({p.name.en if p.name != 'unknown' else 'name unknown'}, {p.affiliation.en})"
+            for p in event.participants
+            if p.id
+        )
         if listed:
             out.append(f"  # Its participants, by id: {listed}.")
     else:
@@ -212,7 +247,9 @@ def scaffold(args, content) -> str:
         draft_attendee("    ", "الجهة", "institution").rstrip("\n"),
     ]
     if ours:
-        out.append(f"  ours: [{', '.join(p.id for p in ours)}]  # from the event: check the sides, move the principal out")
+        out.append(
+            f"  ours: [{', '.join(p.id for p in ours)}]  # from the event: check the sides, move the principal out"
+        )
     else:
         out.append("  ours: []")
     if theirs:
@@ -221,8 +258,11 @@ def scaffold(args, content) -> str:
         out.append("  theirs:")
         out.append("    - " + draft_attendee("      ", "الدولة", "country").strip().replace("\n", "\n"))
     for c in countries:
-        known = [f"{getattr(c, k).name.en} ({getattr(c, k).role.en})" for k in ("head_of_state", "foreign_minister")
-                 if getattr(c, k) != "unknown"]
+        known = [
+            f"{getattr(c, k).name.en} ({getattr(c, k).role.en})"
+            for k in ("head_of_state", "foreign_minister")
+            if getattr(c, k) != "unknown"
+        ]
         if known:
             out.append(f"  # On record for {c.name.en}: {'; '.join(known)}.")
     out += [
@@ -256,10 +296,13 @@ def scaffold(args, content) -> str:
         out.append(f"#   {x.item.id}: {x.item.title.en} [{x.entry.status}]")
     out += ["roadmap_items: auto", ""]
     refs = []
-    for e in ([event] if event else []) + premeeting.recent_events(content, args.countries, args.as_of,
-                                                                  exclude=event.id if event else None, n=10):
+    for e in ([event] if event else []) + premeeting.recent_events(
+        content, args.countries, args.as_of, exclude=event.id if event else None, n=10
+    ):
         refs += [(f"{e.id}/{f.id}", f.label.en) for f in e.figures if f.id]
-    out.append("# Key figures: EVENT-ID/FIGURE-ID of figures in content/events/ (add one there, with an id, to show it).")
+    out.append(
+        "# Key figures: EVENT-ID/FIGURE-ID of figures in content/events/ (add one there, with an id, to show it)."
+    )
     if refs:
         out.append("key_figures:")
         out += [f"  - {ref}  # {label}" for ref, label in refs]
@@ -276,8 +319,17 @@ def main(argv: list[str]) -> int:
     args.event_given = args.event is not None
     try:
         content = load_content(args.content)
-        problems = [Problem("--with", 1, 1, "", f"unknown country {c!r}; expected one of: {', '.join(sorted(content.countries))}")
-                    for c in args.countries if c not in content.countries]
+        problems = [
+            Problem(
+                "--with",
+                1,
+                1,
+                "",
+                f"unknown country {c!r}; expected one of: {', '.join(sorted(content.countries))}",
+            )
+            for c in args.countries
+            if c not in content.countries
+        ]
         if args.event is not None and args.event not in content.events:
             problems.append(Problem("--event", 1, 1, "", f"unknown event {args.event!r}"))
         if problems:
@@ -304,11 +356,19 @@ def main(argv: list[str]) -> int:
         print(f"new-brief: {len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
         return 1
     except FileExistsError:
-        print(f"new-brief: {display_path(target)} already exists; not overwritten (edit it, or move it away "
-              "to start again)", file=sys.stderr)
+        print(
+            f"new-brief: {display_path(target)} already exists; not overwritten (edit it, or move it away "
+            "to start again)",
+            file=sys.stderr,
+        )
         return 1
     drafts = premeeting.drafts_in_file(target)
-    print(f"Wrote {display_path(target)}: {len(drafts)} field(s) to fill, marked {D}"
-          + (f"; linked to event {args.event}" if args.event else "") + ".")
-    print(f"Next: edit it, then `python build.py {display_path(target)}` (add --final once no draft is left).")
+    print(
+        f"Wrote {display_path(target)}: {len(drafts)} field(s) to fill, marked {D}"
+        + (f"; linked to event {args.event}" if args.event else "")
+        + "."
+    )
+    print(
+        f"Next: edit it, then `python build.py {display_path(target)}` (add --final once no draft is left)."
+    )
     return 0

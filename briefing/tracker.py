@@ -12,6 +12,7 @@ rendering in them, so the rules the roadmap tracker prints are tested directly:
 - the changes between two editions are the items whose status differs at the
   two dates, "not on record" counting as a status of its own.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -4,6 +4,7 @@ The schema (model.py) checks each file; the cross-file checks here need the
 whole picture: source ids that exist, ids that are unique across files, a
 file named after the id it holds, briefs naming content and templates that exist.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -43,7 +44,11 @@ def _problem(schema: type[BaseModel], doc: Document, err: dict) -> Problem:
         msg = msg.removeprefix("Value error, ")
     elif kind == "literal_error" and "'unknown'" in msg and "or" not in msg:
         msg = "expected a value or the word `unknown`"
-    if kind not in ("missing", "extra_forbidden") and "input" in err and not isinstance(err["input"], (dict, list)):
+    if (
+        kind not in ("missing", "extra_forbidden")
+        and "input" in err
+        and not isinstance(err["input"], (dict, list))
+    ):
         msg += f" (got {err['input']!r})"
     return doc.problem(loc, msg)
 
@@ -140,7 +145,9 @@ def load_content(root: Path) -> Content:
                 problems.append(doc.problem((i, "id"), f"duplicate source id {source.id!r}"))
             content.sources[source.id] = source
     if not (root / "sources.yaml").exists():
-        problems.append(Problem(str(root / "sources.yaml"), 1, 1, "", "missing: the bibliography is required"))
+        problems.append(
+            Problem(str(root / "sources.yaml"), 1, 1, "", "missing: the bibliography is required")
+        )
 
     def load_kind(pattern: str, schema, store: dict, cross_checks=None) -> None:
         """One file per item, named after its id; `cross_checks` sees what is loaded so far."""
@@ -150,7 +157,9 @@ def load_content(root: Path) -> Content:
             if item is None:
                 continue
             if item.id != doc.path.stem:
-                problems.append(doc.problem(("id",), f"id {item.id!r} does not match the file name {doc.path.name!r}"))
+                problems.append(
+                    doc.problem(("id",), f"id {item.id!r} does not match the file name {doc.path.name!r}")
+                )
             store[item.id] = item
             if cross_checks:
                 problems.extend(cross_checks(item, doc, content))
@@ -162,8 +171,13 @@ def load_content(root: Path) -> Content:
 
     # Check references against every id written in sources.yaml, valid entry
     # or not, so one bad entry is reported once and not at each citation.
-    known_ids = {e.get("id") for d in content.docs.values() if d.path.name == "sources.yaml"
-                 for e in (d.data if isinstance(d.data, list) else []) if isinstance(e, dict)}
+    known_ids = {
+        e.get("id")
+        for d in content.docs.values()
+        if d.path.name == "sources.yaml"
+        for e in (d.data if isinstance(d.data, list) else [])
+        if isinstance(e, dict)
+    }
     for doc in content.docs.values():
         problems.extend(unknown_sources(doc, known_ids))
         problems.extend(parity.check(doc))
@@ -182,31 +196,56 @@ def roadmap_problems(roadmap: model.Roadmap, doc: Document, content: Content) ->
             problems.append(doc.problem(("areas", i, "id"), f"duplicate area id {area.id!r}"))
         areas.setdefault(area.id, i)
     # Item ids are unique across all roadmaps: the tracker shows them side by side.
-    seen = {item.id: rid for rid, other in content.roadmaps.items() if rid != roadmap.id for item in other.items}
+    seen = {
+        item.id: rid for rid, other in content.roadmaps.items() if rid != roadmap.id for item in other.items
+    }
     # Country ids from the file names too, so a broken country file is reported once, not at each reference.
-    parties = set(content.countries) | {p.stem for p in content.root.glob("countries/*.yaml")} | set(model.EU_PARTIES)
+    parties = (
+        set(content.countries)
+        | {p.stem for p in content.root.glob("countries/*.yaml")}
+        | set(model.EU_PARTIES)
+    )
     for i, item in enumerate(roadmap.items):
         if item.id in seen:
             where = "this roadmap" if seen[item.id] == roadmap.id else f"roadmap {seen[item.id]!r}"
-            problems.append(doc.problem(("items", i, "id"), f"duplicate item id {item.id!r} (already used in {where})"))
+            problems.append(
+                doc.problem(("items", i, "id"), f"duplicate item id {item.id!r} (already used in {where})")
+            )
         seen.setdefault(item.id, roadmap.id)
         if item.area not in areas:
-            problems.append(doc.problem(("items", i, "area"), f"unknown area {item.area!r}" + _suggest(item.area, areas)))
+            problems.append(
+                doc.problem(("items", i, "area"), f"unknown area {item.area!r}" + _suggest(item.area, areas))
+            )
         for j, party in enumerate(item.parties):
             if party not in parties:
-                problems.append(doc.problem(("items", i, "parties", j),
-                                            f"unknown party {party!r}: expected a country id or one of {', '.join(model.EU_PARTIES)}"
-                                            + _suggest(party, parties)))
-        if item.due is not None and roadmap.adopted.date is not None and \
-                model.last_day(item.due) < model.PartialDate(roadmap.adopted.date).first_day():
-            problems.append(doc.problem(("items", i, "due"),
-                                        f"due date {item.due} is before the roadmap was adopted ({roadmap.adopted.date})"))
+                problems.append(
+                    doc.problem(
+                        ("items", i, "parties", j),
+                        f"unknown party {party!r}: expected a country id or one of {', '.join(model.EU_PARTIES)}"
+                        + _suggest(party, parties),
+                    )
+                )
+        if (
+            item.due is not None
+            and roadmap.adopted.date is not None
+            and model.last_day(item.due) < model.PartialDate(roadmap.adopted.date).first_day()
+        ):
+            problems.append(
+                doc.problem(
+                    ("items", i, "due"),
+                    f"due date {item.due} is before the roadmap was adopted ({roadmap.adopted.date})",
+                )
+            )
         for j in range(1, len(item.history)):
             before, entry = item.history[j - 1], item.history[j]
             if entry.effective < before.effective:
-                problems.append(doc.problem(("items", i, "history", j, "date"),
-                                            f"status dates must be in order: {entry.effective.isoformat()} comes before "
-                                            f"the previous entry's {before.effective.isoformat()}"))
+                problems.append(
+                    doc.problem(
+                        ("items", i, "history", j, "date"),
+                        f"status dates must be in order: {entry.effective.isoformat()} comes before "
+                        f"the previous entry's {before.effective.isoformat()}",
+                    )
+                )
     return problems
 
 
@@ -216,12 +255,18 @@ def event_problems(event: model.Event, doc: Document, content: Content) -> list[
     countries = set(content.countries) | {p.stem for p in content.root.glob("countries/*.yaml")}
     for i, cid in enumerate(event.countries):
         if cid not in countries:
-            problems.append(doc.problem(("countries", i), f"unknown country {cid!r}" + _suggest(cid, countries)))
+            problems.append(
+                doc.problem(("countries", i), f"unknown country {cid!r}" + _suggest(cid, countries))
+            )
     for field_name in ("participants", "figures"):
         seen: set[str] = set()
         for i, entry in enumerate(getattr(event, field_name)):
             if entry.id is not None and entry.id in seen:
-                problems.append(doc.problem((field_name, i, "id"), f"duplicate id {entry.id!r} in this event's {field_name}"))
+                problems.append(
+                    doc.problem(
+                        (field_name, i, "id"), f"duplicate id {entry.id!r} in this event's {field_name}"
+                    )
+                )
             seen.add(entry.id)
     return problems
 
@@ -260,21 +305,42 @@ def load_brief(path: Path, content: Content, templates: Path) -> model.BriefBase
     doc = load(path)
     kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
     if kind not in model.BRIEFS:
-        raise ContentError([doc.problem(("kind",), f"unknown brief kind {kind!r}; expected one of: {', '.join(model.BRIEFS)}")])
+        raise ContentError(
+            [
+                doc.problem(
+                    ("kind",), f"unknown brief kind {kind!r}; expected one of: {', '.join(model.BRIEFS)}"
+                )
+            ]
+        )
     brief, problems = check(model.BRIEFS[kind], doc)
     if brief is not None:
         if not (templates / f"{brief.template}.html.j2").is_file():
-            problems.append(doc.problem(("template",), f"template {brief.template!r} not found in {templates.name}/"))
+            problems.append(
+                doc.problem(("template",), f"template {brief.template!r} not found in {templates.name}/")
+            )
         if getattr(brief, "roadmaps", "all") != "all":
             for i, rid in enumerate(brief.roadmaps):
                 if rid not in content.roadmaps:
-                    problems.append(doc.problem(("roadmaps", i), f"unknown roadmap {rid!r}" + _suggest(rid, content.roadmaps)))
+                    problems.append(
+                        doc.problem(
+                            ("roadmaps", i), f"unknown roadmap {rid!r}" + _suggest(rid, content.roadmaps)
+                        )
+                    )
         if getattr(brief, "country", None) is not None and brief.country not in content.countries:
-            problems.append(doc.problem(("country",), f"unknown country {brief.country!r}" + _suggest(brief.country, content.countries)))
+            problems.append(
+                doc.problem(
+                    ("country",),
+                    f"unknown country {brief.country!r}" + _suggest(brief.country, content.countries),
+                )
+            )
         if getattr(brief, "countries", "all") != "all":
             for i, cid in enumerate(brief.countries):
                 if cid not in content.countries:
-                    problems.append(doc.problem(("countries", i), f"unknown country {cid!r}" + _suggest(cid, content.countries)))
+                    problems.append(
+                        doc.problem(
+                            ("countries", i), f"unknown country {cid!r}" + _suggest(cid, content.countries)
+                        )
+                    )
         event_refs = [(("event",), brief.event)] if getattr(brief, "event", None) else []
         event_refs += [(("timeline", i), eid) for i, eid in enumerate(getattr(brief, "timeline", []))]
         for loc, eid in event_refs:

@@ -7,6 +7,7 @@ font subsets across rebuilds. A change is picked up 50 ms after the last
 write of a burst (watchfiles' `step`), and each rebuild prints one line:
 what was written and how long it took from the change being seen.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -59,8 +60,14 @@ def watch(args: argparse.Namespace, stop_event=None) -> int:
         args.force = False  # --force applies to the first build only
         roots = watched(args)
         print(f"watching {', '.join(display_path(r) for r in roots)} (Ctrl-C to stop)", flush=True)
-        for changes in watchfiles.watch(*roots, watch_filter=_relevant, step=STEP_MS, debounce=1600,
-                                        stop_event=stop_event, raise_interrupt=False):
+        for changes in watchfiles.watch(
+            *roots,
+            watch_filter=_relevant,
+            step=STEP_MS,
+            debounce=1600,
+            stop_event=stop_event,
+            raise_interrupt=False,
+        ):
             print(rebuild(args, pool, log=lambda line: None), flush=True)
     finally:
         if pool is not None:

@@ -7,6 +7,7 @@ is an error, so a template cannot add content that only one format shows.
 Arabic gets its direction on every paragraph, run, table and section
 (ooxml.py), and its fonts and sizes through the styles.
 """
+
 from __future__ import annotations
 
 import copy
@@ -57,8 +58,13 @@ STYLES = {
     "Marking": ("Normal", 8.5, True, RGBColor(0xA0, 0x28, 0x3C), 0, 4),
     "Contents Entry": ("Normal", 10, False, None, 0, 1),
 }
-PARAGRAPH_CLASS_STYLES = {"kicker": "Kicker", "subtitle": "Subtitle", "marking": "Marking", "caption": "Caption",
-                          "bib": "Sources"}
+PARAGRAPH_CLASS_STYLES = {
+    "kicker": "Kicker",
+    "subtitle": "Subtitle",
+    "marking": "Marking",
+    "caption": "Caption",
+    "bib": "Sources",
+}
 BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "table", "div", "section"}
 FIELDS = {"pg-num": "PAGE", "pg-count": "NUMPAGES"}  # spans the word processor fills in
 TEXT_WIDTH_MM = 178  # A4 portrait less the margins set in _Writer.write
@@ -153,7 +159,9 @@ def _setup_styles(doc: Document) -> None:
             rpr.remove(rpr.find(qn("w:spacing")))  # letter spacing breaks Arabic joining
         if rpr is not None and (rpr.find(qn("w:rFonts")) is not None or rpr.find(qn("w:sz")) is not None):
             sz = rpr.find(qn("w:sz"))
-            ooxml.set_rpr_fonts(rpr, LATIN_FONT, ARABIC_FONT, int(sz.get(qn("w:val"))) / 2 if sz is not None else None)
+            ooxml.set_rpr_fonts(
+                rpr, LATIN_FONT, ARABIC_FONT, int(sz.get(qn("w:val"))) / 2 if sz is not None else None
+            )
     defaults = doc.styles.element.find(qn("w:docDefaults"))
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     ooxml.set_rpr_fonts(rpr, LATIN_FONT, ARABIC_FONT, 10)
@@ -171,7 +179,9 @@ def _setup_styles(doc: Document) -> None:
         font.italic = False
         font.color.rgb = colour
         rpr = style.element.get_or_add_rPr()
-        for spacing in rpr.findall(qn("w:spacing")):  # letter spacing (the template's Subtitle) pulls Arabic letters apart
+        for spacing in rpr.findall(
+            qn("w:spacing")
+        ):  # letter spacing (the template's Subtitle) pulls Arabic letters apart
             rpr.remove(spacing)
         ooxml.set_rpr_fonts(rpr, LATIN_FONT, ARABIC_FONT, size)
         ooxml.set_complex_emphasis(rpr, bold=bold, italic=False)
@@ -192,7 +202,9 @@ class _Writer:
         self.rtl = article.get("dir") == "rtl"
         self.landscape = "landscape" in (article.get("class") or "").split()
         # The brief's `arabic_digits` (render.py marks the article): Word numbers pages and lists itself.
-        self.number_format = "hindiNumbers" if "digits-arabic-indic" in (article.get("class") or "").split() else "decimal"
+        self.number_format = (
+            "hindiNumbers" if "digits-arabic-indic" in (article.get("class") or "").split() else "decimal"
+        )
 
     @property
     def text_width(self):
@@ -252,9 +264,13 @@ class _Writer:
         par = self.paragraph(link, container, "Contents Entry")
         # In a bidi paragraph tab positions count from the right margin and
         # "right" is the end side, so the same stop serves both directions.
-        par.paragraph_format.tab_stops.add_tab_stop(Mm(self.width_mm - 4), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+        par.paragraph_format.tab_stops.add_tab_stop(
+            Mm(self.width_mm - 4), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+        )
         par.add_run("\t")
-        ooxml_notes.add_page_ref(par, ooxml_notes.bookmark_name(link.get("href", "#").lstrip("#")), rtl=par._rtl)
+        ooxml_notes.add_page_ref(
+            par, ooxml_notes.bookmark_name(link.get("href", "#").lstrip("#")), rtl=par._rtl
+        )
 
     def set_style(self, par, name: str) -> None:
         """par.style = name, without python-docx's per-call scan of every style for the
@@ -316,7 +332,11 @@ class _Writer:
         """A fresh numbering instance, so each ordered list starts again at 1."""
         numbering = self.doc.part.numbering_part.element
         list_number = self.doc.styles["List Number"].element
-        base_num = list_number.pPr.numPr.numId.val if list_number.pPr is not None and list_number.pPr.numPr is not None else None
+        base_num = (
+            list_number.pPr.numPr.numId.val
+            if list_number.pPr is not None and list_number.pPr.numPr is not None
+            else None
+        )
         abstract = None
         for num in numbering.num_lst:
             if num.numId == base_num:
@@ -375,7 +395,10 @@ class _Writer:
                 cell = table.cell(r, c)
                 if widths:
                     cell.width = widths[c]
-                if any(isinstance(child.tag, str) and child.tag in BLOCKS and not _is_bar(child) for child in cell_el):
+                if any(
+                    isinstance(child.tag, str) and child.tag in BLOCKS and not _is_bar(child)
+                    for child in cell_el
+                ):
                     self.block_cell(cell, cell_el, widths[c] / Mm(1) if widths else self.width_mm / ncols)
                     continue
                 par = cell.paragraphs[0]
@@ -397,7 +420,9 @@ class _Writer:
                     for t in cell_el:
                         if t.tag == "table":
                             t.drop_tree()
-                self.inline(par, cell_el, Fmt(bold=header or "status" in (cell_el.get("class") or "").split()))
+                self.inline(
+                    par, cell_el, Fmt(bold=header or "status" in (cell_el.get("class") or "").split())
+                )
 
     def bar(self, el, cell, par, width) -> None:
         """A progress bar: one row of shaded cells whose widths are the shares; no picture."""
@@ -567,9 +592,26 @@ def _shade(cell, fill: str, pattern: str = "clear", colour: str = "auto") -> Non
     shd.set(qn("w:color"), colour)
     shd.set(qn("w:fill"), fill)
     # CT_TcPr order: shd comes before noWrap, tcMar, textDirection, tcFitText, vAlign, hideMark…
-    anchor = next((tcpr.find(qn(t)) for t in ("w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
-                                               "w:hideMark", "w:headers", "w:cellIns", "w:cellDel", "w:cellMerge",
-                                               "w:tcPrChange") if tcpr.find(qn(t)) is not None), None)
+    anchor = next(
+        (
+            tcpr.find(qn(t))
+            for t in (
+                "w:noWrap",
+                "w:tcMar",
+                "w:textDirection",
+                "w:tcFitText",
+                "w:vAlign",
+                "w:hideMark",
+                "w:headers",
+                "w:cellIns",
+                "w:cellDel",
+                "w:cellMerge",
+                "w:tcPrChange",
+            )
+            if tcpr.find(qn(t)) is not None
+        ),
+        None,
+    )
     if anchor is not None:
         anchor.addprevious(shd)
     else:

@@ -1,4 +1,5 @@
 """Write stage (PDF): HTML -> PDF with WeasyPrint, fonts and files from the project only."""
+
 from __future__ import annotations
 
 import contextlib
@@ -113,8 +114,10 @@ def _cached_subset(font, to_unicode, hinting):
     # fontTools stamps a subset with SOURCE_DATE_EPOCH (pinned per write from the
     # brief's date): part of the key, so a cached subset never carries another date.
     stamp = os.environ.get("SOURCE_DATE_EPOCH", "") if SUBSETTER == "fonttools" else ""
-    key = hashlib.blake2b(f"{_font_digest(font.file_content)}|{gids}|{hinting}|{bool(font.missing)}|{SUBSETTER}|{stamp}".encode(),
-                          digest_size=16).hexdigest()
+    key = hashlib.blake2b(
+        f"{_font_digest(font.file_content)}|{gids}|{hinting}|{bool(font.missing)}|{SUBSETTER}|{stamp}".encode(),
+        digest_size=16,
+    ).hexdigest()
     data = _subset_memory.get(key)
     path = _subset_cache_dir / f"{key}.ttf" if _subset_cache_dir else None
     if data is None and path is not None and path.is_file():
@@ -290,8 +293,15 @@ class PdfWriter:
         if cache is not None:
             _subset_cache_dir = Path(cache)
 
-    def write(self, html: str, target: Path, *, base_url: Path, metadata: dict,
-              pages_per_language: int | None = None) -> int:
+    def write(
+        self,
+        html: str,
+        target: Path,
+        *,
+        base_url: Path,
+        metadata: dict,
+        pages_per_language: int | None = None,
+    ) -> int:
         """Write `html` to `target`; return the number of pages.
 
         The same HTML, stylesheets and fonts give the same bytes: dates come from
@@ -311,7 +321,10 @@ class PdfWriter:
         meta.generator = metadata.get("generator")
         meta.created = meta.modified = when.strftime("%Y-%m-%dT%H:%M:%SZ")
         meta.keywords = [f"inputs-sha256:{digest}"]
-        meta.custom = {"BriefingInputs": f"sha256:{digest}", "BriefingGenerator": metadata.get("generator", "")}
+        meta.custom = {
+            "BriefingInputs": f"sha256:{digest}",
+            "BriefingGenerator": metadata.get("generator", ""),
+        }
         self.refused = list(fetcher.refused)
         self.overflows = overflows(document, pages_per_language) if pages_per_language else []
         with _font_timestamps(when):

@@ -1,4 +1,5 @@
 """Shared fixtures: a full build of the real content, and ways to read its output."""
+
 from __future__ import annotations
 
 import re
@@ -15,7 +16,9 @@ from briefing import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
-BIDI_CONTROLS = dict.fromkeys(map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c"))
+BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c")
+)
 
 
 @pytest.fixture(scope="session")
@@ -53,8 +56,12 @@ def arabic_letters(text: str) -> str:
 def pdftotext(path: Path, *options: str) -> str:
     """poppler's text extraction (it can crop a region); skips where it is not installed."""
     if not shutil.which("pdftotext"):
-        pytest.skip("pdftotext (Debian poppler-utils) is not installed: `make test` installs it when run as root")
-    result = subprocess.run(["pdftotext", "-enc", "UTF-8", *options, str(path), "-"], capture_output=True, text=True, check=True)
+        pytest.skip(
+            "pdftotext (Debian poppler-utils) is not installed: `make test` installs it when run as root"
+        )
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", *options, str(path), "-"], capture_output=True, text=True, check=True
+    )
     return result.stdout
 
 

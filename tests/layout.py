@@ -1,4 +1,5 @@
 """Reading a PDF page as a reader sees it: lines in visual order, and LibreOffice to lay out a DOCX."""
+
 from __future__ import annotations
 
 import os
@@ -43,8 +44,15 @@ def visual_lines(path: Path, page: int = 0) -> list[dict]:
                 text += " "
             text += c["text"][::-1] if len(c["text"]) > 1 and ARABIC.search(c["text"]) else c["text"]
             prev = max(prev or 0, c["x1"])
-        lines.append({"y": row[0]["matrix"][5], "x0": min(c["x0"] for c in row), "x1": max(c["x1"] for c in row),
-                      "text": text, "arabic": len(ARABIC.findall(text)) > len(re.findall(r"[A-Za-z]", text))})
+        lines.append(
+            {
+                "y": row[0]["matrix"][5],
+                "x0": min(c["x0"] for c in row),
+                "x1": max(c["x1"] for c in row),
+                "text": text,
+                "arabic": len(ARABIC.findall(text)) > len(re.findall(r"[A-Za-z]", text)),
+            }
+        )
     return lines
 
 
@@ -57,7 +65,9 @@ def soffice() -> str:
     """The LibreOffice binary, or skip with the one-line reason."""
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if not found:
-        pytest.skip("LibreOffice is not installed (WITH_LIBREOFFICE=1 scripts/ensure-tools installs libreoffice-writer-nogui)")
+        pytest.skip(
+            "LibreOffice is not installed (WITH_LIBREOFFICE=1 scripts/ensure-tools installs libreoffice-writer-nogui)"
+        )
     return found
 
 
@@ -79,9 +89,22 @@ def to_pdf(docx: list[Path], outdir: Path, env: dict | None = None) -> dict[Path
         batches.append(batch)
     for i, batch in enumerate(batches):
         target = outdir / str(i)
-        subprocess.run([binary, f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(target), *map(str, batch)],
-                       check=True, capture_output=True, timeout=600, env={**os.environ, **(env or {})})
+        subprocess.run(
+            [
+                binary,
+                f"-env:UserInstallation={profile.resolve().as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(target),
+                *map(str, batch),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=600,
+            env={**os.environ, **(env or {})},
+        )
         for d in batch:
             pdf = target / (d.stem + ".pdf")
             assert pdf.exists(), f"LibreOffice did not convert {d}"

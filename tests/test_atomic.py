@@ -1,4 +1,5 @@
 """Atomic, locked and reproducible outputs."""
+
 from __future__ import annotations
 
 import fcntl
@@ -21,8 +22,11 @@ PROFILES = str(ROOT / "briefs" / "country-profiles.yaml")
 
 
 def outputs(out: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.*"))
-            if p.is_file() and p.suffix in (".pdf", ".docx")}
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*.*"))
+        if p.is_file() and p.suffix in (".pdf", ".docx")
+    }
 
 
 def clean_env() -> dict:
@@ -34,9 +38,26 @@ def test_a_build_killed_mid_render_leaves_previous_outputs_and_the_next_run_clea
     assert cli.main(["--only", "kz", "--edition", "en", "--out", str(out), "-j", "1", PROFILES]) == 0
     before = outputs(out)
     assert sorted(before) == ["country-profiles/kz.en.docx", "country-profiles/kz.en.pdf"]
-    proc = subprocess.Popen([sys.executable, "build.py", "--only", "kz,uz", "--edition", "en,ar-en", "--out", str(out),
-                             "-j", "1", PROFILES], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True, env=clean_env())
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "build.py",
+            "--only",
+            "kz,uz",
+            "--edition",
+            "en,ar-en",
+            "--out",
+            str(out),
+            "-j",
+            "1",
+            PROFILES,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+        env=clean_env(),
+    )
     deadline = time.monotonic() + 120
     temps: list[Path] = []
     while proc.poll() is None and time.monotonic() < deadline:
@@ -54,7 +75,12 @@ def test_a_build_killed_mid_render_leaves_previous_outputs_and_the_next_run_clea
     unrelated = out / "country-profiles" / ".notes.tmp"
     unrelated.write_text("not ours")
     # The next run takes the lock (the kernel released the killed one) and removes what the kill left.
-    assert cli.main(["--only", "kz", "--edition", "en", "--format", "pdf", "--out", str(out), "-j", "1", PROFILES]) == 0
+    assert (
+        cli.main(
+            ["--only", "kz", "--edition", "en", "--format", "pdf", "--out", str(out), "-j", "1", PROFILES]
+        )
+        == 0
+    )
     assert sorted(p.name for p in out.rglob("*.tmp")) == [".notes.tmp"]
     assert outputs(out)["country-profiles/kz.en.docx"] == before["country-profiles/kz.en.docx"]
 
@@ -67,11 +93,21 @@ def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(tmp_path)
     try:
         fcntl.lockf(fd, fcntl.LOCK_EX)  # the lock a running build holds
         os.write(fd, b"4242")
-        result = subprocess.run([sys.executable, "build.py", "--only", "kz", "--edition", "en", "--out", str(out), PROFILES],
-                                cwd=ROOT, capture_output=True, text=True, timeout=120)
+        result = subprocess.run(
+            [sys.executable, "build.py", "--only", "kz", "--edition", "en", "--out", str(out), PROFILES],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         # Validation needs no lock: --check runs while a build holds it.
-        check = subprocess.run([sys.executable, "build.py", "--check", "--out", str(out), PROFILES],
-                               cwd=ROOT, capture_output=True, text=True, timeout=120)
+        check = subprocess.run(
+            [sys.executable, "build.py", "--check", "--out", str(out), PROFILES],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         os.close(fd)
     assert result.returncode == 1
@@ -84,7 +120,10 @@ def test_a_second_build_into_the_same_folder_is_refused_while_one_runs(tmp_path)
 def test_targets_stay_inside_the_out_folder(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    assert cli.safe_target(out, "country-profiles", "kz.en.pdf") == out.resolve() / "country-profiles" / "kz.en.pdf"
+    assert (
+        cli.safe_target(out, "country-profiles", "kz.en.pdf")
+        == out.resolve() / "country-profiles" / "kz.en.pdf"
+    )
     for parts in (("..", "x.pdf"), ("a", "../x.pdf"), ("/etc", "x.pdf"), ("a", ".hidden.pdf"), ("a", "")):
         with pytest.raises(cli.UnsafePath):
             cli.safe_target(out, *parts)
@@ -111,10 +150,30 @@ def test_every_document_kind_has_a_brief_to_test_reproducibility_with():
 @pytest.mark.parametrize("brief", BRIEFS, ids=[b.stem for b in BRIEFS])
 def test_same_inputs_give_byte_identical_pdf_and_docx_from_separate_processes(brief, tmp_path):
     doc = first_document(brief)
-    for name in ("a", "b"):  # one after the other: seconds apart, so any clock time in the output would differ
-        run = subprocess.run([sys.executable, "build.py", "--only", doc, "--edition", "ar-en", "--out",
-                              str(tmp_path / name), "-j", "1", str(brief)], cwd=ROOT, env=clean_env(),
-                             capture_output=True, text=True, timeout=300)
+    for name in (
+        "a",
+        "b",
+    ):  # one after the other: seconds apart, so any clock time in the output would differ
+        run = subprocess.run(
+            [
+                sys.executable,
+                "build.py",
+                "--only",
+                doc,
+                "--edition",
+                "ar-en",
+                "--out",
+                str(tmp_path / name),
+                "-j",
+                "1",
+                str(brief),
+            ],
+            cwd=ROOT,
+            env=clean_env(),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert run.returncode == 0, run.stderr
         time.sleep(1)
     a, b = outputs(tmp_path / "a"), outputs(tmp_path / "b")
@@ -125,7 +184,12 @@ def test_same_inputs_give_byte_identical_pdf_and_docx_from_separate_processes(br
 
 def test_the_pdf_records_its_generator_its_inputs_and_the_as_of_date(tmp_path):
     out = tmp_path / "out"
-    assert cli.main(["--only", "kz", "--edition", "en,ar", "--format", "pdf", "--out", str(out), "-j", "1", PROFILES]) == 0
+    assert (
+        cli.main(
+            ["--only", "kz", "--edition", "en,ar", "--format", "pdf", "--out", str(out), "-j", "1", PROFILES]
+        )
+        == 0
+    )
     jobs = {j.edition: j for j in cli.plan(cli.parse_args(["--only", "kz", "--edition", "en,ar", PROFILES]))}
     digests = {}
     for edition, job in jobs.items():
@@ -144,6 +208,10 @@ def test_source_date_epoch_sets_the_pdf_dates(tmp_path, monkeypatch):
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     target = tmp_path / "x.pdf"
-    write_pdf.PdfWriter().write("<p>x</p>", target, base_url=ROOT / "templates",
-                                metadata={"as_of": dt.date(2025, 10, 31), "generator": "t"})
+    write_pdf.PdfWriter().write(
+        "<p>x</p>",
+        target,
+        base_url=ROOT / "templates",
+        metadata={"as_of": dt.date(2025, 10, 31), "generator": "t"},
+    )
     assert pypdf.PdfReader(target).metadata["/CreationDate"] == "D:20231114221320Z"

@@ -1,6 +1,7 @@
 """The bad-input catalogue (tests/bad-inputs/, see its README): every broken
 input is refused with exit 1, exactly the expected `file:line:col: field: message`
 lines, no traceback, and the previous outputs untouched."""
+
 from __future__ import annotations
 
 import os
@@ -60,15 +61,28 @@ def make_tree(case: Path, tree: Path) -> dict:
 
 def argv(spec: dict, tree: Path) -> list[str]:
     briefs = spec.get("briefs") or sorted(str(p.relative_to(tree)) for p in (tree / "briefs").glob("*.yaml"))
-    return ["--content", "content", "--templates", "templates", "--out", "out", "-j", "1",
-            *spec.get("args", ["--edition", "en", "--format", "pdf"]), *briefs]
+    return [
+        "--content",
+        "content",
+        "--templates",
+        "templates",
+        "--out",
+        "out",
+        "-j",
+        "1",
+        *spec.get("args", ["--edition", "en", "--format", "pdf"]),
+        *briefs,
+    ]
 
 
 def snapshot(out: Path) -> dict[str, bytes]:
     """Every output and the manifest; not the lock, nor the font-subset cache (a cache,
     valid whatever the build's outcome: a failed build may have warmed it)."""
-    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name != cli.LOCK_NAME and p.relative_to(out).parts[0] != ".cache"}
+    return {
+        str(p.relative_to(out)): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.name != cli.LOCK_NAME and p.relative_to(out).parts[0] != ".cache"
+    }
 
 
 def test_the_catalogue_holds_at_least_30_cases():

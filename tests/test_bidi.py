@@ -9,6 +9,7 @@ Western digits are Arabic numbers (rule W2), so a range "2026–2028" shows its
 start on the right (read first, right to left) and "6.5%" shows the percent
 sign on the left, both as an Arabic reader writes them.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,29 +33,57 @@ def A(arabic: str) -> str:
 PAREN, QUOTE, S = r"[()]", r"[«»]", r"\s*"
 # case -> (page language, regex over a visual line)
 CASES = {
-    "Latin name at the start of an Arabic line (a list item that starts with Latin words)":
-        ("ar", A("ترأست") + r"Kaja Kallas\s*\S?$"),
+    "Latin name at the start of an Arabic line (a list item that starts with Latin words)": (
+        "ar",
+        A("ترأست") + r"Kaja Kallas\s*\S?$",
+    ),
     "list item starting with two Latin words": ("ar", A("حزمة") + r"Global Gateway\s*\S?$"),
     "Latin name in the middle of an Arabic line": ("ar", A("بالوفد") + r"Arman Issetov" + S + A("الوزير")),
-    "Latin name at the end of an Arabic line, full stop after it": ("ar", r"^\.\s*Jozef Síkela" + S + A("الاجتماع")),
+    "Latin name at the end of an Arabic line, full stop after it": (
+        "ar",
+        r"^\.\s*Jozef Síkela" + S + A("الاجتماع"),
+    ),
     "decimal number with a percent sign": ("ar", A("في") + r"%6\.5" + S + A("النمو")),
-    "year in parentheses at the end of an Arabic sentence": ("ar", r"\." + S + PAREN + "2024" + PAREN + S + A("السادس")),
+    "year in parentheses at the end of an Arabic sentence": (
+        "ar",
+        r"\." + S + PAREN + "2024" + PAREN + S + A("السادس"),
+    ),
     "range of years": ("ar", A("قيد") + r"2028–2026" + S + A("للفترة")),
     "English acronym followed by a number": ("ar", A("حيز") + r"EPCA 2020" + S + A("دخلت")),
     "Latin name with digits": ("ar", A("بوفد") + r"COP29" + S + A("في")),
-    "quotation in Arabic quotation marks, a number inside": ("ar", A("في") + QUOTE + S + "2040" + S + A("آسيا الوسطى") + QUOTE + S + A("مفهوم")),
-    "table cell: Arabic and a Latin name in parentheses; the header cell on the right":
-        ("ar", PAREN + "Astana" + PAREN + S + A("أستانا") + r".*" + A("العاصمة")),
-    "Arabic phrase inside English text": ("en", r"called\s*" + A("الاجتماع التشاوري") + r"in Arabic\s*\(2024\)\."),
-    "Latin word inside an Arabic phrase inside an English table cell": ("en", r"Astana\s*\(" + S + A("أستانا") + r"\)"),
+    "quotation in Arabic quotation marks, a number inside": (
+        "ar",
+        A("في") + QUOTE + S + "2040" + S + A("آسيا الوسطى") + QUOTE + S + A("مفهوم"),
+    ),
+    "table cell: Arabic and a Latin name in parentheses; the header cell on the right": (
+        "ar",
+        PAREN + "Astana" + PAREN + S + A("أستانا") + r".*" + A("العاصمة"),
+    ),
+    "Arabic phrase inside English text": (
+        "en",
+        r"called\s*" + A("الاجتماع التشاوري") + r"in Arabic\s*\(2024\)\.",
+    ),
+    "Latin word inside an Arabic phrase inside an English table cell": (
+        "en",
+        r"Astana\s*\(" + S + A("أستانا") + r"\)",
+    ),
 }
 
 
 @pytest.fixture(scope="module")
 def bidi_docs(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("bidi")
-    assert cli.main(["--content", str(FIXTURES / "bidi"), "--out", str(out), "--edition", "ar,en", "-j", "1", BRIEF]) == 0
-    return {f"{lang}.{fmt}": out / "country-profiles" / f"bidi.{lang}.{fmt}" for lang in ("ar", "en") for fmt in ("pdf", "docx")}
+    assert (
+        cli.main(
+            ["--content", str(FIXTURES / "bidi"), "--out", str(out), "--edition", "ar,en", "-j", "1", BRIEF]
+        )
+        == 0
+    )
+    return {
+        f"{lang}.{fmt}": out / "country-profiles" / f"bidi.{lang}.{fmt}"
+        for lang in ("ar", "en")
+        for fmt in ("pdf", "docx")
+    }
 
 
 @pytest.fixture(scope="module")

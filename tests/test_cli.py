@@ -1,4 +1,5 @@
 """build.py as a user meets it: help, usage errors, selections, progress, atomic outputs."""
+
 from __future__ import annotations
 
 import subprocess
@@ -21,12 +22,15 @@ def test_help_lists_the_options_and_exit_codes():
     assert "Exit codes: 0 success, 1 content error" in " ".join(result.stdout.split())
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--edition", "fr"], "--edition: fr is not one of ar, ar-en, en"),
-    (["--format", "odt"], "--format: odt is not one of docx, pdf"),
-    (["-j", "0"], "-j must be at least 1"),
-    (["briefs/nope.yaml"], "brief not found: briefs/nope.yaml"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--edition", "fr"], "--edition: fr is not one of ar, ar-en, en"),
+        (["--format", "odt"], "--format: odt is not one of docx, pdf"),
+        (["-j", "0"], "-j must be at least 1"),
+        (["briefs/nope.yaml"], "brief not found: briefs/nope.yaml"),
+    ],
+)
 def test_usage_errors_exit_2_with_a_message(args, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
         cli.main(args)
@@ -43,7 +47,9 @@ def test_check_validates_and_writes_nothing(tmp_path, capsys):
 
 def test_only_edition_and_format_select_what_is_built(tmp_path, capsys):
     out = tmp_path / "out"
-    assert cli.main(["--only", "kz,uz", "--edition", "ar", "--format", "pdf", "--out", str(out), "-j", "1"]) == 0
+    assert (
+        cli.main(["--only", "kz,uz", "--edition", "ar", "--format", "pdf", "--out", str(out), "-j", "1"]) == 0
+    )
     assert sorted(p.name for p in (out / "country-profiles").iterdir()) == ["kz.ar.pdf", "uz.ar.pdf"]
     lines = capsys.readouterr().out.splitlines()
     assert lines[0].startswith("[1/2] ") and lines[0].endswith("s") and "kz.ar.pdf  1 page" in lines[0]
@@ -69,10 +75,15 @@ def test_an_overflowing_one_pager_fails_and_names_the_document(minimal, tmp_path
     kz = minimal / "countries" / "kz.yaml"
     long_point = "نقطة طويلة جدا للاختبار " * 60
     text = kz.read_text(encoding="utf-8").replace(
-        '  - {ar: "نسبة 27%', f'  - {{ar: "{long_point}", en: "x"}}\n  - {{ar: "{long_point}", en: "x"}}\n  - {{ar: "نسبة 27%', 1)
+        '  - {ar: "نسبة 27%',
+        f'  - {{ar: "{long_point}", en: "x"}}\n  - {{ar: "{long_point}", en: "x"}}\n  - {{ar: "نسبة 27%',
+        1,
+    )
     kz.write_text(text, encoding="utf-8")
     out = tmp_path / "out"
-    code = cli.main(["--content", str(minimal), "--out", str(out), "--edition", "ar", "--format", "pdf", BRIEF])
+    code = cli.main(
+        ["--content", str(minimal), "--out", str(out), "--edition", "ar", "--format", "pdf", BRIEF]
+    )
     err = capsys.readouterr().err
     assert code == 1
     assert "kz.yaml:1:1: (layout): country-profiles/kz.ar: one-pager runs to 2 pages, expected 1" in err

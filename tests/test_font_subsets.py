@@ -1,6 +1,7 @@
 """Font subsets (cached, possibly by HarfBuzz-Subset) keep Arabic shaping: the page looks
 the same as with the whole fonts embedded, the files stay small, and a cached subset is
 the same as a fresh one."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,8 +17,17 @@ from .conftest import ROOT, pdf_text, arabic_letters
 
 
 def _html(doc_id: str, edition: str) -> str:
-    args = cli.parse_args(["--only", doc_id, "--edition", edition, "--format", "pdf",
-                           str(ROOT / "briefs" / "country-profiles.yaml")])
+    args = cli.parse_args(
+        [
+            "--only",
+            doc_id,
+            "--edition",
+            edition,
+            "--format",
+            "pdf",
+            str(ROOT / "briefs" / "country-profiles.yaml"),
+        ]
+    )
     (job,) = cli.plan(args)
     return job.html
 
@@ -53,16 +63,23 @@ def rendered(tmp_path_factory):
     meta = {"title": "t", "authors": ["a"], "lang": "ar", "as_of": "2025-10-31", "generator": "test"}
     cache = tmp / "cache"
     write_pdf._subset_memory.clear()  # subsets made by other tests' builds in this process
-    write_pdf.PdfWriter(cache=cache).write(html, tmp / "fresh.pdf", base_url=ROOT / "templates", metadata=meta)
+    write_pdf.PdfWriter(cache=cache).write(
+        html, tmp / "fresh.pdf", base_url=ROOT / "templates", metadata=meta
+    )
     cached_files = sorted(cache.iterdir())
     write_pdf._subset_memory.clear()
     hits = write_pdf.subset_stats["hits"]
-    write_pdf.PdfWriter(cache=cache).write(html, tmp / "cached.pdf", base_url=ROOT / "templates", metadata=meta)
+    write_pdf.PdfWriter(cache=cache).write(
+        html, tmp / "cached.pdf", base_url=ROOT / "templates", metadata=meta
+    )
     from_cache = write_pdf.subset_stats["hits"] - hits
-    document = weasyprint.HTML(string=html, base_url=str(ROOT / "templates") + "/",
-                               url_fetcher=write_pdf.ProjectFetcher()).render()
+    document = weasyprint.HTML(
+        string=html, base_url=str(ROOT / "templates") + "/", url_fetcher=write_pdf.ProjectFetcher()
+    ).render()
     document.write_pdf(tmp / "full.pdf", full_fonts=True)
-    document.write_pdf(tmp / "hinted.pdf", hinting=True)  # subset (cached path), hinting kept like the whole fonts
+    document.write_pdf(
+        tmp / "hinted.pdf", hinting=True
+    )  # subset (cached path), hinting kept like the whole fonts
     return argparse.Namespace(tmp=tmp, cached_files=cached_files, from_cache=from_cache)
 
 
@@ -95,14 +112,21 @@ def test_subset_arabic_font_keeps_the_shaped_glyphs_it_draws(rendered):
     which exist only through GSUB: shaping happened before subsetting, and survived it."""
     from fontTools.ttLib import TTFont
 
-    (naskh,) = [data for name, data in _embedded_fonts(rendered.tmp / "fresh.pdf").items() if "NotoNaskhArabic-Regular" in name
-                or ("NotoNaskhArabic" in name and "Bold" not in name)][:1]
+    (naskh,) = [
+        data
+        for name, data in _embedded_fonts(rendered.tmp / "fresh.pdf").items()
+        if "NotoNaskhArabic-Regular" in name or ("NotoNaskhArabic" in name and "Bold" not in name)
+    ][:1]
     subset = TTFont(io.BytesIO(naskh))
     whole = TTFont(str(ROOT / "fonts" / "NotoNaskhArabic-Regular.ttf"))
     cmap_glyphs = set(whole.getBestCmap().values())
     order = whole.getGlyphOrder()
     glyf = subset["glyf"]
-    drawn = [gid for gid in range(len(subset.getGlyphOrder())) if glyf[subset.getGlyphOrder()[gid]].numberOfContours]
+    drawn = [
+        gid
+        for gid in range(len(subset.getGlyphOrder()))
+        if glyf[subset.getGlyphOrder()[gid]].numberOfContours
+    ]
     shaped_only = [gid for gid in drawn if gid < len(order) and order[gid] not in cmap_glyphs]
     assert len(shaped_only) > 20, "contextual forms reached only through GSUB are embedded"
     # And the text layer still reads in logical order.

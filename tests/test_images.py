@@ -1,4 +1,5 @@
 """briefing.images.check_image: no kind uses images yet, so the check is tested on its own."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,17 +28,20 @@ def test_a_real_image_inside_the_project_is_accepted(root):
     assert check_image("images/photo.jpg", root)[1] is None
 
 
-@pytest.mark.parametrize("name, message", [
-    ("images/fake.png", "is not a PNG file (its first bytes are ff d8 ff e0"),
-    ("images/notes.png", "is not a PNG file"),
-    ("../secret.png", "resolves outside project/"),
-    ("images/link.png", "resolves outside project/"),
-    ("/etc/passwd", "must be a relative path"),
-    ("file:///etc/passwd", "must be a relative path"),
-    ("https://example.org/x.png", "must be a relative path"),
-    ("images/map.bmp", "extension .bmp is not one of"),
-    ("images/missing.png", "not found"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("images/fake.png", "is not a PNG file (its first bytes are ff d8 ff e0"),
+        ("images/notes.png", "is not a PNG file"),
+        ("../secret.png", "resolves outside project/"),
+        ("images/link.png", "resolves outside project/"),
+        ("/etc/passwd", "must be a relative path"),
+        ("file:///etc/passwd", "must be a relative path"),
+        ("https://example.org/x.png", "must be a relative path"),
+        ("images/map.bmp", "extension .bmp is not one of"),
+        ("images/missing.png", "not found"),
+    ],
+)
 def test_everything_else_is_refused_with_a_reason(root, name, message):
     path, why = check_image(name, root)
     assert path is None and message in why, why

@@ -1,5 +1,6 @@
 """Incremental builds: only what a change affects is rebuilt, a failed build records nothing,
 and the no-op path does not load the pipeline. Also watch mode, as a user runs it."""
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,11 @@ def build(project: Path, *args: str) -> int:
 
 def snapshot(out: Path) -> dict[str, tuple[int, int]]:
     """Each output's inode and mtime: a rewrite (temp file renamed over it) changes both."""
-    return {str(p.relative_to(out)): (p.stat().st_ino, p.stat().st_mtime_ns)
-            for p in sorted(out.rglob("*")) if p.is_file() and p.suffix in (".pdf", ".docx")}
+    return {
+        str(p.relative_to(out)): (p.stat().st_ino, p.stat().st_mtime_ns)
+        for p in sorted(out.rglob("*"))
+        if p.is_file() and p.suffix in (".pdf", ".docx")
+    }
 
 
 def rebuilt(before: dict, after: dict) -> set[str]:
@@ -65,7 +69,9 @@ def test_an_edit_rebuilds_exactly_the_documents_that_show_it(project):
     assert build(project, "--edition", "en", "--format", "docx", "-j", "2") == 0
     first = snapshot(out)
     # six profiles, the tracker, the backgrounder and the pre-meeting brief
-    assert len(first) == 9 and f"{PROFILES}/kz.en.docx" in first and "roadmap-tracker/tracker.en.docx" in first
+    assert (
+        len(first) == 9 and f"{PROFILES}/kz.en.docx" in first and "roadmap-tracker/tracker.en.docx" in first
+    )
 
     # A fact only the country's profile shows.
     kz = project / "content" / "countries" / "kz.yaml"
@@ -151,7 +157,17 @@ LONG = "a very long talking point for the test " * 60  # under the schema's 4000
 def test_a_failed_build_marks_nothing_up_to_date(content_only, capsys):
     project = content_only
     out = project / "out"
-    args = ("--only", "kz,uz", "--edition", "en", "--format", "pdf", str(ROOT / "briefs" / "country-profiles.yaml"), "-j", "1")
+    args = (
+        "--only",
+        "kz,uz",
+        "--edition",
+        "en",
+        "--format",
+        "pdf",
+        str(ROOT / "briefs" / "country-profiles.yaml"),
+        "-j",
+        "1",
+    )
     assert build(project, *args) == 0
     first = snapshot(out)
     manifest = (out / incremental.MANIFEST).read_bytes()
@@ -180,10 +196,14 @@ def test_the_no_op_build_loads_neither_the_schema_nor_the_writers(tmp_path):
     out = tmp_path / "out"
     select = ["--only", "kz", "--edition", "en", "--format", "docx", "--out", str(out)]
     assert cli.main(select) == 0
-    code = ("import sys; from briefing import cli; code = cli.main(%r); "
-            "print(code, sorted(m for m in ('pydantic', 'jinja2', 'weasyprint', 'docx', 'ruamel.yaml') if m in sys.modules))"
-            % select)
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    code = (
+        "import sys; from briefing import cli; code = cli.main(%r); "
+        "print(code, sorted(m for m in ('pydantic', 'jinja2', 'weasyprint', 'docx', 'ruamel.yaml') if m in sys.modules))"
+        % select
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert result.stdout.splitlines()[0].startswith("Up to date: 1 file(s), in ")
     assert result.stdout.splitlines()[-1] == "0 []"
 
@@ -193,9 +213,24 @@ def test_the_no_op_build_loads_neither_the_schema_nor_the_writers(tmp_path):
 @pytest.mark.parametrize("jobs, editions", [("1", "en"), ("2", "en,ar")])
 def test_watch_mode_rebuilds_a_saved_change_and_prints_one_line(project, jobs, editions):
     content = project / "content"
-    cmd = [sys.executable, "build.py", "--watch", "--content", str(content), "--out", str(project / "out"),
-           "--only", "kz", "--edition", editions, "--format", "docx", "-j", jobs,
-           str(ROOT / "briefs" / "country-profiles.yaml")]
+    cmd = [
+        sys.executable,
+        "build.py",
+        "--watch",
+        "--content",
+        str(content),
+        "--out",
+        str(project / "out"),
+        "--only",
+        "kz",
+        "--edition",
+        editions,
+        "--format",
+        "docx",
+        "-j",
+        jobs,
+        str(ROOT / "briefs" / "country-profiles.yaml"),
+    ]
     with subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
         try:
             _watch_session(proc, project, content)

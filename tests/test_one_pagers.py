@@ -1,6 +1,7 @@
 """The per-country one-pagers, as built from the real content: every edition and
 format exists, fits its pages, uses only the bundled fonts, keeps Arabic in
 logical order, carries the RTL markup Word needs, and says the same in both formats."""
+
 from __future__ import annotations
 
 import re
@@ -120,7 +121,6 @@ def test_arabic_text_extracts_in_logical_order(built, country):
     assert found / compared >= 0.9, f"{found}/{compared} neighbouring word pairs found in order"
 
 
-
 def test_markup_in_content_is_shown_literally_not_rendered(minimal, tmp_path):
     out = tmp_path / "out"
     brief = str(ROOT / "briefs" / "country-profiles.yaml")
@@ -149,7 +149,9 @@ def check_direction(p, rtl: bool, where: str, checked: Counter) -> None:
     if not text.strip():
         return
     has_bidi = p.find(f"{W}pPr/{W}bidi") is not None
-    assert has_bidi == rtl, f"{where}: {'Arabic' if rtl else 'English'} paragraph {'without' if rtl else 'with'} w:bidi: {text[:50]}"
+    assert has_bidi == rtl, (
+        f"{where}: {'Arabic' if rtl else 'English'} paragraph {'without' if rtl else 'with'} w:bidi: {text[:50]}"
+    )
     checked["paragraphs"] += 1
     for r in p.iter(W + "r"):
         rtext = "".join(t.text or "" for t in r.iter(W + "t"))

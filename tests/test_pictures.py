@@ -9,6 +9,7 @@ new render and a diff image (changed pixels in black) are written to
 tests/_output/ (gitignored) for a person to look at; `make approve` then
 replaces the approved images with the current renders.
 """
+
 from __future__ import annotations
 
 import os
@@ -52,16 +53,56 @@ PAGES = {
 def sources(built, tmp_path_factory) -> dict[str, Path]:
     """The folders the pages come from: the full build, plus two small builds of our own."""
     extra = tmp_path_factory.mktemp("pictures")
-    assert cli.main(["--content", str(FIXTURES / "bidi"), "--out", str(extra / "b"), "--edition", "ar", "--format", "pdf",
-                     "-j", "1", str(ROOT / "briefs" / "country-profiles.yaml")]) == 0
+    assert (
+        cli.main(
+            [
+                "--content",
+                str(FIXTURES / "bidi"),
+                "--out",
+                str(extra / "b"),
+                "--edition",
+                "ar",
+                "--format",
+                "pdf",
+                "-j",
+                "1",
+                str(ROOT / "briefs" / "country-profiles.yaml"),
+            ]
+        )
+        == 0
+    )
     brief = extra / "indic.yaml"
-    brief.write_text((ROOT / "briefs" / "country-profiles.yaml").read_text(encoding="utf-8")
-                     + "arabic_digits: arabic-indic\narabic_months: both\n", encoding="utf-8")
-    assert cli.main(["--out", str(extra / "i"), "--only", "kz", "--edition", "ar", "--format", "pdf", "-j", "1", str(brief)]) == 0
-    return {"country-profiles": built / "country-profiles", "roadmap-tracker": built / "roadmap-tracker",
-            "samarkand-summit": built / "samarkand-summit",
-            "pre-meeting": built / "2025-10-21-eu-central-asia-ministerial",
-            "bidi": extra / "b" / "country-profiles", "indic": extra / "i" / "indic"}
+    brief.write_text(
+        (ROOT / "briefs" / "country-profiles.yaml").read_text(encoding="utf-8")
+        + "arabic_digits: arabic-indic\narabic_months: both\n",
+        encoding="utf-8",
+    )
+    assert (
+        cli.main(
+            [
+                "--out",
+                str(extra / "i"),
+                "--only",
+                "kz",
+                "--edition",
+                "ar",
+                "--format",
+                "pdf",
+                "-j",
+                "1",
+                str(brief),
+            ]
+        )
+        == 0
+    )
+    return {
+        "country-profiles": built / "country-profiles",
+        "roadmap-tracker": built / "roadmap-tracker",
+        "samarkand-summit": built / "samarkand-summit",
+        "pre-meeting": built / "2025-10-21-eu-central-asia-ministerial",
+        "bidi": extra / "b" / "country-profiles",
+        "indic": extra / "i" / "indic",
+    }
 
 
 def render(pdf_path: Path, index: int) -> Image.Image:
@@ -99,9 +140,11 @@ def test_page_looks_as_approved(sources, name):
         image.save(OUTPUT / f"{name}.new.png")
         if diff is not None:
             diff.save(OUTPUT / f"{name}.diff.png")
-        pytest.fail(f"{name}: {count} pixels differ from the approved image (tolerance "
-                    f"{int(TOLERANCE * image.size[0] * image.size[1])}); see tests/_output/{name}.new.png and "
-                    f"{name}.diff.png, and if the change is right, `make approve`")
+        pytest.fail(
+            f"{name}: {count} pixels differ from the approved image (tolerance "
+            f"{int(TOLERANCE * image.size[0] * image.size[1])}); see tests/_output/{name}.new.png and "
+            f"{name}.diff.png, and if the change is right, `make approve`"
+        )
 
 
 def test_the_comparison_ignores_noise_but_sees_a_moved_line(sources):

@@ -1,5 +1,6 @@
 """Pre-meeting briefs (issue #5): new-brief scaffold, drafts and --final, what is drawn
 from content (and follows it when it changes), page counts, PDF = DOCX."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,8 +21,18 @@ from briefing.validate import load_brief, load_content
 from .conftest import ROOT, docx_xml, normalise, pdftotext, words
 
 EXAMPLE = ROOT / "briefs" / "2025-10-21-eu-central-asia-ministerial.yaml"
-NEW = ["--meeting", "EU–Central Asia ministerial", "--date", "2025-10-21", "--place", "Luxembourg", "--with", "kz",
-       "--as-of", "2025-10-20"]
+NEW = [
+    "--meeting",
+    "EU–Central Asia ministerial",
+    "--date",
+    "2025-10-21",
+    "--place",
+    "Luxembourg",
+    "--with",
+    "kz",
+    "--as-of",
+    "2025-10-20",
+]
 STARTER = "2025-10-21-eu-central-asia-ministerial.yaml"
 A4_HEIGHT, TOP, BOTTOM = 842, 48, 43  # points; the running header and footer sit in the margins
 
@@ -52,7 +63,9 @@ def test_open_items_are_those_involving_the_counterpart_not_closed_and_on_record
     assert "jr-epca-uz" not in ids  # Kazakhstan is not a party
     assert "ca-community" not in ids  # recorded only on 31 October: not yet on record
     assert all(x.entry.status not in ("done", "dropped") and "kz" in x.item.parties for x in items)
-    chosen = premeeting.open_items(content, ["kz"], dt.date(2025, 10, 20), only=["jr-epca-kz", "jr-crm-roadmap-kz"])
+    chosen = premeeting.open_items(
+        content, ["kz"], dt.date(2025, 10, 20), only=["jr-epca-kz", "jr-crm-roadmap-kz"]
+    )
     assert [x.item.id for x in chosen] == ["jr-epca-kz", "jr-crm-roadmap-kz"]  # as listed, closed ones too
 
 
@@ -60,23 +73,36 @@ def test_recent_engagements_are_the_last_three_that_had_taken_place(content):
     def ids(when, exclude=None):
         return [e.id for e in premeeting.recent_events(content, ["kz"], when, exclude=exclude)]
 
-    assert ids(dt.date(2025, 10, 20), "luxembourg-meeting-2025") == ["samarkand-summit-2025", "ashgabat-ministerial-2025",
-                                                                     "joint-roadmap-2023"]
+    assert ids(dt.date(2025, 10, 20), "luxembourg-meeting-2025") == [
+        "samarkand-summit-2025",
+        "ashgabat-ministerial-2025",
+        "joint-roadmap-2023",
+    ]
     # Dated "2025" only: not certainly held before the year's last day.
     assert "luxembourg-meeting-2025" not in ids(dt.date(2025, 10, 20))
     assert ids(dt.date(2026, 1, 1))[0] == "luxembourg-meeting-2025"
-    assert ids(dt.date(2025, 3, 25)) == ["ashgabat-ministerial-2025", "joint-roadmap-2023", "leaders-meeting-2022"]
+    assert ids(dt.date(2025, 3, 25)) == [
+        "ashgabat-ministerial-2025",
+        "joint-roadmap-2023",
+        "leaders-meeting-2022",
+    ]
 
 
 def test_draft_fields_are_texts_starting_with_the_prefix_in_either_language():
-    data = {"a": {"ar": "DRAFT: نص", "en": "done"}, "b": [{"en": "  DRAFT: x"}, {"en": "not a DRAFT: here"}], "n": 3}
+    data = {
+        "a": {"ar": "DRAFT: نص", "en": "done"},
+        "b": [{"en": "  DRAFT: x"}, {"en": "not a DRAFT: here"}],
+        "n": 3,
+    }
     assert list(premeeting.draft_fields(data)) == [("a", "ar"), ("b", 0, "en")]
 
 
 # -- new-brief ------------------------------------------------------------------------
 def test_help_explains_both_the_build_and_the_new_brief_command():
     main = subprocess.run([sys.executable, "build.py", "--help"], cwd=ROOT, capture_output=True, text=True)
-    sub = subprocess.run([sys.executable, "build.py", "new-brief", "--help"], cwd=ROOT, capture_output=True, text=True)
+    sub = subprocess.run(
+        [sys.executable, "build.py", "new-brief", "--help"], cwd=ROOT, capture_output=True, text=True
+    )
     assert main.returncode == sub.returncode == 0
     assert "new-brief" in main.stdout and "--final" in main.stdout
     for option in ("--meeting", "--date", "--place", "--with", "--event", "--as-of"):
@@ -96,10 +122,15 @@ def test_new_brief_writes_a_valid_starter_prefilled_from_content(tmp_path, capsy
     assert "luxembourg-meeting-2025/corridor-capacity" in text
     drafts = premeeting.drafts_in_file(path)
     fields = {d.field for d in drafts}
-    assert {"objectives[0].text.en", "ask.text.ar", "lines_to_take[0].text.en", "meeting.principal.name.en"} <= fields
+    assert {
+        "objectives[0].text.en",
+        "ask.text.ar",
+        "lines_to_take[0].text.en",
+        "meeting.principal.name.en",
+    } <= fields
     lines = text.splitlines()
     for d in drafts:  # each points at its text
-        assert lines[d.line - 1][d.col - 1:].startswith('"DRAFT:'), d
+        assert lines[d.line - 1][d.col - 1 :].startswith('"DRAFT:'), d
     assert cli.main(["--check", str(path)]) == 0  # a valid brief as it stands
 
 
@@ -123,7 +154,21 @@ def test_new_brief_refuses_an_unknown_country_and_writes_nothing(tmp_path, capsy
 
 def test_new_brief_usage_errors_exit_2(tmp_path):
     with pytest.raises(SystemExit) as exit_info:
-        cli.main(["new-brief", "--meeting", "x", "--date", "2025-02-30", "--place", "y", "--with", "kz", "--dir", str(tmp_path)])
+        cli.main(
+            [
+                "new-brief",
+                "--meeting",
+                "x",
+                "--date",
+                "2025-02-30",
+                "--place",
+                "y",
+                "--with",
+                "kz",
+                "--dir",
+                str(tmp_path),
+            ]
+        )
     assert exit_info.value.code == 2
 
 
@@ -143,7 +188,9 @@ def test_a_draft_builds_marked_on_every_page_with_a_warning_and_final_refuses_it
         pages = pages_text(pdf)
         assert len(pages) >= 2
         for number in range(1, len(pages) + 1):  # in the running header of each page
-            header = pdftotext(pdf, "-f", str(number), "-l", str(number), "-x", "0", "-y", "0", "-W", "600", "-H", str(TOP))
+            header = pdftotext(
+                pdf, "-f", str(number), "-l", str(number), "-x", "0", "-y", "0", "-W", "600", "-H", str(TOP)
+            )
             assert word in header, f"{lang} page {number}"
         docx = out / path.stem / f"brief.{lang}.docx"
         headers = "".join(docx_xml(docx, name) for name in _parts(docx, "word/header"))
@@ -175,7 +222,11 @@ def test_scaffold_edit_build_round_trip(tmp_path, capsys):
     assert cli.main(["--final", "--edition", "en,ar", "--out", str(out), "-j", "2", str(path)]) == 0
     assert "warning" not in capsys.readouterr().err
     assert sorted(p.name for p in (out / path.stem).iterdir()) == [
-        "brief.ar.docx", "brief.ar.pdf", "brief.en.docx", "brief.en.pdf"]
+        "brief.ar.docx",
+        "brief.ar.pdf",
+        "brief.en.docx",
+        "brief.en.pdf",
+    ]
     en = " ".join(pages_text(out / path.stem / "brief.en.pdf"))
     assert "Filled in: what we want out of the meeting" in en
     assert "Arman Issetov" in en and "Jozef Síkela" in en  # attendees from the event
@@ -186,8 +237,24 @@ def test_scaffold_edit_build_round_trip(tmp_path, capsys):
 # -- assembled, not duplicated ----------------------------------------------------------------
 def test_a_change_in_content_changes_the_brief_with_no_edit_to_it(tmp_path):
     def build(content: Path, out: Path) -> str:
-        assert cli.main(["--content", str(content), "--edition", "en", "--format", "pdf", "--out", str(out), "-j", "1",
-                         str(EXAMPLE)]) == 0
+        assert (
+            cli.main(
+                [
+                    "--content",
+                    str(content),
+                    "--edition",
+                    "en",
+                    "--format",
+                    "pdf",
+                    "--out",
+                    str(out),
+                    "-j",
+                    "1",
+                    str(EXAMPLE),
+                ]
+            )
+            == 0
+        )
         return " ".join(pages_text(out / EXAMPLE.stem / "brief.en.pdf"))
 
     brief_before = EXAMPLE.read_bytes()
@@ -195,15 +262,21 @@ def test_a_change_in_content_changes_the_brief_with_no_edit_to_it(tmp_path):
     changed = tmp_path / "content"
     shutil.copytree(ROOT / "content", changed)
     event = changed / "events" / "luxembourg-meeting-2025.yaml"
-    event.write_text(event.read_text(encoding="utf-8").replace(
-        "  - id: corridor-capacity\n    label: {ar: \"طاقة الممر الأوسط حاليًا، سنويًا\", en: \"Middle Corridor capacity now, per year\"}\n    value: 6",
-        "  - id: corridor-capacity\n    label: {ar: \"طاقة الممر الأوسط حاليًا، سنويًا\", en: \"Middle Corridor capacity now, per year\"}\n    value: 7", 1),
-        encoding="utf-8")
+    event.write_text(
+        event.read_text(encoding="utf-8").replace(
+            '  - id: corridor-capacity\n    label: {ar: "طاقة الممر الأوسط حاليًا، سنويًا", en: "Middle Corridor capacity now, per year"}\n    value: 6',
+            '  - id: corridor-capacity\n    label: {ar: "طاقة الممر الأوسط حاليًا، سنويًا", en: "Middle Corridor capacity now, per year"}\n    value: 7',
+            1,
+        ),
+        encoding="utf-8",
+    )
     roadmap = changed / "roadmaps" / "eu-ca-joint-roadmap.yaml"
     text = roadmap.read_text(encoding="utf-8")
     anchor = text.index("  - id: jr-crm-mou-uz")
-    done = ('      - date: "2025-10-01"\n        status: done\n        note: {ar: "اكتملت.", en: "Completed."}\n'
-            '        source: seed-004\n')
+    done = (
+        '      - date: "2025-10-01"\n        status: done\n        note: {ar: "اكتملت.", en: "Completed."}\n'
+        "        source: seed-004\n"
+    )
     roadmap.write_text(text[:anchor] + done + text[anchor:], encoding="utf-8")
     after = build(changed, tmp_path / "b")
     assert EXAMPLE.read_bytes() == brief_before
@@ -227,7 +300,9 @@ def test_the_example_is_two_to_four_pages_per_language(built):
 def test_the_example_shows_what_content_holds(built):
     en = " ".join(pages_text(out_file(built, "en", "pdf")))
     assert "Arman Issetov" in en and "Kaja Kallas" in en and "Eduards Stiprais" in en
-    assert "10–11 million tonnes (2025)" in en and "US$35 billion (2025)" in en and "US$15 billion (2025)" in en
+    assert (
+        "10–11 million tonnes (2025)" in en and "US$35 billion (2025)" in en and "US$15 billion (2025)" in en
+    )
     assert "21 October 2025" in en and "Its source dates it: 2025" in en  # the user's date, and the source's
     assert "28 March 2025" in en  # the Ashgabat date disagreement is shown
     assert "DRAFT" not in en
@@ -237,7 +312,9 @@ def docx_body_words(path: Path) -> Counter:
     """Words of the body, not the running header and footer."""
     W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
     body = Document(path).element.body
-    return Counter(words(" ".join("".join(t.text or "" for t in p.iter(W + "t")) for p in body.iter(W + "p"))))
+    return Counter(
+        words(" ".join("".join(t.text or "" for t in p.iter(W + "t")) for p in body.iter(W + "p")))
+    )
 
 
 def pdf_body_words(path: Path) -> Counter:
@@ -245,7 +322,10 @@ def pdf_body_words(path: Path) -> Counter:
     keeps a compound broken at its hyphen as two words, as it is printed)."""
     pdf = pypdfium2.PdfDocument(path)
     try:
-        text = [page.get_textpage().get_text_bounded(0, BOTTOM, page.get_width(), page.get_height() - TOP) for page in pdf]
+        text = [
+            page.get_textpage().get_text_bounded(0, BOTTOM, page.get_width(), page.get_height() - TOP)
+            for page in pdf
+        ]
     finally:
         pdf.close()
     return Counter(words(" ".join(text).replace("-\r\n", " ").replace("-\n", " ")))

@@ -1,5 +1,6 @@
 """Nothing fetched, nothing leaked: content is data, and a template can only
 load the project's own fonts and templates; anything else is refused and reported."""
+
 from __future__ import annotations
 
 import shutil
@@ -48,10 +49,14 @@ def nothing_connected(server: socket.socket) -> bool:
     return False
 
 
-def test_markup_and_urls_in_content_show_literally_and_load_nothing(minimal, tmp_path, requested, listener, capsys):
+def test_markup_and_urls_in_content_show_literally_and_load_nothing(
+    minimal, tmp_path, requested, listener, capsys
+):
     port, server = listener
-    hostile = (f'{PASSWD} <span style="background: url(file:///etc/hostname)">x</span> '
-               f'url(http://127.0.0.1:{port}/leak) <link rel=stylesheet href="http://127.0.0.1:{port}/x.css">')
+    hostile = (
+        f'{PASSWD} <span style="background: url(file:///etc/hostname)">x</span> '
+        f'url(http://127.0.0.1:{port}/leak) <link rel=stylesheet href="http://127.0.0.1:{port}/x.css">'
+    )
     kz = minimal / "countries" / "kz.yaml"
     text = kz.read_text(encoding="utf-8")
     old = 'en: "First EU–Central Asia summit in Samarkand <script>alert(1)</script>."'
@@ -62,25 +67,34 @@ def test_markup_and_urls_in_content_show_literally_and_load_nothing(minimal, tmp
     quoted = "'" + hostile.replace("'", "''") + "'"
     kz.write_text(text.replace(old, "en: " + quoted).replace(ar, "ar: " + quoted), encoding="utf-8")
     out = tmp_path / "out"
-    assert cli.main(["--content", str(minimal), "--out", str(out), "--edition", "en", "-j", "1", BRIEF]) == 0, capsys.readouterr().err
+    assert (
+        cli.main(["--content", str(minimal), "--out", str(out), "--edition", "en", "-j", "1", BRIEF]) == 0
+    ), capsys.readouterr().err
     pdf = normalise(pdf_text(out / "country-profiles" / "kz.en.pdf"))
     docx = docx_xml(out / "country-profiles" / "kz.en.docx")
     for shown in (PASSWD, "url(file:///etc/hostname)", f"url(http://127.0.0.1:{port}/leak)"):
         assert shown in pdf, shown
-    assert "&lt;img src=\"file:///etc/passwd\"&gt;" in docx
+    assert '&lt;img src="file:///etc/passwd"&gt;' in docx
     # The only thing the PDF writer asked for is the project's stylesheet.
-    assert requested and all(url.startswith((ROOT / "templates").as_uri()) or
-                             url.startswith(ROOT.joinpath("templates").resolve().as_uri()) for url in requested), requested
+    assert requested and all(
+        url.startswith((ROOT / "templates").as_uri())
+        or url.startswith(ROOT.joinpath("templates").resolve().as_uri())
+        for url in requested
+    ), requested
     assert nothing_connected(server)
 
 
-def test_a_template_asking_for_anything_else_fails_the_build_and_says_what(minimal, tmp_path, requested, listener, capsys):
+def test_a_template_asking_for_anything_else_fails_the_build_and_says_what(
+    minimal, tmp_path, requested, listener, capsys
+):
     port, server = listener
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
     big = "data:image/png;base64," + "A" * (write_pdf.DATA_URL_LIMIT + 10)
-    small = ("data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
-             "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==")
+    small = (
+        "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk"
+        "+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+    )
     asks = {
         "file:///etc/passwd": "only project fonts and templates may be loaded",
         "../../content/sources.yaml": "only project fonts and templates may be loaded",
@@ -91,43 +105,70 @@ def test_a_template_asking_for_anything_else_fails_the_build_and_says_what(minim
     tags += f'<p><img src="{big}" alt=""></p><p><img src="{small}" alt=""></p>'
     css = f"@import url(https://127.0.0.1:{port}/y.css);\n"
     template = templates / "country-profile.html.j2"
-    template.write_text(template.read_text(encoding="utf-8").replace("<h1>", tags + "<h1>", 1), encoding="utf-8")
-    (templates / "style.css").write_text(css + (templates / "style.css").read_text(encoding="utf-8"), encoding="utf-8")
+    template.write_text(
+        template.read_text(encoding="utf-8").replace("<h1>", tags + "<h1>", 1), encoding="utf-8"
+    )
+    (templates / "style.css").write_text(
+        css + (templates / "style.css").read_text(encoding="utf-8"), encoding="utf-8"
+    )
     out = tmp_path / "out"
-    code = cli.main(["--content", str(minimal), "--templates", str(templates), "--out", str(out),
-                     "--edition", "en", "--format", "pdf", "-j", "1", BRIEF])
+    code = cli.main(
+        [
+            "--content",
+            str(minimal),
+            "--templates",
+            str(templates),
+            "--out",
+            str(out),
+            "--edition",
+            "en",
+            "--format",
+            "pdf",
+            "-j",
+            "1",
+            BRIEF,
+        ]
+    )
     err = capsys.readouterr().err.splitlines()
     assert code == 1
     refused = [line for line in err if "(fetch)" in line]
     for url, reason in asks.items():
-        assert any("country-profiles/kz.en: refused " in line and reason in line and
-                   (url.split("/")[-1] in line) for line in refused), (url, refused)
+        assert any(
+            "country-profiles/kz.en: refused " in line and reason in line and (url.split("/")[-1] in line)
+            for line in refused
+        ), (url, refused)
     assert any("data: URL of" in line and "over the limit" in line for line in refused), refused
     assert not any(small[:40] in line for line in refused)  # a small data: URL is served, not refused
     assert len(refused) == len(asks) + 1, refused
     # Each refusal is reported where the URL is written: the stylesheet's @import, the template's <img>s.
     css_line = next(line for line in refused if "y.css" in line)
-    assert css_line.endswith(f"templates/style.css:1:13: (fetch): country-profiles/kz.en: refused "
-                             f"'https://127.0.0.1:{port}/y.css': only project fonts and templates may be loaded; "
-                             "nothing is fetched from the network"), css_line
+    assert css_line.endswith(
+        f"templates/style.css:1:13: (fetch): country-profiles/kz.en: refused "
+        f"'https://127.0.0.1:{port}/y.css': only project fonts and templates may be loaded; "
+        "nothing is fetched from the network"
+    ), css_line
     img_lines = [line for line in refused if "y.css" not in line and "sources.yaml" not in line]
-    assert len(img_lines) == 3 and all("templates/country-profile.html.j2:7:" in line for line in img_lines), img_lines
+    assert len(img_lines) == 3 and all(
+        "templates/country-profile.html.j2:7:" in line for line in img_lines
+    ), img_lines
     assert nothing_connected(server)
     assert not out.exists() or not any(out.rglob("*.pdf"))
 
 
-
-@pytest.mark.parametrize("url, served", [
-    ((write_pdf.FONTS / "OFL.txt").as_uri(), True),
-    ((ROOT / "templates" / "style.css").as_uri(), True),
-    ((ROOT / "templates" / ".." / "content" / "sources.yaml").as_uri(), False),
-    ((ROOT / "README.md").as_uri(), False),
-    ("file:///etc/passwd", False),
-    ("http://example.invalid/", False),
-    ("ftp://example.invalid/x", False),
-    ("data:text/plain,hello", True),
-    ("data:text/plain," + "x" * (write_pdf.DATA_URL_LIMIT + 1), False),
-])
+@pytest.mark.parametrize(
+    "url, served",
+    [
+        ((write_pdf.FONTS / "OFL.txt").as_uri(), True),
+        ((ROOT / "templates" / "style.css").as_uri(), True),
+        ((ROOT / "templates" / ".." / "content" / "sources.yaml").as_uri(), False),
+        ((ROOT / "README.md").as_uri(), False),
+        ("file:///etc/passwd", False),
+        ("http://example.invalid/", False),
+        ("ftp://example.invalid/x", False),
+        ("data:text/plain,hello", True),
+        ("data:text/plain," + "x" * (write_pdf.DATA_URL_LIMIT + 1), False),
+    ],
+)
 def test_the_fetcher_serves_only_the_project_and_small_data_urls(url, served):
     fetcher = write_pdf.ProjectFetcher()
     if served:

@@ -1,5 +1,6 @@
 """Roadmap tracker (#4): the status rules on small histories, the content's
 checks, and the built documents (summary = detail, changes, filter, PDF = DOCX)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,8 +26,16 @@ D = dt.date
 
 
 def item(history, due=None, parties=("eu", "kz"), id="x-1"):
-    data = {"id": id, "area": "a", "title": {"ar": "بند", "en": "item"}, "parties": list(parties), "history": [
-        {"date": d, "status": s, "note": {"ar": "ملاحظة", "en": "note"}, "source": "seed-001"} for d, s in history]}
+    data = {
+        "id": id,
+        "area": "a",
+        "title": {"ar": "بند", "en": "item"},
+        "parties": list(parties),
+        "history": [
+            {"date": d, "status": s, "note": {"ar": "ملاحظة", "en": "note"}, "source": "seed-001"}
+            for d, s in history
+        ],
+    }
     if due:
         data.update(due=due, due_source="seed-001")
     return model.ActionItem.model_validate(data)
@@ -49,27 +58,39 @@ def test_a_partial_date_counts_from_its_last_day():
 
 
 def test_an_undated_entry_counts_from_the_day_it_was_recorded():
-    entry = model.StatusEntry.model_validate({"date": "unknown", "recorded": "2025-10-31", "status": "done",
-                                              "note": {"ar": "م", "en": "n"}, "source": "seed-002"})
+    entry = model.StatusEntry.model_validate(
+        {
+            "date": "unknown",
+            "recorded": "2025-10-31",
+            "status": "done",
+            "note": {"ar": "م", "en": "n"},
+            "source": "seed-002",
+        }
+    )
     assert entry.effective == D(2025, 10, 31)
     with pytest.raises(ValueError, match="needs `recorded`"):
-        model.StatusEntry.model_validate({"date": "unknown", "status": "done", "note": {"ar": "م", "en": "n"}, "source": "s"})
+        model.StatusEntry.model_validate(
+            {"date": "unknown", "status": "done", "note": {"ar": "م", "en": "n"}, "source": "s"}
+        )
 
 
 # -- overdue -----------------------------------------------------------------
-@pytest.mark.parametrize("due, as_of, status, overdue", [
-    ("2025-06-30", D(2025, 6, 29), "planned", False),
-    ("2025-06-30", D(2025, 6, 30), "planned", False),   # the due day itself: not yet overdue
-    ("2025-06-30", D(2025, 7, 1), "planned", True),     # the day after
-    ("2025-06-30", D(2025, 7, 1), "in_progress", True),
-    ("2025-06-30", D(2025, 7, 1), "stalled", True),
-    ("2025-06-30", D(2025, 7, 1), "done", False),
-    ("2025-06-30", D(2025, 7, 1), "dropped", False),
-    ("2025", D(2025, 12, 31), "planned", False),        # a year is due by its last day
-    ("2025", D(2026, 1, 1), "planned", True),
-    ("2025-02", D(2025, 2, 28), "planned", False),
-    ("2025-02", D(2025, 3, 1), "planned", True),
-])
+@pytest.mark.parametrize(
+    "due, as_of, status, overdue",
+    [
+        ("2025-06-30", D(2025, 6, 29), "planned", False),
+        ("2025-06-30", D(2025, 6, 30), "planned", False),  # the due day itself: not yet overdue
+        ("2025-06-30", D(2025, 7, 1), "planned", True),  # the day after
+        ("2025-06-30", D(2025, 7, 1), "in_progress", True),
+        ("2025-06-30", D(2025, 7, 1), "stalled", True),
+        ("2025-06-30", D(2025, 7, 1), "done", False),
+        ("2025-06-30", D(2025, 7, 1), "dropped", False),
+        ("2025", D(2025, 12, 31), "planned", False),  # a year is due by its last day
+        ("2025", D(2026, 1, 1), "planned", True),
+        ("2025-02", D(2025, 2, 28), "planned", False),
+        ("2025-02", D(2025, 3, 1), "planned", True),
+    ],
+)
 def test_overdue_starts_the_day_after_the_due_date(due, as_of, status, overdue):
     assert tracker.is_overdue(item([("2025-01-01", status)], due=due), as_of) is overdue
 
@@ -98,18 +119,37 @@ def content():
     return load_content(ROOT / "content")
 
 
-@pytest.mark.parametrize("before, after", [(D(2024, 1, 1), D(2025, 10, 31)), (D(2025, 3, 31), D(2025, 10, 31)),
-                                           (D(2024, 6, 30), D(2024, 12, 31)), (D(2025, 4, 3), D(2025, 4, 4))])
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        (D(2024, 1, 1), D(2025, 10, 31)),
+        (D(2025, 3, 31), D(2025, 10, 31)),
+        (D(2024, 6, 30), D(2024, 12, 31)),
+        (D(2025, 4, 3), D(2025, 4, 4)),
+    ],
+)
 def test_changes_over_the_real_content_match_a_status_comparison(content, before, after):
     for roadmap in content.roadmaps.values():
-        expected = {i.id for i in roadmap.items if tracker.status_at(i, before) != tracker.status_at(i, after)}
+        expected = {
+            i.id for i in roadmap.items if tracker.status_at(i, before) != tracker.status_at(i, after)
+        }
         assert {c.item.id for c in tracker.changes(roadmap.items, before, after)} == expected
 
 
 # -- counts and bars -----------------------------------------------------------
 def test_counts_cover_every_status_and_only_items_on_record():
-    items = [item([("2025-01-01", "done")]), item([("2025-01-01", "planned")]), item([("2026-01-01", "done")])]
-    assert tracker.counts(items, D(2025, 6, 1)) == {"planned": 1, "in_progress": 0, "done": 1, "stalled": 0, "dropped": 0}
+    items = [
+        item([("2025-01-01", "done")]),
+        item([("2025-01-01", "planned")]),
+        item([("2026-01-01", "done")]),
+    ]
+    assert tracker.counts(items, D(2025, 6, 1)) == {
+        "planned": 1,
+        "in_progress": 0,
+        "done": 1,
+        "stalled": 0,
+        "dropped": 0,
+    }
 
 
 @pytest.mark.parametrize("done, ip, rest", [(1, 1, 1), (7, 5, 4), (0, 0, 3), (2, 0, 0), (1, 5, 2)])
@@ -122,7 +162,8 @@ def test_bar_shares_are_whole_per_cent_adding_to_100(done, ip, rest):
 def _luminance(hex_colour: str) -> float:
     def lin(c):
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
-    r, g, b = (lin(int(hex_colour[i:i + 2], 16) / 255) for i in (0, 2, 4))
+
+    r, g, b = (lin(int(hex_colour[i : i + 2], 16) / 255) for i in (0, 2, 4))
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
 
@@ -163,7 +204,10 @@ def test_a_duplicate_item_id_is_an_error(real_content, capsys):
     line = edit(rm, "  - id: jr-epca-kg", "  - id: jr-epca-kz")
     code, err = check(real_content, capsys)
     assert code == 1
-    assert f"roadmaps/eu-ca-joint-roadmap.yaml:{line}:9: items[4].id: duplicate item id 'jr-epca-kz' (already used in this roadmap)" in err[0], err
+    assert (
+        f"roadmaps/eu-ca-joint-roadmap.yaml:{line}:9: items[4].id: duplicate item id 'jr-epca-kz' (already used in this roadmap)"
+        in err[0]
+    ), err
 
 
 def test_an_unknown_party_is_an_error_with_a_suggestion(real_content, capsys):
@@ -171,8 +215,10 @@ def test_an_unknown_party_is_an_error_with_a_suggestion(real_content, capsys):
     line = edit(rm, "parties: [kg, tj]", "parties: [kg, tjk]")
     code, err = check(real_content, capsys)
     assert code == 1
-    assert err[0].endswith(f"ca-regional-roadmap-2027.yaml:{line}:19: items[0].parties[1]: unknown party 'tjk': expected a country "
-                           "id or one of eu, european-commission, european-council, eeas; did you mean 'tj'?"), err
+    assert err[0].endswith(
+        f"ca-regional-roadmap-2027.yaml:{line}:19: items[0].parties[1]: unknown party 'tjk': expected a country "
+        "id or one of eu, european-commission, european-council, eeas; did you mean 'tj'?"
+    ), err
 
 
 def test_an_unknown_source_in_a_history_is_an_error(real_content, capsys):
@@ -180,7 +226,10 @@ def test_an_unknown_source_in_a_history_is_an_error(real_content, capsys):
     line = edit(rm, "        source: seed-002", "        source: seed-020")
     code, err = check(real_content, capsys)
     assert code == 1
-    assert f"ca-regional-roadmap-2027.yaml:{line}:17: items[1].history[0].source: unknown source id 'seed-020'" in err[0], err
+    assert (
+        f"ca-regional-roadmap-2027.yaml:{line}:17: items[1].history[0].source: unknown source id 'seed-020'"
+        in err[0]
+    ), err
 
 
 def test_status_dates_out_of_order_are_an_error(real_content, capsys):
@@ -188,8 +237,10 @@ def test_status_dates_out_of_order_are_an_error(real_content, capsys):
     line = edit(rm, '      - date: "2024"\n', '      - date: "2022"\n')
     code, err = check(real_content, capsys)
     assert code == 1
-    assert (f"eu-ca-joint-roadmap.yaml:{line}:15: items[6].history[1].date: status dates must be in order: "
-            "2022-12-31 comes before the previous entry's 2023-02-28") in err[0], err
+    assert (
+        f"eu-ca-joint-roadmap.yaml:{line}:15: items[6].history[1].date: status dates must be in order: "
+        "2022-12-31 comes before the previous entry's 2023-02-28"
+    ) in err[0], err
 
 
 def test_an_unknown_status_is_an_error(real_content, capsys):
@@ -219,8 +270,11 @@ def detail_rows(root) -> dict[str, dict]:
     for tr in root.xpath('//table[contains(@class, "detail")]//tr[td]'):
         status = tr.xpath('td[contains(@class, "status")]')[0]
         rows[tr[0].text_content().strip()] = {
-            "status": status.get("class").split("status-")[1], "overdue": "overdue" in (tr.get("class") or ""),
-            "area": tr.xpath("preceding::h3[1]")[0].text_content().strip(), "text": tr.text_content()}
+            "status": status.get("class").split("status-")[1],
+            "overdue": "overdue" in (tr.get("class") or ""),
+            "area": tr.xpath("preceding::h3[1]")[0].text_content().strip(),
+            "text": tr.text_content(),
+        }
     return rows
 
 
@@ -257,7 +311,9 @@ def test_an_item_is_shown_with_the_status_it_had_on_the_as_of_date(content):
 def test_overdue_items_are_flagged_in_words_and_only_they(content):
     rows = detail_rows(html_of(content, as_of=D(2026, 1, 1), previous_as_of=D(2025, 10, 31)))
     flagged = {i for i, r in rows.items() if r["overdue"]}
-    expected = {i.id for r in content.roadmaps.values() for i in r.items if tracker.is_overdue(i, D(2026, 1, 1))}
+    expected = {
+        i.id for r in content.roadmaps.values() for i in r.items if tracker.is_overdue(i, D(2026, 1, 1))
+    }
     assert flagged == expected == {"jr-epca-uz", "jr-investors-forum-2025"}
     assert all("overdue" in rows[i]["text"] for i in flagged)
     assert not any(r["overdue"] for r in detail_rows(html_of(content)).values())  # none on 31 October 2025
@@ -266,7 +322,9 @@ def test_overdue_items_are_flagged_in_words_and_only_they(content):
 def changes_in(root) -> dict[str, tuple[str, str]]:
     out = {}
     for tr in root.xpath('//table[contains(@class, "changes")]//tr[td]'):
-        before, now = (td.get("class").split("status-")[1] for td in tr.xpath('td[contains(@class, "status")]'))
+        before, now = (
+            td.get("class").split("status-")[1] for td in tr.xpath('td[contains(@class, "status")]')
+        )
         out[tr[0].text_content().strip()] = (before, now)
     return out
 
@@ -275,14 +333,20 @@ def changes_in(root) -> dict[str, tuple[str, str]]:
 def test_the_changes_table_lists_every_item_whose_status_differs(content, prev):
     as_of = D(2025, 10, 31)
     shown = changes_in(html_of(content, as_of=as_of, previous_as_of=prev))
-    expected = {i.id: (tracker.status_at(i, prev) or "none", tracker.status_at(i, as_of))
-                for r in content.roadmaps.values() for i in r.items if tracker.status_at(i, prev) != tracker.status_at(i, as_of)}
+    expected = {
+        i.id: (tracker.status_at(i, prev) or "none", tracker.status_at(i, as_of))
+        for r in content.roadmaps.values()
+        for i in r.items
+        if tracker.status_at(i, prev) != tracker.status_at(i, as_of)
+    }
     assert shown == expected and shown
 
 
 def test_the_country_filter_keeps_exactly_the_items_of_that_country(content):
     root = html_of(content, country="kg")
-    assert set(detail_rows(root)) == {i.id for r in content.roadmaps.values() for i in r.items if "kg" in i.parties}
+    assert set(detail_rows(root)) == {
+        i.id for r in content.roadmaps.values() for i in r.items if "kg" in i.parties
+    }
     assert set(changes_in(root)) <= set(detail_rows(root))
     assert "Kyrgyzstan" in root.xpath("//h1")[0].text_content()
 
@@ -294,7 +358,9 @@ def built_tracker(tmp_path_factory) -> Path:
     with warnings.catch_warnings():
         # WeasyPrint 70 warns once that it will need HarfBuzz-Subset; that is
         # not about our documents (the run still fails on any other warning).
-        warnings.filterwarnings("ignore", message="HarfBuzz-Subset will be required", category=DeprecationWarning)
+        warnings.filterwarnings(
+            "ignore", message="HarfBuzz-Subset will be required", category=DeprecationWarning
+        )
         assert cli.main(["--out", str(out), "-j", "2", str(BRIEF)]) == 0
         assert cli.main(["--out", str(out), "-j", "2", "--country", "kz", "--edition", "en", str(BRIEF)]) == 0
     return out / "roadmap-tracker"
@@ -338,7 +404,12 @@ def test_pdf_and_docx_hold_the_same_words(built_tracker, name):
 
 def test_the_country_option_builds_a_filtered_document(built_tracker):
     doc = Document(str(built_tracker / "tracker-kz.en.docx"))
-    ids = {row.cells[0].text for t in doc.tables for row in t.rows if row.cells[0].text.startswith(("jr-", "ca-"))}
+    ids = {
+        row.cells[0].text
+        for t in doc.tables
+        for row in t.rows
+        if row.cells[0].text.startswith(("jr-", "ca-"))
+    }
     content = load_content(ROOT / "content")
     assert ids == {i.id for r in content.roadmaps.values() for i in r.items if "kz" in i.parties}
     assert not (built_tracker / "tracker-kz.ar.pdf").exists()
@@ -349,7 +420,9 @@ def test_bars_are_native_shading_not_pictures(built_tracker):
     assert "<w:drawing" not in xml and "<pic:" not in xml
     assert f'w:fill="{STATUS_FILL["done"]}"' in xml and 'w:val="thinDiagStripe"' in xml
     if shutil.which("pdfimages"):
-        listing = subprocess.run(["pdfimages", "-list", str(built_tracker / "tracker.ar.pdf")], capture_output=True, text=True).stdout
+        listing = subprocess.run(
+            ["pdfimages", "-list", str(built_tracker / "tracker.ar.pdf")], capture_output=True, text=True
+        ).stdout
         assert len(listing.strip().splitlines()) == 2, listing  # the header lines only: no raster image
 
 

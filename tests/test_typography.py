@@ -1,4 +1,5 @@
 """Arabic digits and month names per brief, in both formats; the fonts embedded in the DOCX."""
+
 from __future__ import annotations
 
 import io
@@ -21,8 +22,11 @@ INDIC = re.compile(r"[\u0660-\u0669]")
 def indic(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("indic")
     brief = out / "indic.yaml"
-    brief.write_text((ROOT / "briefs" / "country-profiles.yaml").read_text(encoding="utf-8")
-                     + "arabic_digits: arabic-indic\narabic_months: levantine\n", encoding="utf-8")
+    brief.write_text(
+        (ROOT / "briefs" / "country-profiles.yaml").read_text(encoding="utf-8")
+        + "arabic_digits: arabic-indic\narabic_months: levantine\n",
+        encoding="utf-8",
+    )
     assert cli.main(["--out", str(out), "--only", "kz", "--edition", "ar,ar-en", "-j", "1", str(brief)]) == 0
     return out / "indic"
 
@@ -39,6 +43,7 @@ def test_arabic_indic_edition_has_no_western_digit_on_its_arabic_page_but_in_lat
 
 def test_the_english_page_of_a_bilingual_edition_keeps_western_digits(indic):
     import pypdfium2
+
     pdf = pypdfium2.PdfDocument(indic / "kz.ar-en.pdf")
     ar_page, en_page = (pdf[i].get_textpage().get_text_range() for i in (0, 1))
     pdf.close()
@@ -66,7 +71,10 @@ def test_fonts_are_embedded_obfuscated_and_reproducibly(built, tmp_path):
         table = z.read("word/fontTable.xml").decode()
         rels = z.read("word/_rels/fontTable.xml.rels").decode()
         fonts = {n: z.read(n) for n in names if n.endswith(".odttf")}
-    assert 'Extension="odttf" ContentType="application/vnd.openxmlformats-officedocument.obfuscatedFont"' in types
+    assert (
+        'Extension="odttf" ContentType="application/vnd.openxmlformats-officedocument.obfuscatedFont"'
+        in types
+    )
     assert "<w:embedTrueTypeFonts/>" in settings
     embeds = re.findall(r'<w:(embed\w+) r:id="(\w+)" w:fontKey="(\{[0-9A-F-]{36}\})"/>', table)
     assert {e for e, *_ in embeds} == {"embedRegular", "embedBold", "embedItalic"} and len(embeds) == 5
@@ -81,8 +89,24 @@ def test_fonts_are_embedded_obfuscated_and_reproducibly(built, tmp_path):
     assert families == {"Noto Naskh Arabic", "Noto Serif"}
     # Rebuilding gives the same bytes (keys derive from the fonts' hashes).
     out = tmp_path / "again"
-    assert cli.main(["--out", str(out), "--only", "kz", "--edition", "ar-en", "--format", "docx", "-j", "1",
-                     str(ROOT / "briefs" / "country-profiles.yaml")]) == 0
+    assert (
+        cli.main(
+            [
+                "--out",
+                str(out),
+                "--only",
+                "kz",
+                "--edition",
+                "ar-en",
+                "--format",
+                "docx",
+                "-j",
+                "1",
+                str(ROOT / "briefs" / "country-profiles.yaml"),
+            ]
+        )
+        == 0
+    )
     assert (out / "country-profiles" / "kz.ar-en.docx").read_bytes() == path.read_bytes()
 
 

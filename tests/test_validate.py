@@ -1,4 +1,5 @@
 """Content mistakes: one line each, file:line:col: field: message, exit 1, nothing written."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,7 +23,9 @@ def edit(path: Path, old: str, new: str) -> None:
 
 
 def line_of(path: Path, needle: str) -> int:
-    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line)
+    return next(
+        i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in line
+    )
 
 
 def test_the_fixture_content_is_valid(minimal, capsys):
@@ -36,13 +39,16 @@ def test_an_unknown_field_names_its_line_and_suggests_the_near_miss(minimal, cap
     code, err = run(minimal, capsys)
     assert code == 1
     line = line_of(kz, "capitol")
-    assert any(e.endswith(f"countries/kz.yaml:{line}:10: capitol: unknown field 'capitol'; did you mean 'capital'?") for e in err), err
+    assert any(
+        e.endswith(f"countries/kz.yaml:{line}:10: capitol: unknown field 'capitol'; did you mean 'capital'?")
+        for e in err
+    ), err
     assert any("capital: required field is missing" in e for e in err)
 
 
 def test_a_wrong_type_is_reported_with_the_value(minimal, capsys):
     kz = minimal / "countries" / "kz.yaml"
-    edit(kz, 'status: in_force', 'status: 42')
+    edit(kz, "status: in_force", "status: 42")
     code, err = run(minimal, capsys)
     assert code == 1
     assert f"kz.yaml:{line_of(kz, 'status: 42')}:11: eu_relations.status:" in err[0]
@@ -69,7 +75,10 @@ def test_an_unknown_source_id_is_an_error_with_a_suggestion(minimal, capsys):
     edit(kz, "  source: seed-003", "  source: seed-0003")
     code, err = run(minimal, capsys)
     assert code == 1
-    assert f"kz.yaml:{line_of(kz, 'seed-0003')}:11: head_of_state.source: unknown source id 'seed-0003'; did you mean 'seed-003'?" in err[0]
+    assert (
+        f"kz.yaml:{line_of(kz, 'seed-0003')}:11: head_of_state.source: unknown source id 'seed-0003'; did you mean 'seed-003'?"
+        in err[0]
+    )
 
 
 def test_an_impossible_date_is_an_error(minimal, capsys):
@@ -92,7 +101,9 @@ def test_duplicate_yaml_keys_are_errors_not_silently_dropped(minimal, capsys):
 
 def test_duplicate_source_ids_are_errors(minimal, capsys):
     sources = minimal / "sources.yaml"
-    sources.write_text(sources.read_text(encoding="utf-8").replace("id: seed-003", "id: seed-001"), encoding="utf-8")
+    sources.write_text(
+        sources.read_text(encoding="utf-8").replace("id: seed-003", "id: seed-001"), encoding="utf-8"
+    )
     code, err = run(minimal, capsys)
     assert code == 1
     assert any(e.endswith("sources.yaml:6:7: [1].id: duplicate source id 'seed-001'") for e in err), err
@@ -121,7 +132,12 @@ def test_every_problem_of_a_run_is_reported_together(minimal, capsys):
     problems = [e for e in err if not e.startswith("build failed")]
     # unknown field, the field it misspelt now missing, bad date, bad language
     assert len(problems) == 4, problems
-    assert {p.split(": ")[1] for p in problems} == {"capitol", "capital", "engagements[0].date", "[0].language"}
+    assert {p.split(": ")[1] for p in problems} == {
+        "capitol",
+        "capital",
+        "engagements[0].date",
+        "[0].language",
+    }
     assert err[-1] == "build failed: 4 problem(s); no output was changed"
 
 
@@ -137,15 +153,22 @@ def test_a_content_error_writes_nothing_and_keeps_previous_outputs(minimal, tmp_
     assert sorted(p.name for p in previous.parent.iterdir()) == ["kz.ar.pdf"]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("a: 1\n\tb: 2\n", "tabs are not allowed"),
-    ("", "file is empty"),
-    ("a: &x [1]\nb: *x\n", "YAML aliases (*name) are not allowed"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("a: 1\n\tb: 2\n", "tabs are not allowed"),
+        ("", "file is empty"),
+        ("a: &x [1]\nb: *x\n", "YAML aliases (*name) are not allowed"),
+    ],
+)
 def test_malformed_yaml_is_one_clear_line(minimal, capsys, text, message):
     (minimal / "countries" / "kz.yaml").write_text(text, encoding="utf-8")
     code, err = run(minimal, capsys)
-    assert code == 1 and message in err[0] and err[0].startswith(str(minimal / "countries" / "kz.yaml").lstrip("/")[:0])
+    assert (
+        code == 1
+        and message in err[0]
+        and err[0].startswith(str(minimal / "countries" / "kz.yaml").lstrip("/")[:0])
+    )
 
 
 # -- language parity (parity.py) ----------------------------------------------
@@ -156,8 +179,12 @@ def test_a_number_that_differs_between_the_languages_is_an_error(minimal, capsys
     code, err = run(minimal, capsys)
     assert code == 1
     line = line_of(kz, "9 August 2024")
-    assert any(e.endswith(f"countries/kz.yaml:{line}:3: regional_role.text: numbers differ: ar has {{2025}}, en has {{2024}}")
-               for e in err), err
+    assert any(
+        e.endswith(
+            f"countries/kz.yaml:{line}:3: regional_role.text: numbers differ: ar has {{2025}}, en has {{2024}}"
+        )
+        for e in err
+    ), err
     assert any(e.endswith("talking_points[1]: numbers differ: ar has {10}, en has {12}") for e in err), err
 
 
@@ -172,14 +199,18 @@ def test_an_ordinal_word_matches_its_digits_in_the_other_language(minimal, capsy
 
 def test_numbers_differ_exempts_a_field_with_its_reason(minimal, capsys):
     kz = minimal / "countries" / "kz.yaml"
-    edit(kz, 'en: "The 27% US tariff is a challenge."}',
-         'en: "The 28% US tariff is a challenge.", numbers_differ: "test: the sources disagree"}')
+    edit(
+        kz,
+        'en: "The 27% US tariff is a challenge."}',
+        'en: "The 28% US tariff is a challenge.", numbers_differ: "test: the sources disagree"}',
+    )
     code, err = run(minimal, capsys)
     assert code == 0, err
 
 
 def test_label_slots_must_match(tmp_path):
     from briefing import parity
+
     assert parity.difference("حتى {date}", "as of {day}") == ({"{date}"}, {"{day}"})
     assert parity.difference("الـ20", "20th") is None
     assert parity.difference("35 مليار دولار", "US$35bn") is None

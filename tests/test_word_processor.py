@@ -4,6 +4,7 @@ Skips (with the reason) where LibreOffice is not installed; CI installs it
 (.ci/run sets WITH_LIBREOFFICE=1 for scripts/ensure-tools). One soffice run
 converts all files, with a private profile so parallel runs do not clash.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,11 +59,14 @@ def test_arabic_lines_are_flush_right(converted):
             if len(lines) < len(every) / 2:
                 continue  # an English page (its Arabic source titles are left-aligned items, rightly)
             flush = [line for line in lines if abs(line["x1"] - right) <= 14]
-            assert len(flush) / len(lines) >= 0.6, f"{theirs.name} p{i + 1}: {len(flush)}/{len(lines)} Arabic lines end at the right margin"
+            assert len(flush) / len(lines) >= 0.6, (
+                f"{theirs.name} p{i + 1}: {len(flush)}/{len(lines)} Arabic lines end at the right margin"
+            )
             for line in lines:
                 short = line["x1"] - line["x0"] < (right - left) * 0.6
-                assert not (short and line["x0"] - left < 4 and right - line["x1"] > 14), \
+                assert not (short and line["x0"] - left < 4 and right - line["x1"] > 14), (
                     f"{theirs.name} p{i + 1}: a short Arabic line sits at the left margin: {line['text'][:40]}"
+                )
                 checked += 1
     assert checked > 100
 
@@ -106,19 +110,28 @@ def test_the_docx_carries_its_fonts(built, tmp_path):
     the embedded ones. (LibreOffice refuses to start with no font at all, so fontconfig sees one
     unrelated font.)"""
     soffice()
-    other = next((p for p in sorted(Path("/usr/share/fonts").rglob("*.ttf")) if "noto" not in p.name.lower()), None)
+    other = next(
+        (p for p in sorted(Path("/usr/share/fonts").rglob("*.ttf")) if "noto" not in p.name.lower()), None
+    )
     if other is None:
         pytest.skip("no non-Noto font on this machine to start LibreOffice with")
     fonts = tmp_path / "fonts"
     fonts.mkdir()
     shutil.copy(other, fonts)
     conf = tmp_path / "fonts.conf"
-    conf.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><dir>{fonts}</dir>'
-                    f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>\n")
+    conf.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><dir>{fonts}</dir>'
+        f"<cachedir>{tmp_path / 'cache'}</cachedir></fontconfig>\n"
+    )
     docx = built / "country-profiles" / "kz.ar-en.docx"
     pdf = to_pdf([docx], tmp_path / "out", env={"FONTCONFIG_FILE": str(conf)})[docx]
     names = set()
     for page in PdfReader(pdf).pages:
         for font in page["/Resources"]["/Font"].values():
             names.add(str(font.get_object()["/BaseFont"]).split("+", 1)[-1])
-    assert {"NotoNaskhArabic-Regular", "NotoNaskhArabic-Bold", "NotoSerif-Regular", "NotoSerif-Bold"} <= names, names
+    assert {
+        "NotoNaskhArabic-Regular",
+        "NotoNaskhArabic-Bold",
+        "NotoSerif-Regular",
+        "NotoSerif-Bold",
+    } <= names, names
