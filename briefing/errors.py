@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
 @dataclass(frozen=True, order=True)
@@ -42,3 +45,12 @@ def display_path(path: Path, root: Path | None = None) -> str:
             except ValueError:
                 pass
     return str(path)
+
+
+def print_problems(problems: list[Problem], summary: str | None = None) -> None:
+    """The one way problems reach the user: one line each on stderr, then `summary`
+    (with `{n}`, their count, filled in) if given."""
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    if summary is not None:
+        print(summary.format(n=len(problems)), file=sys.stderr)

@@ -24,11 +24,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from .files import ROOT, write_atomic
+
 MANIFEST = ".manifest.json"
 VERSION = 1
 _hashes: dict[Path, tuple[int, int, int, str]] = {}  # path -> (size, mtime_ns, inode, sha256)
@@ -53,10 +52,7 @@ def file_hash(path: Path) -> str:
 def cache_put(path: Path, data: bytes) -> None:
     """Store a cache entry atomically; a cache that cannot be written is only slower."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        write_atomic(path, data)
     except OSError:
         pass
 
@@ -79,7 +75,7 @@ def _files(folder: Path, pattern: str = "*") -> list[Path]:
 
 def generator_files() -> list[Path]:
     """The code and pins whose change can change any output."""
-    return _files(ROOT / "briefing", "*.py") + [ROOT / "requirements.txt", ROOT / "constraints.txt"]
+    return _files(ROOT / "briefing", "**/*.py") + [ROOT / "requirements.txt", ROOT / "constraints.txt"]
 
 
 def shared_digests(templates: Path, fonts: Path) -> dict[str, str]:
@@ -159,13 +155,5 @@ class Manifest:
         }
 
     def save(self) -> None:
-        self.out.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".manifest.", suffix=".tmp", dir=self.out)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(
-                {"version": VERSION, "outputs": self.outputs, "selections": self.selections},
-                f,
-                indent=1,
-                sort_keys=True,
-            )
-        os.replace(tmp, self.path)
+        data = {"version": VERSION, "outputs": self.outputs, "selections": self.selections}
+        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))

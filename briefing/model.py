@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
@@ -40,7 +40,7 @@ def OrUnknown(kind: object) -> object:
     known value is reported once, not once per branch of the union.
     """
     return Annotated[
-        Union[Annotated[kind, Tag("known")], Annotated[Unknown, Tag("unknown")]],
+        Annotated[kind, Tag("known")] | Annotated[Unknown, Tag("unknown")],
         Discriminator(_known_or_unknown),
     ]
 
@@ -69,7 +69,7 @@ class PartialDate(str):
         return dt.date(y, m or 1, d or 1)
 
 
-def _partial_date(value: object) -> PartialDate:
+def partial_date(value: object) -> PartialDate:
     if isinstance(value, dt.date):
         value = value.isoformat()
     if isinstance(value, int):
@@ -84,8 +84,8 @@ def _partial_date(value: object) -> PartialDate:
     return PartialDate(value)
 
 
-def _full_date(value: object) -> dt.date:
-    date = _partial_date(value)
+def full_date(value: object) -> dt.date:
+    date = partial_date(value)
     if date.precision != "day":
         raise ValueError("expected a full date YYYY-MM-DD")
     return date.first_day()
@@ -95,8 +95,8 @@ def _as_text(value: object) -> object:
     return str(value) if isinstance(value, (int, dt.date)) and not isinstance(value, bool) else value
 
 
-Date = Annotated[str, BeforeValidator(_as_text), AfterValidator(_partial_date)]
-FullDate = Annotated[dt.date, BeforeValidator(_full_date)]
+Date = Annotated[str, BeforeValidator(_as_text), AfterValidator(partial_date)]
+FullDate = Annotated[dt.date, BeforeValidator(full_date)]
 
 
 class Strict(BaseModel):
@@ -169,7 +169,7 @@ class Figure(Strict):
     )
 
     @model_validator(mode="after")
-    def _known_needs_year_and_source(self) -> "Figure":
+    def _known_needs_year_and_source(self) -> Figure:
         if self.value != "unknown" and (self.year is None or self.source is None):
             raise ValueError("a known figure needs both `year` and `source`")
         return self
@@ -214,7 +214,7 @@ class Country(Strict):
 
 
 class BriefBase(Strict):
-    """briefs/<name>.yaml: one set of documents to produce. Each kind adds its fields."""
+    """briefs/<name>.yaml: one set of documents to produce. Each kind (briefing/kinds/) adds its fields."""
 
     kind: str
     template: Id
@@ -233,13 +233,6 @@ class BriefBase(Strict):
         description="Month names of the Arabic edition: default (أبريل, CLDR ar), levantine (نيسان, CLDR ar_SY) "
         "or both (أبريل/نيسان)",
     )
-
-
-class CountryProfileBrief(BriefBase):
-    """One one-page profile per country."""
-
-    kind: Literal["country-profile"]
-    countries: list[Id] | Literal["all"] = "all"
 
 
 # -- roadmap tracker (issue #4) ------------------------------------------------
@@ -277,7 +270,7 @@ class StatusEntry(Sourced):
     note: Bilingual
 
     @model_validator(mode="after")
-    def _undated_needs_recorded(self) -> "StatusEntry":
+    def _undated_needs_recorded(self) -> StatusEntry:
         if self.date == "unknown" and self.recorded is None:
             raise ValueError(
                 "an entry with `date: unknown` needs `recorded` (the day the status was taken from its source)"
@@ -304,7 +297,7 @@ class ActionItem(Strict):
     history: list[StatusEntry] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _due_needs_source(self) -> "ActionItem":
+    def _due_needs_source(self) -> ActionItem:
         if self.due is not None and self.due_source is None:
             raise ValueError("a due date needs `due_source`")
         return self
@@ -327,7 +320,7 @@ class Declared(Strict):
     source: SourceId | None = None
 
     @model_validator(mode="after")
-    def _known_needs_source(self) -> "Declared":
+    def _known_needs_source(self) -> Declared:
         if self.value != "unknown" and self.source is None:
             raise ValueError("a known count needs `source`")
         return self
@@ -347,29 +340,6 @@ class Roadmap(Strict):
     as_of: FullDate
 
 
-class TrackerBrief(BriefBase):
-    """The roadmap-implementation tracker: status at `as_of`, changes since `previous_as_of`."""
-
-    kind: Literal["roadmap-tracker"]
-    roadmaps: list[Id] | Literal["all"] = "all"
-    previous_as_of: FullDate = Field(
-        description='The "as of" date of the previous edition, for the changes list'
-    )
-    country: Id | None = Field(
-        None, description="Only items involving this country (also: build.py --country)"
-    )
-
-    @model_validator(mode="after")
-    def _previous_before_current(self) -> "TrackerBrief":
-        if self.previous_as_of >= self.as_of:
-            raise ValueError("`previous_as_of` must be before `as_of`")
-        return self
-
-
-# Brief kinds by their `kind:` value; validate.load_brief picks the schema from it.
-BRIEFS: dict[str, type[BriefBase]] = {"country-profile": CountryProfileBrief, "roadmap-tracker": TrackerBrief}
-
-
 # -- events and the summit backgrounder ---------------------------------------
 _DIGIT = re.compile(r"\d")
 
@@ -386,7 +356,7 @@ class Para(Strict):
     sources: list[SourceId] = Field([], description="Bibliography ids; printed as one footnote")
 
     @model_validator(mode="after")
-    def _figures_need_sources(self) -> "Para":
+    def _figures_need_sources(self) -> Para:
         if not self.sources and (_DIGIT.search(self.text.en) or _DIGIT.search(self.text.ar)):
             raise ValueError("a text that gives a figure or a date needs `sources`")
         return self
@@ -419,7 +389,7 @@ class EventFigure(Figure):
     )
 
     @model_validator(mode="after")
-    def _upper_above_value(self) -> "EventFigure":
+    def _upper_above_value(self) -> EventFigure:
         if self.upper is not None and (self.value == "unknown" or self.upper <= self.value):
             raise ValueError("`upper` must be above a known `value` (a range from value to upper)")
         return self
@@ -446,144 +416,3 @@ class Event(Strict):
     participants: list[EventParticipant] = []
     outcomes: list[Para] = []
     figures: list[EventFigure] = []
-
-
-class Participant(Sourced):
-    """A row of a participants table: the name in both scripts, role, country or institution."""
-
-    name: OrUnknown(Bilingual)
-    role: Bilingual
-    affiliation: Bilingual
-
-
-class PackageRow(Strict):
-    """One priority of a funding package; `amount: {value: unknown}` when no source gives one."""
-
-    priority: Bilingual
-    amount: Figure
-    detail: Bilingual
-    sources: list[SourceId] = Field(min_length=1)
-
-
-class Package(Strict):
-    title: Bilingual
-    totals: list[Figure] = Field(min_length=1)
-    rows: list[PackageRow] = Field(min_length=1)
-
-    @property
-    def sources(self) -> list[str]:
-        """Every source behind the table, in order, for its one footnote."""
-        ids = [f.source for f in self.totals] + [s for r in self.rows for s in (r.amount.source, *r.sources)]
-        return list(dict.fromkeys(i for i in ids if i))
-
-
-class BackgrounderBrief(BriefBase):
-    """A sourced, footnoted backgrounder on one event (briefs/samarkand-summit.yaml)."""
-
-    kind: Literal["summit-backgrounder"]
-    event: Id = Field(description="The event the backgrounder is about (content/events/<id>.yaml)")
-    subtitle: Bilingual
-    prepared_for: Bilingual
-    marking: Bilingual = Field(description="Classification marking; also runs in every page header")
-    takeaways: list[Para] = Field(min_length=4, max_length=6)
-    context: list[Para] = Field(min_length=1)
-    objectives_eu: list[Para] = Field(min_length=1)
-    objectives_ca: list[Para] = Field(min_length=1)
-    discussed: list[Para] = Field(min_length=1)
-    outcomes: list[Para] = Field(min_length=1)
-    package: Package
-    agreements: list[Para] = Field(min_length=1)
-    participants: list[Participant] = Field(min_length=1)
-    timeline: list[Id] = Field(min_length=1, description="Event ids, in the order the timeline shows them")
-    challenges: list[Para] = Field(min_length=1)
-    outlook: list[Para] = Field(min_length=1)
-
-
-BRIEFS["summit-backgrounder"] = BackgrounderBrief
-
-
-# -- pre-meeting brief (issue #5) ---------------------------------------------
-# A text that starts with this prefix is a field still to fill: the brief builds
-# with a DRAFT marking on every page, and `build.py --final` refuses it.
-DRAFT_PREFIX = "DRAFT:"
-_REF = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?$")
-
-
-def _ref(value: object) -> object:
-    if isinstance(value, str) and not _REF.match(value):
-        raise ValueError("expected an id, or EVENT-ID/ID")
-    return value
-
-
-Ref = Annotated[str, AfterValidator(_ref)]
-
-
-class Attendee(Strict):
-    """Someone at the meeting written in the brief itself (our own delegation, or
-    a person no content file names yet); `source` when a source names them."""
-
-    name: OrUnknown(Bilingual)
-    role: Bilingual
-    affiliation: Bilingual
-    source: SourceId | None = None
-
-
-def _ref_or_inline(value: object) -> str:
-    return "ref" if isinstance(value, str) else "inline"
-
-
-# A participant of an event in content (`issetov`: of the meeting's event;
-# `luxembourg-meeting-2025/issetov`: of any event), or a person written here.
-AttendeeRef = Annotated[
-    Union[Annotated[Ref, Tag("ref")], Annotated[Attendee, Tag("inline")]],
-    Discriminator(_ref_or_inline),
-]
-
-
-class Meeting(Strict):
-    """The meeting card. `date` is the date the meeting is planned for, as the
-    user gives it; a linked `event` keeps the date its sources give."""
-
-    date: Date
-    place: Bilingual
-    format: Bilingual
-    event: Id | None = Field(None, description="The meeting's entry in content/events, if there is one")
-    principal: AttendeeRef = Field(description="Our principal, whom the brief is for")
-    ours: list[AttendeeRef] = Field([], description="The rest of our side")
-    theirs: list[AttendeeRef] = Field(min_length=1, description="The other side")
-
-
-class IfRaised(Strict):
-    """A responsive point: what to say if the other side raises `topic`."""
-
-    topic: Bilingual
-    response: Para
-
-
-class PreMeetingBrief(BriefBase):
-    """A 2–4 page brief for a principal before a meeting (briefs/<date>-<slug>.yaml).
-
-    Written by the officer: the meeting card, objectives, the ask, lines to take
-    and responsive points. Assembled at build time from content: the
-    counterparts' profiles, the open roadmap items involving them (status as of
-    `as_of`), their last three engagements, and the key figures named here.
-    """
-
-    kind: Literal["pre-meeting"]
-    marking: Bilingual = Field(description="Classification marking; runs in every page header")
-    meeting: Meeting
-    counterparts: list[Id] = Field(min_length=1, description="Country ids (content/countries) we meet")
-    objectives: list[Para] = Field(min_length=1, max_length=6)
-    ask: Para
-    lines_to_take: list[Para] = Field(min_length=1, max_length=8)
-    if_raised: list[IfRaised] = Field([], max_length=6)
-    roadmap_items: list[Id] | Literal["auto"] = Field(
-        "auto",
-        description="`auto`: every open item involving a counterpart; or the item ids to show, in order",
-    )
-    key_figures: list[Ref] = Field(
-        [], max_length=10, description="EVENT-ID/FIGURE-ID of figures in content/events"
-    )
-
-
-BRIEFS["pre-meeting"] = PreMeetingBrief

@@ -1,11 +1,9 @@
-"""Pre-meeting briefs (issue #5): draft fields, cross-checks, and what a brief draws from content.
+"""Pre-meeting briefs (issue #5): what a brief draws from content.
 
 Pure functions over the content model, no rendering, so the rules are tested
-directly:
+directly (the kind itself, its schema and checks, is briefing/kinds/pre_meeting.py;
+draft fields, texts starting with `DRAFT:`, are drafts.py):
 
-- a *draft field* is any text of the brief that starts with `DRAFT:` (in
-  either language). A brief holding one builds with a DRAFT marking on every
-  page and a warning naming each field; `build.py --final` refuses it;
 - the *state of play* is the open roadmap items involving a counterpart, with
   their status as of the brief's `as_of` (tracker.py's rules: an item not yet
   on record then is left out; done and dropped items are closed), and the last
@@ -20,42 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Iterator
 
 from . import model, tracker
-from .errors import Problem
-from .load import Document, load
 
 ENGAGEMENTS = 3  # how many recent engagements the state of play shows
-
-
-# -- drafts ----------------------------------------------------------------------
-def is_draft(text: object) -> bool:
-    return isinstance(text, str) and text.lstrip().startswith(model.DRAFT_PREFIX)
-
-
-def draft_fields(data: Any, loc: tuple = ()) -> Iterator[tuple]:
-    """The field path of every draft text in loaded (or dumped) brief data."""
-    if isinstance(data, dict):
-        for key, value in data.items():
-            yield from draft_fields(value, loc + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from draft_fields(value, loc + (i,))
-    elif is_draft(data):
-        yield loc
-
-
-def draft_problems(doc: Document) -> list[Problem]:
-    """One line per draft field, `file:line:col: field: …`, in file order."""
-    return sorted(
-        doc.problem(loc, "draft: still to fill in (text starting with DRAFT:)")
-        for loc in draft_fields(doc.data)
-    )
-
-
-def drafts_in_file(path) -> list[Problem]:
-    return draft_problems(load(path))
 
 
 # -- references --------------------------------------------------------------------
@@ -75,78 +41,6 @@ def figure(content, ref: str) -> model.EventFigure | None:
     event_id, fid = split_ref(ref, None)
     event = content.events.get(event_id) if event_id else None
     return next((f for f in event.figures if f.id == fid), None) if event else None
-
-
-def check_brief(brief: model.PreMeetingBrief, doc: Document, content) -> list[Problem]:
-    """What a pre-meeting brief names must exist: countries, the event, attendees,
-    roadmap items and figures (unknown sources are checked for every brief)."""
-    from .validate import _suggest
-
-    problems = []
-    for i, cid in enumerate(brief.counterparts):
-        if cid not in content.countries:
-            problems.append(
-                doc.problem(
-                    ("counterparts", i), f"unknown country {cid!r}" + _suggest(cid, content.countries)
-                )
-            )
-    meeting = brief.meeting
-    if meeting.event is not None and meeting.event not in content.events:
-        problems.append(
-            doc.problem(
-                ("meeting", "event"),
-                f"unknown event {meeting.event!r}" + _suggest(meeting.event, content.events),
-            )
-        )
-    people = [(("meeting", "principal"), meeting.principal)]
-    people += [
-        (("meeting", side, i), a) for side in ("ours", "theirs") for i, a in enumerate(getattr(meeting, side))
-    ]
-    for loc, attendee in people:
-        if not isinstance(attendee, str):
-            continue
-        event_id, pid = split_ref(attendee, meeting.event)
-        if event_id is None:
-            problems.append(
-                doc.problem(
-                    loc, f"participant {pid!r}: no `meeting.event` to find it in; write EVENT-ID/{pid}"
-                )
-            )
-        elif event_id not in content.events:
-            if event_id != meeting.event:  # an unknown meeting.event is reported once, above
-                problems.append(
-                    doc.problem(loc, f"unknown event {event_id!r}" + _suggest(event_id, content.events))
-                )
-        elif participant(content, attendee, meeting.event) is None:
-            ids = [p.id for p in content.events[event_id].participants if p.id]
-            problems.append(
-                doc.problem(loc, f"event {event_id!r} has no participant {pid!r}" + _suggest(pid, ids))
-            )
-    if brief.roadmap_items != "auto":
-        items = {item.id for r in content.roadmaps.values() for item in r.items}
-        for i, iid in enumerate(brief.roadmap_items):
-            if iid not in items:
-                problems.append(
-                    doc.problem(("roadmap_items", i), f"unknown roadmap item {iid!r}" + _suggest(iid, items))
-                )
-    for i, ref in enumerate(brief.key_figures):
-        event_id, fid = split_ref(ref, None)
-        if event_id is None:
-            problems.append(doc.problem(("key_figures", i), f"expected EVENT-ID/FIGURE-ID, got {ref!r}"))
-        elif event_id not in content.events:
-            problems.append(
-                doc.problem(
-                    ("key_figures", i), f"unknown event {event_id!r}" + _suggest(event_id, content.events)
-                )
-            )
-        elif figure(content, ref) is None:
-            ids = [f.id for f in content.events[event_id].figures if f.id]
-            problems.append(
-                doc.problem(
-                    ("key_figures", i), f"event {event_id!r} has no figure {fid!r}" + _suggest(fid, ids)
-                )
-            )
-    return problems
 
 
 # -- state of play -------------------------------------------------------------------

@@ -20,7 +20,7 @@ from markupsafe import Markup, escape
 from . import formatting, model, parity
 from .errors import ContentError
 from .load import load
-from .validate import Content, _Sub, check
+from .validate import Content, Sub, check
 
 DIRECTION = {"ar": "rtl", "en": "ltr"}
 EDITIONS = {"ar": ("ar",), "en": ("en",), "ar-en": ("ar", "en")}
@@ -51,21 +51,21 @@ class Page:
         """A label with `{name}` slots filled by escaped values, each in <bdi>."""
         text = escape(getattr(self.labels[key], self.lang))
         return Markup(text).format(
-            **{k: v if isinstance(v, Markup) else _bdi(str(v)) for k, v in values.items()}
+            **{k: v if isinstance(v, Markup) else bdi(str(v)) for k, v in values.items()}
         )
 
     def date(self, value: Any) -> Markup:
-        return _bdi(formatting.date(value, self.lang, self.months))
+        return bdi(formatting.date(value, self.lang, self.months))
 
     def date_range(self, start: Any, end: Any) -> Markup:
         """ "3–4 April 2025" / "3–4 أبريل 2025": one <bdi>, so the range keeps its order."""
-        return _bdi(formatting.date_range(start, end, self.lang, self.months))
+        return bdi(formatting.date_range(start, end, self.lang, self.months))
 
     def number(self, value: float) -> Markup:
-        return _bdi(formatting.number(value, self.lang))
+        return bdi(formatting.number(value, self.lang))
 
     def percent(self, value: float) -> Markup:
-        return _bdi(formatting.percent(value, self.lang))
+        return bdi(formatting.percent(value, self.lang))
 
     def figure(self, fig: model.Figure) -> Markup:
         if fig.value == "unknown":
@@ -73,14 +73,14 @@ class Page:
         words = {
             k: getattr(v, self.lang) for k, v in self.labels.items() if k.startswith(("scale_", "unit_"))
         }
-        text = _bdi(formatting.figure(fig, self.lang, words))
-        return text + Markup(" (") + _bdi(str(fig.year)) + Markup(")") + self.cite(fig.source)
+        text = bdi(formatting.figure(fig, self.lang, words))
+        return text + Markup(" (") + bdi(str(fig.year)) + Markup(")") + self.cite(fig.source)
 
     def cite(self, source_id: str | None) -> Markup:
         """A superscript note number pointing into this page's source list."""
         if source_id is None:
             return Markup("")
-        return Markup('<sup class="cite">') + _bdi(str(self.source_number(source_id))) + Markup("</sup>")
+        return Markup('<sup class="cite">') + bdi(str(self.source_number(source_id))) + Markup("</sup>")
 
     def source_number(self, source_id: str) -> int:
         """A source's number in this page's source list, registering it on first use."""
@@ -91,8 +91,21 @@ class Page:
     def bibliography(self) -> list[model.Source]:
         return [self.sources[sid] for sid in self.cited]
 
+    def claim(self, claim: model.DateClaim) -> Markup:
+        """A date as a source gives it: a day, a span of days, or "date unknown"."""
+        if claim.start == "unknown":
+            return Markup(escape(self.label("date_unknown")))
+        if claim.end is None:
+            return self.date(claim.start)
+        start, end = model.PartialDate(claim.start), model.PartialDate(claim.end)
+        if start.precision == end.precision == "day" and start[:7] == end[:7]:
+            # "3–4 April 2025" / "3–4 أبريل 2025": the day range, then month and year once.
+            return bdi(f"{start.parts[2]}–{formatting.date(end, self.lang)}")
+        return bdi(f"{formatting.date(start, self.lang)} – {formatting.date(end, self.lang)}")
 
-def _bdi(text: str) -> Markup:
+
+def bdi(text: str) -> Markup:
+    """An inserted value, escaped and isolated so it keeps its order inside text of the other direction."""
     return Markup("<bdi>") + escape(text) + Markup("</bdi>")
 
 
@@ -112,7 +125,7 @@ def load_labels(templates: Path) -> dict[str, model.Bilingual]:
     problems = parity.check(doc)
     labels = {}
     for key in doc.data:
-        value, found = check(model.Bilingual, _Sub(doc, (key,)))
+        value, found = check(model.Bilingual, Sub(doc, (key,)))
         problems += found
         labels[key] = value
     if problems:
@@ -120,77 +133,28 @@ def load_labels(templates: Path) -> dict[str, model.Bilingual]:
     return labels
 
 
-class Kind:
-    """What one document kind draws from content. A new kind subclasses this
-    and registers itself in KINDS; the pipeline around it stays the same."""
-
-    pages_per_language: int | None = None  # fixed length to enforce, if any
-
-    def documents(self, brief: Any, content: Content) -> list[str]:
-        raise NotImplementedError
-
-    def context(self, brief: Any, content: Content, doc_id: str) -> dict:
-        raise NotImplementedError
-
-    def title(self, brief: Any, content: Content, doc_id: str, lang: str) -> str:
-        return getattr(brief.title, lang)
-
-    def source_file(self, content: Content, doc_id: str) -> Path:
-        """The content file a layout problem of this document is reported against."""
-        return content.root
-
-    def pages(self, labels: dict, content: Content, langs: tuple[str, ...]) -> list[Page]:
-        """One Page per language of the edition; a kind may share state between them."""
-        return [Page(lang, labels, content.sources) for lang in langs]
-
-    def inputs(self, brief: Any, content: Content, doc_id: str) -> list[Path]:
-        """Every content file this document's HTML can show something of (incremental
-        builds re-render a document only when one of these, its brief, the templates,
-        the fonts or the code changed). The default is conservative: all of content/."""
-        return content.files()
-
-
-class CountryProfile(Kind):
-    pages_per_language = 1
-
-    def documents(self, brief: model.CountryProfileBrief, content: Content) -> list[str]:
-        return sorted(content.countries) if brief.countries == "all" else list(brief.countries)
-
-    def context(self, brief: model.CountryProfileBrief, content: Content, doc_id: str) -> dict:
-        return {"country": content.countries[doc_id]}
-
-    def title(self, brief: model.CountryProfileBrief, content: Content, doc_id: str, lang: str) -> str:
-        return f"{getattr(brief.title, lang)}: {getattr(content.countries[doc_id].name, lang)}"
-
-    def source_file(self, content: Content, doc_id: str) -> Path:
-        return content.root / "countries" / f"{doc_id}.yaml"
-
-    def inputs(self, brief: model.CountryProfileBrief, content: Content, doc_id: str) -> list[Path]:
-        # context() gives the template one country; Page gives it the sources.
-        return [content.root / "countries" / f"{doc_id}.yaml", content.root / "sources.yaml"]
-
-
-KINDS: dict[str, Kind] = {"country-profile": CountryProfile()}
-
-from .render_tracker import RoadmapTracker  # noqa: E402  (it subclasses Kind, defined above)
-
-KINDS["roadmap-tracker"] = RoadmapTracker()
-
-
 def render(
-    env: jinja2.Environment, labels: dict, brief: Any, content: Content, doc_id: str, edition: str
+    env: jinja2.Environment,
+    labels: dict,
+    kind: Any,  # a kinds.base.Kind (render does not import the kinds: they import render)
+    brief: Any,
+    content: Content,
+    doc_id: str,
+    edition: str,
 ) -> str:
-    """The HTML of one document in one edition."""
+    """The HTML of one document in one edition: the kind's template, given the kind's
+    pages and context, and `landscape` (a declared feature the base template reads)."""
     template = env.get_template(f"{brief.template}.html.j2")
-    pages = KINDS[brief.kind].pages(labels, content, EDITIONS[edition])
+    pages = kind.pages(labels, content, EDITIONS[edition])
     for page in pages:  # the brief's Arabic digits and month names, on its Arabic pages only
         if page.lang == "ar":
             page.digits, page.months = brief.arabic_digits, brief.arabic_months
-    context = KINDS[brief.kind].context(brief, content, doc_id)
-    html = template.render(brief=brief, pages=pages, edition=edition, **context)
-    if brief.arabic_digits != "western" or brief.arabic_months != "default":
-        if any(p.lang == "ar" for p in pages):
-            html = arabic_text(html, brief.arabic_digits, brief.arabic_months)
+    context = kind.context(brief, content, doc_id)
+    html = template.render(brief=brief, pages=pages, edition=edition, landscape=kind.landscape, **context)
+    if (brief.arabic_digits != "western" or brief.arabic_months != "default") and any(
+        p.lang == "ar" for p in pages
+    ):
+        html = arabic_text(html, brief.arabic_digits, brief.arabic_months)
     return html
 
 
@@ -234,8 +198,3 @@ def arabic_text(html: str, digits: str, months: str) -> str:
             if el is not article and el.tail and lang_of(el.getparent()) == "ar":
                 el.tail = convert(el.tail)
     return lxml.html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")
-
-
-# Kinds defined in their own modules register themselves in KINDS on import;
-# they build on Kind and Page above, so this import comes last.
-from . import backgrounder, render_premeeting  # noqa: E402,F401

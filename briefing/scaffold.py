@@ -17,18 +17,18 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import re
 import sys
-import tempfile
 import unicodedata
 from pathlib import Path
 
-from . import model, premeeting
-from .errors import ContentError, Problem, display_path
+from . import drafts, files, model, premeeting
+from .briefs import load_brief
+from .errors import EXIT_CONTENT, ContentError, Problem, display_path, print_problems
+from .files import BRIEFS, CONTENT, TEMPLATES
+from .validate import load_content
 
-ROOT = Path(__file__).resolve().parent.parent
-D = model.DRAFT_PREFIX
+D = drafts.PREFIX
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -67,16 +67,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--as-of", metavar="YYYY-MM-DD", help="status date of the state of play (default: today)"
     )
-    parser.add_argument("--dir", type=Path, default=ROOT / "briefs", help="where to write (default: briefs/)")
-    parser.add_argument("--content", type=Path, default=ROOT / "content", help=argparse.SUPPRESS)
-    parser.add_argument("--templates", type=Path, default=ROOT / "templates", help=argparse.SUPPRESS)
+    parser.add_argument("--dir", type=Path, default=BRIEFS, help="where to write (default: briefs/)")
+    parser.add_argument("--content", type=Path, default=CONTENT, help=argparse.SUPPRESS)
+    parser.add_argument("--templates", type=Path, default=TEMPLATES, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     try:
-        args.date = model._partial_date(args.date)
+        args.date = model.partial_date(args.date)
     except ValueError as exc:
         parser.error(f"--date: {exc} (got {args.date!r})")
     try:
-        args.as_of = model._full_date(args.as_of) if args.as_of else dt.date.today()
+        args.as_of = model.full_date(args.as_of) if args.as_of else dt.date.today()
     except ValueError as exc:
         parser.error(f"--as-of: {exc} (got {args.as_of!r})")
     args.countries = [c.strip() for c in args.countries.split(",") if c.strip()]
@@ -313,8 +313,6 @@ def scaffold(args, content) -> str:
 
 
 def main(argv: list[str]) -> int:
-    from .validate import load_brief, load_content
-
     args = parse_args(argv)
     args.event_given = args.event is not None
     try:
@@ -339,22 +337,16 @@ def main(argv: list[str]) -> int:
         if target.exists():
             raise FileExistsError(target)
         text = scaffold(args, content)
-        args.dir.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=args.dir)
-        tmp = Path(tmp)
+        tmp = files.stage(target, text.encode("utf-8"))
         try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(text)
-            os.chmod(tmp, 0o644)
             load_brief(tmp, content, args.templates)  # the starter must be a valid brief as it stands
-            os.link(tmp, target)  # fails if the name was taken meanwhile: never overwrites
-        finally:
+        except BaseException:
             tmp.unlink(missing_ok=True)
+            raise
+        files.commit(tmp, target, overwrite=False)  # fails if the name was taken meanwhile
     except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"new-brief: {len(exc.problems)} problem(s); nothing was written", file=sys.stderr)
-        return 1
+        print_problems(exc.problems, "new-brief: {n} problem(s); nothing was written")
+        return EXIT_CONTENT
     except FileExistsError:
         print(
             f"new-brief: {display_path(target)} already exists; not overwritten (edit it, or move it away "
@@ -362,9 +354,9 @@ def main(argv: list[str]) -> int:
             file=sys.stderr,
         )
         return 1
-    drafts = premeeting.drafts_in_file(target)
+    found = drafts.in_file(target)
     print(
-        f"Wrote {display_path(target)}: {len(drafts)} field(s) to fill, marked {D}"
+        f"Wrote {display_path(target)}: {len(found)} field(s) to fill, marked {D}"
         + (f"; linked to event {args.event}" if args.event else "")
         + "."
     )

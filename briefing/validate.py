@@ -2,15 +2,16 @@
 
 The schema (model.py) checks each file; the cross-file checks here need the
 whole picture: source ids that exist, ids that are unique across files, a
-file named after the id it holds, briefs naming content and templates that exist.
+file named after the id it holds. Briefs are checked by briefs.py and their kinds.
 """
 
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
@@ -137,7 +138,7 @@ def load_content(root: Path) -> Content:
             problems.append(doc.problem((), "expected a list of sources"))
             continue
         for i, entry in enumerate(doc.data):
-            source, found = check(model.Source, _Sub(doc, (i,)))
+            source, found = check(model.Source, Sub(doc, (i,)))
             problems.extend(found)
             if source is None:
                 continue
@@ -214,7 +215,7 @@ def roadmap_problems(roadmap: model.Roadmap, doc: Document, content: Content) ->
         seen.setdefault(item.id, roadmap.id)
         if item.area not in areas:
             problems.append(
-                doc.problem(("items", i, "area"), f"unknown area {item.area!r}" + _suggest(item.area, areas))
+                doc.problem(("items", i, "area"), f"unknown area {item.area!r}" + suggest(item.area, areas))
             )
         for j, party in enumerate(item.parties):
             if party not in parties:
@@ -222,7 +223,7 @@ def roadmap_problems(roadmap: model.Roadmap, doc: Document, content: Content) ->
                     doc.problem(
                         ("items", i, "parties", j),
                         f"unknown party {party!r}: expected a country id or one of {', '.join(model.EU_PARTIES)}"
-                        + _suggest(party, parties),
+                        + suggest(party, parties),
                     )
                 )
         if (
@@ -256,7 +257,7 @@ def event_problems(event: model.Event, doc: Document, content: Content) -> list[
     for i, cid in enumerate(event.countries):
         if cid not in countries:
             problems.append(
-                doc.problem(("countries", i), f"unknown country {cid!r}" + _suggest(cid, countries))
+                doc.problem(("countries", i), f"unknown country {cid!r}" + suggest(cid, countries))
             )
     for field_name in ("participants", "figures"):
         seen: set[str] = set()
@@ -275,18 +276,19 @@ def unknown_sources(doc: Document, sources: dict[str, Any]) -> list[Problem]:
     if doc.path.name == "sources.yaml":
         return []
     return [
-        doc.problem(loc, f"unknown source id {sid!r}" + _suggest(sid, sources))
+        doc.problem(loc, f"unknown source id {sid!r}" + suggest(sid, sources))
         for loc, sid in source_refs(doc.data)
         if sid not in sources
     ]
 
 
-def _suggest(name: str, options: Any) -> str:
+def suggest(name: str, options: Any) -> str:
+    """The closest of `options` as `; did you mean 'x'?`, or an empty text."""
     close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 
-class _Sub(Document):
+class Sub(Document):
     """A view of one item of a list-shaped document, keeping its positions."""
 
     def __init__(self, doc: Document, prefix: tuple):
@@ -298,60 +300,3 @@ class _Sub(Document):
 
     def problem(self, loc: tuple, message: str) -> Problem:
         return Document.problem(self, self.prefix + tuple(loc), message)
-
-
-def load_brief(path: Path, content: Content, templates: Path) -> model.BriefBase:
-    """Load one brief and check what it names exists."""
-    doc = load(path)
-    kind = doc.data.get("kind") if isinstance(doc.data, dict) else None
-    if kind not in model.BRIEFS:
-        raise ContentError(
-            [
-                doc.problem(
-                    ("kind",), f"unknown brief kind {kind!r}; expected one of: {', '.join(model.BRIEFS)}"
-                )
-            ]
-        )
-    brief, problems = check(model.BRIEFS[kind], doc)
-    if brief is not None:
-        if not (templates / f"{brief.template}.html.j2").is_file():
-            problems.append(
-                doc.problem(("template",), f"template {brief.template!r} not found in {templates.name}/")
-            )
-        if getattr(brief, "roadmaps", "all") != "all":
-            for i, rid in enumerate(brief.roadmaps):
-                if rid not in content.roadmaps:
-                    problems.append(
-                        doc.problem(
-                            ("roadmaps", i), f"unknown roadmap {rid!r}" + _suggest(rid, content.roadmaps)
-                        )
-                    )
-        if getattr(brief, "country", None) is not None and brief.country not in content.countries:
-            problems.append(
-                doc.problem(
-                    ("country",),
-                    f"unknown country {brief.country!r}" + _suggest(brief.country, content.countries),
-                )
-            )
-        if getattr(brief, "countries", "all") != "all":
-            for i, cid in enumerate(brief.countries):
-                if cid not in content.countries:
-                    problems.append(
-                        doc.problem(
-                            ("countries", i), f"unknown country {cid!r}" + _suggest(cid, content.countries)
-                        )
-                    )
-        event_refs = [(("event",), brief.event)] if getattr(brief, "event", None) else []
-        event_refs += [(("timeline", i), eid) for i, eid in enumerate(getattr(brief, "timeline", []))]
-        for loc, eid in event_refs:
-            if eid not in content.events:
-                problems.append(doc.problem(loc, f"unknown event {eid!r}" + _suggest(eid, content.events)))
-        if brief.kind == "pre-meeting":
-            from .premeeting import check_brief
-
-            problems.extend(check_brief(brief, doc, content))
-    # A brief can state sourced text of its own (a backgrounder does): its ids must exist too.
-    problems.extend(unknown_sources(doc, content.source_ids or content.sources))
-    if problems:
-        raise ContentError(problems)
-    return brief

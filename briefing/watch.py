@@ -11,19 +11,19 @@ what was written and how long it took from the change being seen.
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
-from . import cli
-from .errors import ContentError, display_path
+from . import outputs
+from .errors import EXIT_OK, ContentError, display_path, print_problems
+from .files import BRIEFS, FONTS, TEMPLATES
 
 STEP_MS = 50  # quiet time after the last change before rebuilding
 
 
 def watched(args: argparse.Namespace) -> list[Path]:
-    roots = [Path(args.content), cli.ROOT / "templates", cli.ROOT / "fonts"]
-    roots += sorted({p.resolve().parent for p in args.briefs}) or [cli.ROOT / "briefs"]
+    roots = [Path(args.content), TEMPLATES, FONTS]
+    roots += sorted({p.resolve().parent for p in args.briefs}) or [BRIEFS]
     return [p for p in roots if p.exists()]
 
 
@@ -36,10 +36,9 @@ def rebuild(args: argparse.Namespace, pool, log=print, quiet=False) -> str:
     """One incremental build; return its one-line report."""
     started = time.perf_counter()
     try:
-        result = cli.run(args, log=(lambda line: None) if quiet else log, pool=pool)
+        result = outputs.run(args, log=(lambda line: None) if quiet else log, pool=pool)
     except ContentError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
+        print_problems(exc.problems)
         return f"build failed: {len(exc.problems)} problem(s); no output was changed ({time.perf_counter() - started:.2f}s)"
     seconds = time.perf_counter() - started
     if not result.files:
@@ -54,7 +53,7 @@ def watch(args: argparse.Namespace, stop_event=None) -> int:
     from . import load
 
     load.cache = {}  # parse again only the files that changed
-    pool = cli.make_pool(args.jobs, {"pdf", "docx"}) if args.jobs > 1 else None
+    pool = outputs.make_pool(args.jobs, {"pdf", "docx"}) if args.jobs > 1 else None
     try:
         print(rebuild(args, pool), flush=True)
         args.force = False  # --force applies to the first build only
@@ -72,4 +71,4 @@ def watch(args: argparse.Namespace, stop_event=None) -> int:
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)
-    return cli.EXIT_OK
+    return EXIT_OK

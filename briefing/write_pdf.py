@@ -13,20 +13,21 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-FONTS = ROOT / "fonts"
+from .files import FONTS, TEMPLATES
+
 # Must be set before WeasyPrint (and so Pango/fontconfig) is imported.
 os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 
-import weasyprint  # noqa: E402
-import weasyprint.pdf  # noqa: E402
-from urllib.request import url2pathname  # noqa: E402
+from urllib.request import url2pathname
 
-from weasyprint.urls import URLFetcher, URLFetcherResponse  # noqa: E402
+import weasyprint
+import weasyprint.pdf
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import incremental  # noqa: E402
+from . import incremental
+from .errors import Problem, display_path
 
-ALLOWED = (FONTS, ROOT / "templates")
+ALLOWED = (FONTS, TEMPLATES)
 
 
 # -- Text layer repair ---------------------------------------------------------
@@ -90,8 +91,8 @@ DATA_URL_LIMIT = 64 * 1024  # a data: URL larger than this is refused (the templ
 # the PDF draws the glyphs HarfBuzz chose while laying out (contextual Arabic
 # forms and ligatures included), and the subset keeps exactly those glyph ids.
 
-import weasyprint.pdf.fonts  # noqa: E402
-from weasyprint.text.ffi import harfbuzz_subset  # noqa: E402
+import weasyprint.pdf.fonts
+from weasyprint.text.ffi import harfbuzz_subset
 
 SUBSETTER = "harfbuzz" if harfbuzz_subset else "fonttools"
 _subset_cache_dir: Path | None = None
@@ -145,7 +146,7 @@ class ProjectFetcher(URLFetcher):
     data and must never make the build read or send anything else. A small
     data: URL is decoded here (nothing is fetched for it); a larger one is
     refused. Every refused URL is kept in `refused`, and the build reports
-    them as errors naming the document (cli.run_task).
+    them as errors naming the document (PdfWriter.problems).
     """
 
     def __init__(self, allowed: tuple[Path, ...] = ALLOWED) -> None:
@@ -201,7 +202,7 @@ def inputs_digest(html: str) -> str:
     """
     global _static_digest
     if _static_digest is None:
-        _static_digest = _files_digest(ROOT / "templates", pattern="*.css") + _files_digest(FONTS)
+        _static_digest = _files_digest(TEMPLATES, pattern="*.css") + _files_digest(FONTS)
     return hashlib.sha256(_static_digest.encode() + html.encode("utf-8")).hexdigest()
 
 
@@ -211,8 +212,8 @@ def build_time(as_of: dt.date | str) -> dt.datetime:
         as_of = dt.date.fromisoformat(as_of)
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
-    return dt.datetime.combine(as_of, dt.time(12, 0), dt.timezone.utc)
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC)
+    return dt.datetime.combine(as_of, dt.time(12, 0), dt.UTC)
 
 
 @contextlib.contextmanager
@@ -279,6 +280,34 @@ def overflows(document, pages_per_language: int) -> list[Overflow]:
     return found
 
 
+# -- Problems a written PDF shows, in the build's one-line form ------------------------
+LANG_NAMES = {"ar": "Arabic", "en": "English"}
+
+
+def locate(templates: Path, template: str, needle: str) -> tuple[str, int, int]:
+    """Where a refused URL is written: the document's template first, then the other
+    templates and stylesheets (file, line, column); the template at 1:1 if nowhere literally."""
+    first = templates / template
+    for path in [first, *sorted(p for p in templates.iterdir() if p.is_file() and p != first)]:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, 1):
+            if needle[:60].removesuffix("...") in line:
+                return display_path(path), number, line.index(needle[:60].removesuffix("...")) + 1
+    return display_path(first), 1, 1
+
+
+def overflow_message(name: str, pages: int, expected: int, o: Overflow) -> str:
+    return (
+        f"{name}: one-pager runs to {pages} pages, expected {expected} (one per language): the "
+        f"{LANG_NAMES.get(o.lang, o.lang)} page overflows by {o.extra_mm:g} mm ({o.extra_lines} line"
+        f"{'s' if o.extra_lines != 1 else ''}) onto {'a second page' if o.pages == 2 else f'{o.pages - 1} more pages'}: "
+        "shorten its content by at least that much"
+    )
+
+
 class PdfWriter:
     """Keeps the font configuration warm across documents."""
 
@@ -330,3 +359,35 @@ class PdfWriter:
         with _font_timestamps(when):
             document.write_pdf(target, pdf_identifier=bytes.fromhex(digest[:32]), custom_metadata=True)
         return len(document.pages)
+
+    def problems(
+        self,
+        name: str,
+        pages: int,
+        expected_pages: int | None,
+        *,
+        templates: Path,
+        template: str,
+        source_file: str,
+    ) -> list[Problem]:
+        """What is wrong with the last write, one Problem each: URLs refused (at the template
+        or stylesheet line that asks for them) and pages beyond the expected count (with
+        how far each language overflows). `name` names the document: brief/id.edition."""
+        problems = [
+            Problem(*locate(templates, template, url), "(fetch)", f"{name}: refused {url!r}: {reason}")
+            for url, reason in self.refused
+        ]
+        if expected_pages is not None and pages != expected_pages:
+            problems += [
+                Problem(source_file, 1, 1, "(layout)", overflow_message(name, pages, expected_pages, o))
+                for o in self.overflows
+            ] or [
+                Problem(
+                    source_file,
+                    1,
+                    1,
+                    "(layout)",
+                    f"{name}: one-pager runs to {pages} pages, expected {expected_pages}",
+                )
+            ]
+        return problems

@@ -18,7 +18,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from briefing import cli
-from briefing.backgrounder import SECTIONS
+from briefing.kinds.summit_backgrounder import SECTIONS
 from briefing.render import load_labels
 
 from .conftest import ROOT, docx_xml, normalise, pdftotext
@@ -280,7 +280,7 @@ def test_headings_are_in_the_pdf_outline_and_are_word_headings(built, edition):
 
 
 def _brief():
-    from briefing.model import BackgrounderBrief
+    from briefing.kinds.summit_backgrounder import BackgrounderBrief
     from briefing.load import load
 
     return BackgrounderBrief.model_validate(load(BRIEF).data)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from briefing import cli
+from briefing import cli, outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGUE = Path(__file__).parent / "bad-inputs"
@@ -81,7 +81,7 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*"))
-        if p.is_file() and p.name != cli.LOCK_NAME and p.relative_to(out).parts[0] != ".cache"
+        if p.is_file() and p.name != outputs.LOCK_NAME and p.relative_to(out).parts[0] != ".cache"
     }
 
 

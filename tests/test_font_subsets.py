@@ -12,6 +12,7 @@ import pypdfium2
 import pytest
 
 from briefing import cli
+from briefing.plan import plan
 
 from .conftest import ROOT, pdf_text, arabic_letters
 
@@ -28,7 +29,7 @@ def _html(doc_id: str, edition: str) -> str:
             str(ROOT / "briefs" / "country-profiles.yaml"),
         ]
     )
-    (job,) = cli.plan(args)
+    (job,) = plan(args)
     return job.html
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from briefing import cli, incremental
+from briefing import cli, files, incremental
 
 from .conftest import ROOT
 
@@ -26,7 +26,9 @@ def project(tmp_path, monkeypatch) -> Path:
     the build reads them instead of the real ones."""
     for name in ("briefs", "templates", "fonts", "content"):
         shutil.copytree(ROOT / name, tmp_path / name)
-    monkeypatch.setattr(cli, "ROOT", tmp_path)
+    monkeypatch.setattr(files, "ROOT", tmp_path)
+    for name in ("briefs", "templates", "fonts", "content"):
+        monkeypatch.setattr(files, name.upper(), tmp_path / name)
     return tmp_path
 
 

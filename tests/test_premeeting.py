@@ -16,7 +16,9 @@ import pytest
 from docx import Document
 
 from briefing import cli, premeeting
-from briefing.validate import load_brief, load_content
+from briefing.drafts import draft_fields, in_file
+from briefing.briefs import load_brief
+from briefing.validate import load_content
 
 from .conftest import ROOT, docx_xml, normalise, pdftotext, words
 
@@ -94,7 +96,7 @@ def test_draft_fields_are_texts_starting_with_the_prefix_in_either_language():
         "b": [{"en": "  DRAFT: x"}, {"en": "not a DRAFT: here"}],
         "n": 3,
     }
-    assert list(premeeting.draft_fields(data)) == [("a", "ar"), ("b", 0, "en")]
+    assert list(draft_fields(data)) == [("a", "ar"), ("b", 0, "en")]
 
 
 # -- new-brief ------------------------------------------------------------------------
@@ -120,7 +122,7 @@ def test_new_brief_writes_a_valid_starter_prefilled_from_content(tmp_path, capsy
     assert "theirs: [issetov]" in text  # its participant from the counterpart
     assert 'place: {ar: "لوكسمبورغ", en: "Luxembourg"}' in text  # the Arabic from content
     assert "luxembourg-meeting-2025/corridor-capacity" in text
-    drafts = premeeting.drafts_in_file(path)
+    drafts = in_file(path)
     fields = {d.field for d in drafts}
     assert {
         "objectives[0].text.en",
@@ -176,7 +178,7 @@ def test_new_brief_usage_errors_exit_2(tmp_path):
 def test_a_draft_builds_marked_on_every_page_with_a_warning_and_final_refuses_it(tmp_path, capsys):
     assert new_brief(tmp_path / "briefs") == 0
     path = tmp_path / "briefs" / STARTER
-    drafts = [str(d) for d in premeeting.drafts_in_file(path)]
+    drafts = [str(d) for d in in_file(path)]
     capsys.readouterr()
     out = tmp_path / "out"
     assert cli.main(["--edition", "en,ar", "--out", str(out), "-j", "2", str(path)]) == 0
@@ -217,7 +219,7 @@ def test_scaffold_edit_build_round_trip(tmp_path, capsys):
     filled = re.sub(r'"DRAFT: ([^"]*)"', r'"Filled in: \1"', text)
     filled = filled.replace("ours: [kallas, sikela, stiprais]", "ours: [sikela, stiprais]")
     path.write_text(filled, encoding="utf-8")
-    assert premeeting.drafts_in_file(path) == []
+    assert in_file(path) == []
     out = tmp_path / "out"
     assert cli.main(["--final", "--edition", "en,ar", "--out", str(out), "-j", "2", str(path)]) == 0
     assert "warning" not in capsys.readouterr().err

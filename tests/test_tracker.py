@@ -15,9 +15,10 @@ import lxml.html
 import pytest
 from docx import Document
 
-from briefing import cli, model, render, tracker
-from briefing.render_tracker import STATUS_FILL
-from briefing.validate import load_brief, load_content
+from briefing import cli, kinds, model, render, tracker
+from briefing.briefs import load_brief
+from briefing.kinds.roadmap_tracker import STATUS_FILL
+from briefing.validate import load_content
 
 from .conftest import ROOT, docx_xml, pdftotext, words
 
@@ -260,8 +261,9 @@ def html_of(content, edition="en", **changes) -> lxml.html.HtmlElement:
     brief = load_brief(BRIEF, content, ROOT / "templates").model_copy(update=changes)
     env = render.environment(ROOT / "templates")
     labels = render.load_labels(ROOT / "templates")
-    doc_id = render.KINDS[brief.kind].documents(brief, content)[0]
-    return lxml.html.document_fromstring(render.render(env, labels, brief, content, doc_id, edition))
+    kind = kinds.of(brief)
+    doc_id = kind.documents(brief, content)[0]
+    return lxml.html.document_fromstring(render.render(env, labels, kind, brief, content, doc_id, edition))
 
 
 def detail_rows(root) -> dict[str, dict]:

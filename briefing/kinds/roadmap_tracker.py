@@ -1,20 +1,49 @@
-"""Render stage, roadmap tracker: roadmaps + a tracker brief -> the template's view.
+"""Kind `roadmap-tracker`: roadmaps in content/roadmaps/ -> the implementation tracker.
 
-The status rules live in tracker.py; this module only arranges their results
-per roadmap and area for templates/roadmap-tracker.html.j2, and names the
-status colours (one palette for the PDF's CSS boxes and the DOCX's shaded
-cells, chosen so that the five statuses stay apart in greyscale: relative
-luminance 0.86, 0.64, 0.45, 0.30, 0.19; the text label is always printed too).
+The status rules live in briefing/tracker.py (pure functions, shared with the
+pre-meeting brief's state of play); this module checks the brief, arranges the
+rules' results per roadmap and area for templates/roadmap-tracker.html.j2, and
+names the status colours (one palette for the PDF's CSS boxes and the DOCX's
+shaded cells, chosen so that the five statuses stay apart in greyscale:
+relative luminance 0.86, 0.64, 0.45, 0.30, 0.19; the text label is always
+printed too). Declared features: landscape pages, and the country filter
+(`country:` in the brief, or build.py --country).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Literal
 
-from . import model, tracker
-from .render import Kind
-from .validate import Content
+from pydantic import Field, model_validator
+
+from .. import model, tracker
+from ..errors import Problem
+from ..load import Document
+from ..model import BriefBase, FullDate, Id
+from ..validate import Content, suggest
+from .base import Kind
+
+
+class TrackerBrief(BriefBase):
+    """The roadmap-implementation tracker: status at `as_of`, changes since `previous_as_of`."""
+
+    kind: Literal["roadmap-tracker"]
+    roadmaps: list[Id] | Literal["all"] = "all"
+    previous_as_of: FullDate = Field(
+        description='The "as of" date of the previous edition, for the changes list'
+    )
+    country: Id | None = Field(
+        None, description="Only items involving this country (also: build.py --country)"
+    )
+
+    @model_validator(mode="after")
+    def _previous_before_current(self) -> TrackerBrief:
+        if self.previous_as_of >= self.as_of:
+            raise ValueError("`previous_as_of` must be before `as_of`")
+        return self
+
 
 STATUS_FILL = {
     "planned": "E9EFF9",
@@ -84,7 +113,7 @@ class TrackerView:
         return sum(row.overdue for r in self.roadmaps for a in r.areas for row in a.rows)
 
 
-def view(brief: model.TrackerBrief, content: Content, country: str | None) -> TrackerView:
+def view(brief: TrackerBrief, content: Content, country: str | None) -> TrackerView:
     ids = sorted(content.roadmaps) if brief.roadmaps == "all" else brief.roadmaps
     out = TrackerView(brief.as_of, brief.previous_as_of, content.countries[country] if country else None)
     for rid in ids:
@@ -121,20 +150,44 @@ def view(brief: model.TrackerBrief, content: Content, country: str | None) -> Tr
 class RoadmapTracker(Kind):
     """One tracker document per brief; with a country, only the items involving it."""
 
-    def documents(self, brief: model.TrackerBrief, content: Content) -> list[str]:
+    name = "roadmap-tracker"
+    schema = TrackerBrief
+    template = "roadmap-tracker"
+    country_filter = True
+    landscape = True
+
+    def check(self, brief: TrackerBrief, doc: Document, content: Content) -> list[Problem]:
+        problems = []
+        if brief.roadmaps != "all":
+            for i, rid in enumerate(brief.roadmaps):
+                if rid not in content.roadmaps:
+                    problems.append(
+                        doc.problem(
+                            ("roadmaps", i), f"unknown roadmap {rid!r}" + suggest(rid, content.roadmaps)
+                        )
+                    )
+        if brief.country is not None and brief.country not in content.countries:
+            problems.append(
+                doc.problem(
+                    ("country",),
+                    f"unknown country {brief.country!r}" + suggest(brief.country, content.countries),
+                )
+            )
+        return problems
+
+    def documents(self, brief: TrackerBrief, content: Content) -> list[str]:
         return [f"tracker-{brief.country}" if brief.country else "tracker"]
 
-    def context(self, brief: model.TrackerBrief, content: Content, doc_id: str) -> dict:
+    def context(self, brief: TrackerBrief, content: Content, doc_id: str) -> dict:
         return {
             "tracker": view(brief, content, brief.country),
             "fills": STATUS_FILL,
             "bar_rest": BAR_REST_FILL,
             "statuses": model.STATUSES,
             "content_countries": content.countries,
-            "landscape": True,
         }
 
-    def title(self, brief: model.TrackerBrief, content: Content, doc_id: str, lang: str) -> str:
+    def title(self, brief: TrackerBrief, content: Content, doc_id: str, lang: str) -> str:
         title = getattr(brief.title, lang)
         if brief.country:
             title += f": {getattr(content.countries[brief.country].name, lang)}"
@@ -143,7 +196,7 @@ class RoadmapTracker(Kind):
     def source_file(self, content: Content, doc_id: str):
         return content.root / "roadmaps"
 
-    def inputs(self, brief: model.TrackerBrief, content: Content, doc_id: str):
+    def inputs(self, brief: TrackerBrief, content: Content, doc_id: str):
         # The roadmaps shown, the sources, and the countries whose names it prints:
         # the brief's country and every party of an item of those roadmaps (the
         # template looks parties up in content_countries; other countries never show).
@@ -158,3 +211,6 @@ class RoadmapTracker(Kind):
             + [content.root / "sources.yaml"]
             + countries
         )
+
+
+KIND = RoadmapTracker()

@@ -1,4 +1,4 @@
-"""Render stage, summit backgrounder: a brief + events -> the sections of a footnoted backgrounder.
+"""Kind `summit-backgrounder`: a brief + events -> the sections of a footnoted backgrounder.
 
 The document is a list of sections, each a list of *units* (a heading, a
 paragraph, a table…). A one-language edition prints the units one after the
@@ -16,13 +16,70 @@ numbering, so [2] is the same entry in either column.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from markupsafe import Markup, escape
+from pydantic import Field
 
-from . import formatting, model
-from .render import KINDS, Kind, Page, _bdi
-from .validate import Content
+from .. import formatting, model
+from ..errors import Problem
+from ..load import Document
+from ..model import Bilingual, BriefBase, Figure, Id, OrUnknown, Para, Sourced, SourceId, Strict
+from ..render import Page, bdi
+from ..validate import Content, suggest
+from .base import Kind
+
+
+class Participant(Sourced):
+    """A row of a participants table: the name in both scripts, role, country or institution."""
+
+    name: OrUnknown(Bilingual)
+    role: Bilingual
+    affiliation: Bilingual
+
+
+class PackageRow(Strict):
+    """One priority of a funding package; `amount: {value: unknown}` when no source gives one."""
+
+    priority: Bilingual
+    amount: Figure
+    detail: Bilingual
+    sources: list[SourceId] = Field(min_length=1)
+
+
+class Package(Strict):
+    title: Bilingual
+    totals: list[Figure] = Field(min_length=1)
+    rows: list[PackageRow] = Field(min_length=1)
+
+    @property
+    def sources(self) -> list[str]:
+        """Every source behind the table, in order, for its one footnote."""
+        ids = [f.source for f in self.totals] + [s for r in self.rows for s in (r.amount.source, *r.sources)]
+        return list(dict.fromkeys(i for i in ids if i))
+
+
+class BackgrounderBrief(BriefBase):
+    """A sourced, footnoted backgrounder on one event (briefs/samarkand-summit.yaml)."""
+
+    kind: Literal["summit-backgrounder"]
+    event: Id = Field(description="The event the backgrounder is about (content/events/<id>.yaml)")
+    subtitle: Bilingual
+    prepared_for: Bilingual
+    marking: Bilingual = Field(description="Classification marking; also runs in every page header")
+    takeaways: list[Para] = Field(min_length=4, max_length=6)
+    context: list[Para] = Field(min_length=1)
+    objectives_eu: list[Para] = Field(min_length=1)
+    objectives_ca: list[Para] = Field(min_length=1)
+    discussed: list[Para] = Field(min_length=1)
+    outcomes: list[Para] = Field(min_length=1)
+    package: Package
+    agreements: list[Para] = Field(min_length=1)
+    participants: list[Participant] = Field(min_length=1)
+    timeline: list[Id] = Field(min_length=1, description="Event ids, in the order the timeline shows them")
+    challenges: list[Para] = Field(min_length=1)
+    outlook: list[Para] = Field(min_length=1)
+
 
 # Section keys in reading order; each has a label of the same name in labels.yaml.
 SECTIONS = (
@@ -54,14 +111,14 @@ class Section:
 
 
 class BackgrounderPage(Page):
-    """Page helpers for footnotes, date spans and heading ids."""
+    """Page helpers for footnotes and heading ids."""
 
     def heading_id(self, key: str) -> str:
         return f"sec-{key}-{self.lang}"
 
     def ref(self, source_id: str) -> Markup:
         """A bibliography number in brackets, registering the source on first use."""
-        return _bdi(f"[{self.source_number(source_id)}]")
+        return bdi(f"[{self.source_number(source_id)}]")
 
     def footnote(self, sources: list[str], lead: Markup | str = "") -> Markup:
         """One footnote: an optional text, then the bibliography numbers of `sources`."""
@@ -91,22 +148,11 @@ class BackgrounderPage(Page):
         words = {
             k: getattr(v, self.lang) for k, v in self.labels.items() if k.startswith(("scale_", "unit_"))
         }
-        return _bdi(formatting.figure(fig, self.lang, words))
+        return bdi(formatting.figure(fig, self.lang, words))
 
     def other(self) -> str:
         """The other language of a bilingual pair (for a name in its second script)."""
         return "en" if self.lang == "ar" else "ar"
-
-    def claim(self, claim: model.DateClaim) -> Markup:
-        if claim.start == "unknown":
-            return Markup(escape(self.label("date_unknown")))
-        if claim.end is None:
-            return self.date(claim.start)
-        start, end = model.PartialDate(claim.start), model.PartialDate(claim.end)
-        if start.precision == end.precision == "day" and start[:7] == end[:7]:
-            # "3–4 April 2025" / "3–4 أبريل 2025": the day range, then month and year once.
-            return _bdi(f"{start.parts[2]}–{formatting.date(end, self.lang)}")
-        return _bdi(f"{formatting.date(start, self.lang)} – {formatting.date(end, self.lang)}")
 
     def date_note(self, event: model.Event, *more: str) -> Markup:
         """The footnote of a dated event: its sources, and any disagreement about the date."""
@@ -137,7 +183,19 @@ class BackgrounderPage(Page):
 class SummitBackgrounder(Kind):
     """A backgrounder on one event, from a `summit-backgrounder` brief."""
 
-    def documents(self, brief: model.BackgrounderBrief, content: Content) -> list[str]:
+    name = "summit-backgrounder"
+    schema = BackgrounderBrief
+    template = "summit-backgrounder"
+
+    def check(self, brief: BackgrounderBrief, doc: Document, content: Content) -> list[Problem]:
+        refs = [(("event",), brief.event)] + [(("timeline", i), eid) for i, eid in enumerate(brief.timeline)]
+        return [
+            doc.problem(loc, f"unknown event {eid!r}" + suggest(eid, content.events))
+            for loc, eid in refs
+            if eid not in content.events
+        ]
+
+    def documents(self, brief: BackgrounderBrief, content: Content) -> list[str]:
         return [brief.event]
 
     def pages(self, labels: dict, content: Content, langs: tuple[str, ...]) -> list[Page]:
@@ -147,9 +205,9 @@ class SummitBackgrounder(Kind):
     def source_file(self, content: Content, doc_id: str):
         return content.root / "events" / f"{doc_id}.yaml"
 
-    def context(self, brief: model.BackgrounderBrief, content: Content, doc_id: str) -> dict:
+    def context(self, brief: BackgrounderBrief, content: Content, doc_id: str) -> dict:
         event = content.events[doc_id]
-        paras = lambda items: [Unit("para", p) for p in items]  # noqa: E731
+        paras = lambda items: [Unit("para", p) for p in items]
         sections = [
             Section("cover", [Unit("cover")], in_toc=False),
             Section("takeaways", [Unit("takeaways")], in_toc=False),
@@ -199,4 +257,4 @@ class SummitBackgrounder(Kind):
         return {"event": event, "sections": sections, "toc": [s.key for s in sections if s.in_toc]}
 
 
-KINDS["summit-backgrounder"] = SummitBackgrounder()
+KIND = SummitBackgrounder()

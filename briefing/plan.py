@@ -1,0 +1,220 @@
+"""Planning (phase one of a build): load and check everything, render what is out of date.
+
+Nothing is written here. Every problem of every input is collected and raised
+at once as a ContentError; what comes out is a list of Jobs, each one document
+in one edition with its rendered HTML and the formats still to write
+(outputs.py writes them). This module imports the whole pipeline (schema,
+templates): a build that finds nothing changed stops before importing it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from pathlib import Path
+
+from . import __version__, drafts, files, incremental, kinds, render
+from .briefs import load_brief
+from .errors import ContentError, Problem, display_path
+from .jobs import SAFE_NAME, Job, UnsafePath, brief_files
+from .validate import load_content
+
+
+def _warn(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
+def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, warn=_warn) -> list[Job]:
+    """Load and validate everything, render what is out of date; raise ContentError on any problem.
+
+    With a manifest (incremental.Manifest), a document whose inputs are unchanged
+    is not rendered, and a format whose output would be the same is not built.
+    `warn` gets each warning line (drafts still to fill).
+    """
+    templates = args.templates
+    problems: list[Problem] = []
+    try:
+        content = load_content(args.content)
+    except ContentError as exc:
+        problems += exc.problems
+        content = None
+    try:
+        labels = render.load_labels(templates)
+    except ContentError as exc:
+        problems += exc.problems
+    paths = brief_files(args)
+    if not paths:
+        problems.append(Problem("briefs/", 1, 1, "", "no brief files found"))
+    briefs = []
+    for path in paths:
+        if not SAFE_NAME.fullmatch(path.stem) or path.stem in (".", ".."):
+            problems.append(
+                Problem(
+                    display_path(path),
+                    1,
+                    1,
+                    "",
+                    f"brief file name {path.name!r} cannot name an output "
+                    "folder: use letters, digits, '-', '_' or '.' (e.g. country-profiles.yaml)",
+                )
+            )
+            continue
+        if content is None:
+            break
+        try:
+            briefs.append((path, load_brief(path, content, templates)))
+        except ContentError as exc:
+            problems += exc.problems
+    for path, brief in briefs:  # fields still to fill: a warning, or with --final a refusal
+        if kinds.of(brief).drafts:
+            problems += _drafts(path, args.final, warn)
+    if problems:
+        raise ContentError(problems)
+    if args.country is not None:
+        briefs = _restrict(briefs, args.country, content)
+    jobs = _jobs(args, briefs, content, labels, manifest, shared, problems)
+    for job in jobs:  # every target inside --out, before anything is written
+        for fmt in job.formats + job.kept:
+            try:
+                job.target(args.out, fmt)
+            except UnsafePath as exc:
+                problems += exc.problems
+    if args.only:
+        matched = {d for _, b in briefs for d in kinds.of(b).documents(b, content)}
+        for missing in sorted(set(args.only) - matched):
+            problems.append(Problem("--only", 1, 1, "", f"no document {missing!r} in the selected briefs"))
+    if problems:
+        raise ContentError(problems)
+    return jobs
+
+
+def _drafts(path: Path, final: bool, warn) -> list[Problem]:
+    """A brief's draft fields: problems with --final, otherwise a warning and none."""
+    found = drafts.in_file(path)
+    if found and final:
+        return found
+    if found:
+        warn(
+            f"warning: {display_path(path)}: {len(found)} draft field(s) still to fill; built with a DRAFT "
+            "marking on every page (build.py --final refuses it):"
+        )
+        for draft in found:
+            warn(f"  {draft}")
+    return []
+
+
+def _restrict(briefs: list, country: str, content) -> list:
+    """--country: the briefs whose kind has the country filter, restricted to `country`."""
+    if country not in content.countries:
+        raise ContentError(
+            [
+                Problem(
+                    "--country",
+                    1,
+                    1,
+                    "",
+                    f"unknown country {country!r}; expected one of: {', '.join(sorted(content.countries))}",
+                )
+            ]
+        )
+    filtered = [
+        (path, b.model_copy(update={"country": country})) for path, b in briefs if kinds.of(b).country_filter
+    ]
+    if not filtered:
+        raise ContentError(
+            [Problem("--country", 1, 1, "", "none of the selected briefs can be restricted to a country")]
+        )
+    return filtered
+
+
+def _jobs(args, briefs, content, labels, manifest, shared, problems: list[Problem]) -> list[Job]:
+    templates = args.templates
+    env = render.environment(templates)
+    shared = shared or incremental.shared_digests(templates, files.FONTS)
+    force = manifest is None or args.force
+    jobs: list[Job] = []
+    for path, brief in briefs:
+        kind = kinds.of(brief)
+        doc_ids = kind.documents(brief, content)
+        if args.only:
+            doc_ids = [d for d in doc_ids if d in args.only]
+        editions = [e for e in brief.editions if not args.edition or e in args.edition]
+        formats = tuple(f for f in brief.formats if not args.format or f in args.format)
+        brief_key = incremental.digest(incremental.file_hash(path), brief.model_dump(mode="json"))
+        for doc_id in doc_ids:
+            declared = kind.inputs(brief, content, doc_id)
+            inputs = incremental.digest(shared, brief_key, doc_id, incremental.files_digest(declared))
+            for edition in editions:
+                langs = render.EDITIONS[edition]
+                job = Job(
+                    brief=path.stem,
+                    doc_id=doc_id,
+                    edition=edition,
+                    formats=formats,
+                    html=None,
+                    metadata={
+                        "title": " / ".join(kind.title(brief, content, doc_id, lang) for lang in langs),
+                        "authors": [" / ".join(getattr(brief.organisation, lang) for lang in langs)],
+                        "lang": langs[0],
+                        "as_of": brief.as_of,
+                        "generator": f"briefing {__version__}",
+                    },
+                    expected_pages=len(langs) * kind.pages_per_language if kind.pages_per_language else None,
+                    source_file=display_path(kind.source_file(content, doc_id)),
+                    inputs=incremental.digest(inputs, edition),
+                    declared=[display_path(p, content.root) for p in declared],
+                    pages_per_language=kind.pages_per_language,
+                    template=display_path(templates / f"{brief.template}.html.j2"),
+                )
+                if not force and all(
+                    manifest.outputs.get(job.rel(f), {}).get("inputs") == job.inputs
+                    and manifest.intact(job.rel(f))
+                    for f in formats
+                ):
+                    job.formats, job.kept = (), formats
+                    jobs.append(job)
+                    continue
+                try:
+                    job.html = render.render(env, labels, kind, brief, content, doc_id, edition)
+                except Exception as exc:  # noqa: BLE001  (any template error becomes a located problem)
+                    problems.append(_template_problem(exc, path))
+                    continue
+                for fmt in formats:
+                    job.keys[fmt] = incremental.digest(
+                        incremental.output_digests(shared), fmt, job.html, job.metadata, job.expected_pages
+                    )
+                if not force:
+                    job.kept = tuple(
+                        f
+                        for f in formats
+                        if manifest.outputs.get(job.rel(f), {}).get("key") == job.keys[f]
+                        and manifest.intact(job.rel(f))
+                    )
+                    job.formats = tuple(f for f in formats if f not in job.kept)
+                jobs.append(job)
+    return jobs
+
+
+def _template_problem(exc: Exception, brief: Path) -> Problem:
+    import jinja2
+
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return Problem(
+            display_path(Path(exc.filename or exc.name or "template")),
+            exc.lineno or 1,
+            1,
+            "(template)",
+            exc.message or str(exc),
+        )
+    tb = traceback.extract_tb(exc.__traceback__)
+    frames = [f for f in tb if f.filename.endswith(".j2")]
+    if frames:
+        return Problem(
+            display_path(Path(frames[-1].filename)),
+            frames[-1].lineno or 1,
+            1,
+            "(template)",
+            f"{type(exc).__name__}: {exc}",
+        )
+    return Problem(display_path(brief), 1, 1, "(render)", f"{type(exc).__name__}: {exc}")
