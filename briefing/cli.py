@@ -16,9 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from . import __version__
+from . import __version__, files
 from .errors import EXIT_CONTENT, EXIT_OK, ContentError, print_problems
-from . import files
 from .outputs import BuildLocked, Result, run
 
 

@@ -14,9 +14,9 @@ import pypdf
 import pytest
 
 from briefing import __version__, cli, kinds, write_pdf
-from briefing.outputs import LOCK_NAME
 from briefing.briefs import load_brief
 from briefing.jobs import UnsafePath, safe_target
+from briefing.outputs import LOCK_NAME
 from briefing.plan import plan
 from briefing.validate import load_content
 

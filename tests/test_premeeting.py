@@ -16,8 +16,8 @@ import pytest
 from docx import Document
 
 from briefing import cli, premeeting
-from briefing.drafts import draft_fields, in_file
 from briefing.briefs import load_brief
+from briefing.drafts import draft_fields, in_file
 from briefing.validate import load_content
 
 from .conftest import ROOT, docx_xml, normalise, pdftotext, words
