@@ -326,3 +326,73 @@ def set_grid_widths(table, twips: list[int]) -> None:
     python-docx derives them from the container, which is too narrow inside a cell."""
     for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips):
         col.set(qn("w:w"), str(width))
+
+
+# -- styles, numbering, cells: the parts of the writer python-docx has no API for --------
+def remove_letter_spacing(rpr) -> None:
+    """Drop `w:spacing` (letter spacing) from an rPr: it pulls Arabic letters apart."""
+    for spacing in rpr.findall(qn("w:spacing")):
+        rpr.remove(spacing)
+
+
+def has_font_settings(rpr) -> bool:
+    """Whether an rPr sets fonts or a size (`w:rFonts`, `w:sz`): those of a template's styles get ours."""
+    return rpr.find(qn("w:rFonts")) is not None or rpr.find(qn("w:sz")) is not None
+
+
+def rpr_size_pt(rpr) -> float | None:
+    """An rPr's size (`w:sz` is in half-points), or None if it sets none."""
+    sz = rpr.find(qn("w:sz"))
+    return int(sz.get(qn("w:val"))) / 2 if sz is not None else None
+
+
+def default_rpr(styles_element):
+    """The document's default run properties (`w:docDefaults/w:rPrDefault/w:rPr`)."""
+    return styles_element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
+
+
+def restart_numbering(num, start: int = 1) -> None:
+    """A `w:num` whose first level starts again at `start` (`w:lvlOverride/w:startOverride`)."""
+    override = OxmlElement("w:lvlOverride")
+    override.set(qn("w:ilvl"), "0")
+    begin = OxmlElement("w:startOverride")
+    begin.set(qn("w:val"), str(start))
+    override.append(begin)
+    num.append(override)
+
+
+def is_empty_paragraph(el) -> bool:
+    """A `w:p` with no text in it (python-docx leaves one after a table added to a cell)."""
+    return el is not None and el.tag == qn("w:p") and not el.xpath(".//w:t")
+
+
+# CT_TcPr order: shd comes before these.
+_AFTER_SHD = (
+    "w:noWrap",
+    "w:tcMar",
+    "w:textDirection",
+    "w:tcFitText",
+    "w:vAlign",
+    "w:hideMark",
+    "w:headers",
+    "w:cellIns",
+    "w:cellDel",
+    "w:cellMerge",
+    "w:tcPrChange",
+)
+
+
+def shade_cell(cell, fill: str, pattern: str = "clear", colour: str = "auto") -> None:
+    """`w:shd` on a cell: a fill colour, optionally with a pattern (stripes) in `colour` over it."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    for old in tcpr.findall(qn("w:shd")):
+        tcpr.remove(old)
+    shd = OxmlElement("w:shd")
+    shd.set(qn("w:val"), pattern)
+    shd.set(qn("w:color"), colour)
+    shd.set(qn("w:fill"), fill)
+    anchor = next((tcpr.find(qn(t)) for t in _AFTER_SHD if tcpr.find(qn(t)) is not None), None)
+    if anchor is not None:
+        anchor.addprevious(shd)
+    else:
+        tcpr.append(shd)

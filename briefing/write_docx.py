@@ -1,9 +1,11 @@
 """Write stage (DOCX): the rendered HTML element tree -> a Word document.
 
 It reads the same HTML the PDF is made from and maps its small vocabulary
-(article, header, footer, h1-h3, p, ul/ol/li, table, inline spans) to
-python-docx paragraphs, lists and tables. An element outside that vocabulary
-is an error, so a template cannot add content that only one format shows.
+(article, header, footer, h1-h3, p, ul/ol/li, table, inline spans, and the
+classes declared in CLASSES below) to python-docx paragraphs, lists and
+tables. An element outside that vocabulary is an error, so a template cannot
+add content that only one format shows. Raw OOXML is in ooxml.py and
+ooxml_notes.py only.
 Arabic gets its direction on every paragraph, run, table and section
 (ooxml.py), and its fonts and sizes through the styles.
 """
@@ -23,8 +25,6 @@ from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from . import ooxml, ooxml_notes
@@ -37,8 +37,6 @@ INLINE = {"span", "bdi", "strong", "b", "em", "i", "sup", "a"}
 _SPACE = re.compile(r"\s+")
 _WIDTH = re.compile(r"width:\s*([\d.]+)%")
 _BACKGROUND = re.compile(r"background-color:\s*#([0-9A-Fa-f]{6})")
-# Bar segments drawn hatched as well as coloured (greyscale): w:shd pattern and pattern colour.
-HATCHED = {"seg-in_progress": ("thinDiagStripe", "1D232B")}
 # Paragraph styles: name -> (base, size in pt, bold, colour, space before, space after)
 STYLES = {
     "Normal": (None, 9.5, False, None, 0, 2),
@@ -58,15 +56,61 @@ STYLES = {
     "Marking": ("Normal", 8.5, True, RGBColor(0xA0, 0x28, 0x3C), 0, 4),
     "Contents Entry": ("Normal", 10, False, None, 0, 1),
 }
-PARAGRAPH_CLASS_STYLES = {
+BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "table", "div", "section"}
+# -- The vocabulary: the HTML classes this writer gives a Word form -------------------
+# Every other class is styling for the PDF only. To give a class a meaning in the
+# DOCX, declare it here and handle it below (has_class refuses undeclared names).
+CLASSES = {
+    # <article>
+    "landscape": "an A4 landscape section",
+    "digits-arabic-indic": "page and list numbers in Arabic-Indic digits (hindiNumbers)",
+    # page furniture, in <article>
+    "page-header": "<header>: the section's running header, its <span>s a borderless row, start to end",
+    "page-footer": "<footer>: the section's running footer, the same way",
+    # inline <span>s
+    "pg-num": "a PAGE field: this page's number",
+    "pg-count": "a NUMPAGES field: the number of pages",
+    "footnote": "a Word footnote, its text the span's",
+    # <p>: a paragraph style (PARAGRAPH_STYLES)
+    "kicker": "style Kicker",
+    "subtitle": "style Subtitle",
+    "marking": "style Marking",
+    "caption": "style Caption",
+    "bib": "style Sources",
+    "toc-entry": "a contents line: the <a href='#id'> text, a dotted tab, a PAGEREF to that heading",
+    # lists
+    "sources": "on a list's parent: the items in style Sources",
+    # tables
+    "bi": "the bilingual layout: borderless, equal columns",
+    "cover-meta": "borderless",
+    "compact": "cell text in style Table Text",
+    "bar": "a progress bar in a cell: one row of shaded cells, widths from `width: N%`",
+    "status": "<td>: bold",
+    "seg-in_progress": "<td> of a bar or status cell: hatched as well as coloured (greyscale)",
+}
+PARAGRAPH_STYLES = {
     "kicker": "Kicker",
     "subtitle": "Subtitle",
     "marking": "Marking",
     "caption": "Caption",
     "bib": "Sources",
 }
-BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "table", "div", "section"}
 FIELDS = {"pg-num": "PAGE", "pg-count": "NUMPAGES"}  # spans the word processor fills in
+HATCHED = {"seg-in_progress": ("thinDiagStripe", "1D232B")}  # w:shd pattern and pattern colour
+assert set(PARAGRAPH_STYLES) | set(FIELDS) | set(HATCHED) <= set(CLASSES)
+
+
+def classes(el) -> list[str]:
+    return (el.get("class") or "").split() if isinstance(el.tag, str) else []
+
+
+def has_class(el, name: str) -> bool:
+    """Whether `el` has class `name`, one of the declared CLASSES."""
+    if name not in CLASSES:
+        raise KeyError(f"DOCX writer: class {name!r} is not declared in write_docx.CLASSES")
+    return name in classes(el)
+
+
 TEXT_WIDTH_MM = 178  # A4 portrait less the margins set in _Writer.write
 
 
@@ -155,16 +199,11 @@ def _setup_styles(doc: Document) -> None:
     # for complex script instead of theme fonts, and a complex-script size.
     for style in styles:
         rpr = style.element.rPr
-        if rpr is not None and rpr.find(qn("w:spacing")) is not None:
-            rpr.remove(rpr.find(qn("w:spacing")))  # letter spacing breaks Arabic joining
-        if rpr is not None and (rpr.find(qn("w:rFonts")) is not None or rpr.find(qn("w:sz")) is not None):
-            sz = rpr.find(qn("w:sz"))
-            ooxml.set_rpr_fonts(
-                rpr, LATIN_FONT, ARABIC_FONT, int(sz.get(qn("w:val"))) / 2 if sz is not None else None
-            )
-    defaults = doc.styles.element.find(qn("w:docDefaults"))
-    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    ooxml.set_rpr_fonts(rpr, LATIN_FONT, ARABIC_FONT, 10)
+        if rpr is not None:
+            ooxml.remove_letter_spacing(rpr)  # letter spacing breaks Arabic joining
+        if rpr is not None and ooxml.has_font_settings(rpr):
+            ooxml.set_rpr_fonts(rpr, LATIN_FONT, ARABIC_FONT, ooxml.rpr_size_pt(rpr))
+    ooxml.set_rpr_fonts(ooxml.default_rpr(doc.styles.element), LATIN_FONT, ARABIC_FONT, 10)
     for name, (base, size, bold, colour, before, after) in STYLES.items():
         try:
             style = styles[name]
@@ -179,10 +218,7 @@ def _setup_styles(doc: Document) -> None:
         font.italic = False
         font.color.rgb = colour
         rpr = style.element.get_or_add_rPr()
-        for spacing in rpr.findall(
-            qn("w:spacing")
-        ):  # letter spacing (the template's Subtitle) pulls Arabic letters apart
-            rpr.remove(spacing)
+        ooxml.remove_letter_spacing(rpr)  # the template's Subtitle has some
         ooxml.set_rpr_fonts(rpr, LATIN_FONT, ARABIC_FONT, size)
         ooxml.set_complex_emphasis(rpr, bold=bold, italic=False)
         fmt = style.paragraph_format
@@ -200,11 +236,9 @@ class _Writer:
         self.bookmarks = 0
         self.lang = article.get("lang", "en")
         self.rtl = article.get("dir") == "rtl"
-        self.landscape = "landscape" in (article.get("class") or "").split()
+        self.landscape = has_class(article, "landscape")
         # The brief's `arabic_digits` (render.py marks the article): Word numbers pages and lists itself.
-        self.number_format = (
-            "hindiNumbers" if "digits-arabic-indic" in (article.get("class") or "").split() else "decimal"
-        )
+        self.number_format = "hindiNumbers" if has_class(article, "digits-arabic-indic") else "decimal"
 
     @property
     def text_width(self):
@@ -232,20 +266,21 @@ class _Writer:
 
     # -- blocks ---------------------------------------------------------
     def block(self, el, container) -> None:
-        tag, cls = el.tag, el.get("class", "")
-        if tag == "header" and "page-header" in cls:
+        tag = el.tag
+        if tag == "header" and has_class(el, "page-header"):
             self.furniture(el, self.section.header)
-        elif tag == "footer" and "page-footer" in cls:
+        elif tag == "footer" and has_class(el, "page-footer"):
             self.furniture(el, self.section.footer)
         elif tag in ("h1", "h2", "h3"):
             par = self.paragraph(el, container, f"Heading {tag[1]}")
             if el.get("id"):  # a target of the contents' page references
                 self.bookmarks += 1
                 ooxml_notes.add_bookmark(par, ooxml_notes.bookmark_name(el.get("id")), self.bookmarks)
-        elif tag == "p" and cls == "toc-entry":
+        elif tag == "p" and has_class(el, "toc-entry"):
             self.toc_entry(el, container)
         elif tag == "p":
-            self.paragraph(el, container, PARAGRAPH_CLASS_STYLES.get(cls, "Normal"))
+            style = next((PARAGRAPH_STYLES[c] for c in classes(el) if c in PARAGRAPH_STYLES), "Normal")
+            self.paragraph(el, container, style)
         elif tag in ("ul", "ol"):
             self.listing(el, container)
         elif tag == "table":
@@ -318,7 +353,7 @@ class _Writer:
     def listing(self, el, container) -> None:
         numbered = el.tag == "ol"
         style = "List Number" if numbered else "List Bullet"
-        small = el.getparent() is not None and "sources" in (el.getparent().get("class") or "")
+        small = el.getparent() is not None and has_class(el.getparent(), "sources")
         num_id = self.new_numbering() if numbered else None
         for li in el.iterchildren("li"):
             par = self.paragraph(li, container, style)
@@ -348,12 +383,7 @@ class _Writer:
                 variants[key] = ooxml.number_format_variant(numbering, abstract, self.number_format)
             abstract = variants[key]
         num = numbering.add_num(abstract)
-        override = OxmlElement("w:lvlOverride")
-        override.set(qn("w:ilvl"), "0")
-        start = OxmlElement("w:startOverride")
-        start.set(qn("w:val"), "1")
-        override.append(start)
-        num.append(override)
+        ooxml.restart_numbering(num, 1)
         return num.numId
 
     def number(self, par, num_id: int) -> None:
@@ -365,9 +395,8 @@ class _Writer:
     def table(self, el, container) -> None:
         rows = _rows(el)  # this table's own rows: a cell of the bilingual layout can hold a table
         ncols = max(len([c for c in tr if c.tag in ("th", "td")]) for tr in rows)
-        cls = (el.get("class") or "").split()
         table = container.add_table(len(rows), ncols)
-        if "bi" in cls or "cover-meta" in cls:
+        if has_class(el, "bi") or has_class(el, "cover-meta"):
             table.style = self.doc.styles["Normal Table"]
         else:
             table.style = self.doc.styles["Table Grid"]
@@ -380,7 +409,7 @@ class _Writer:
         cols = [_percent(col) for col in el.iter("col") if next(col.iterancestors("table")) is el]
         if len(cols) == ncols and all(cols):
             shares = [c / 100 for c in cols]
-        elif "bi" in cls:
+        elif has_class(el, "bi"):
             shares = [1 / ncols] * ncols
         else:
             shares = {2: (0.3, 0.7), 3: (0.3, 0.3, 0.4)}.get(ncols)
@@ -389,7 +418,7 @@ class _Writer:
             # Fixed widths: Word and LibreOffice otherwise autofit a table to its text.
             ooxml.set_table_width(table, round(self.width_mm * sum(shares) * 1440 / 25.4))
             ooxml.set_grid_widths(table, [round(self.width_mm * share * 1440 / 25.4) for share in shares])
-        text_style = "Table Text" if "compact" in cls else "Normal"
+        text_style = "Table Text" if has_class(el, "compact") else "Normal"
         for r, tr in enumerate(rows):
             for c, cell_el in enumerate(x for x in tr if x.tag in ("th", "td")):
                 cell = table.cell(r, c)
@@ -407,22 +436,19 @@ class _Writer:
                 self.direction(par, cell_el)
                 header = cell_el.tag == "th"
                 if header:
-                    _shade(cell, "EEF3F8")
+                    ooxml.shade_cell(cell, "EEF3F8")
                 fill = _BACKGROUND.search(cell_el.get("style") or "")
                 if fill:
-                    classes = (cell_el.get("class") or "").split()
-                    pattern = next((HATCHED[c] for c in classes if c in HATCHED), None)
-                    _shade(cell, fill.group(1).upper(), *(pattern or ()))
-                bars = [t for t in cell_el if t.tag == "table" and "bar" in (t.get("class") or "").split()]
+                    pattern = next((HATCHED[c] for c in classes(cell_el) if c in HATCHED), None)
+                    ooxml.shade_cell(cell, fill.group(1).upper(), *(pattern or ()))
+                bars = [t for t in cell_el if _is_bar(t)]
                 if bars:
                     self.bar(bars[0], cell, par, widths[c] if widths else Mm(40))
                     cell_el = copy.deepcopy(cell_el)
                     for t in cell_el:
                         if t.tag == "table":
                             t.drop_tree()
-                self.inline(
-                    par, cell_el, Fmt(bold=header or "status" in (cell_el.get("class") or "").split())
-                )
+                self.inline(par, cell_el, Fmt(bold=header or has_class(cell_el, "status")))
 
     def bar(self, el, cell, par, width) -> None:
         """A progress bar: one row of shaded cells whose widths are the shares; no picture."""
@@ -441,15 +467,15 @@ class _Writer:
             seg = table.cell(0, i)
             seg.width = w
             fill = _BACKGROUND.search(td.get("style") or "")
-            pattern = next((HATCHED[c] for c in (td.get("class") or "").split() if c in HATCHED), None)
-            _shade(seg, fill.group(1).upper() if fill else "FFFFFF", *(pattern or ()))
+            pattern = next((HATCHED[c] for c in classes(td) if c in HATCHED), None)
+            ooxml.shade_cell(seg, fill.group(1).upper() if fill else "FFFFFF", *(pattern or ()))
             spar = seg.paragraphs[0]
             spar.paragraph_format.space_after = Pt(0)
             spar.paragraph_format.line_spacing = 1
         # The bar goes first in the cell, then the cell's text; drop the paragraph add_table left after it.
         trailing = table._tbl.getnext()
         par._p.addprevious(table._tbl)
-        if trailing is not None and trailing.tag == qn("w:p") and not trailing.xpath(".//w:t"):
+        if ooxml.is_empty_paragraph(trailing):
             trailing.getparent().remove(trailing)
 
     def block_cell(self, cell, cell_el, width_mm: float) -> None:
@@ -489,9 +515,6 @@ class _Writer:
                 # "right" is the end side there too (visually left in Arabic).
                 cpar.alignment = WD_ALIGN_PARAGRAPH.RIGHT
             self.inline(cpar, span, Fmt())
-            if "page-number" in (span.get("class") or ""):
-                self.add_text(cpar, " ", Fmt(), self.rtl)  # HTML keeps the space before its counter
-                ooxml.add_field(cpar, "PAGE")
         # The part's own first paragraph stays, empty and tiny, after the table.
         self.set_style(par, "Page Furniture")
         part._element.remove(par._p)
@@ -541,13 +564,13 @@ class _Writer:
         if el.text:
             pieces.append((el.text, fmt))
         for child in el:
-            classes = (child.get("class") or "").split() if isinstance(child.tag, str) else []
+            names = classes(child)
             if not isinstance(child.tag, str):  # comments
                 pass
-            elif child.tag == "span" and "footnote" in classes:
+            elif child.tag == "span" and has_class(child, "footnote"):
                 pieces.append((Special("footnote", child), fmt))
-            elif child.tag == "span" and FIELDS.keys() & set(classes):
-                pieces.append((Special("field", instr=FIELDS[next(c for c in classes if c in FIELDS)]), fmt))
+            elif child.tag == "span" and FIELDS.keys() & set(names):
+                pieces.append((Special("field", instr=FIELDS[next(c for c in names if c in FIELDS)]), fmt))
             elif child.tag in INLINE:
                 f = Fmt(
                     bold=fmt.bold or child.tag in ("strong", "b"),
@@ -582,44 +605,8 @@ def _style_size(style) -> float | None:
     return None
 
 
-def _shade(cell, fill: str, pattern: str = "clear", colour: str = "auto") -> None:
-    """`w:shd` on a cell: a fill colour, optionally with a pattern (stripes) in `colour` over it."""
-    tcpr = cell._tc.get_or_add_tcPr()
-    for old in tcpr.findall(qn("w:shd")):
-        tcpr.remove(old)
-    shd = OxmlElement("w:shd")
-    shd.set(qn("w:val"), pattern)
-    shd.set(qn("w:color"), colour)
-    shd.set(qn("w:fill"), fill)
-    # CT_TcPr order: shd comes before noWrap, tcMar, textDirection, tcFitText, vAlign, hideMark…
-    anchor = next(
-        (
-            tcpr.find(qn(t))
-            for t in (
-                "w:noWrap",
-                "w:tcMar",
-                "w:textDirection",
-                "w:tcFitText",
-                "w:vAlign",
-                "w:hideMark",
-                "w:headers",
-                "w:cellIns",
-                "w:cellDel",
-                "w:cellMerge",
-                "w:tcPrChange",
-            )
-            if tcpr.find(qn(t)) is not None
-        ),
-        None,
-    )
-    if anchor is not None:
-        anchor.addprevious(shd)
-    else:
-        tcpr.append(shd)
-
-
 def _is_bar(el) -> bool:
-    return el.tag == "table" and "bar" in (el.get("class") or "").split()
+    return el.tag == "table" and has_class(el, "bar")
 
 
 def _rows(table_el) -> list:
