@@ -127,3 +127,74 @@ def test_a_font_that_forbids_embedding_is_left_out():
         buf = io.BytesIO()
         font.save(buf)
         assert docx_fonts.embeddable(buf.getvalue()) is allowed, fs_type
+
+
+# -- Arabic-Indic page numbers in every kind, both formats ------------------------------------
+KIND_BRIEFS = {  # kind -> (brief, the document to build)
+    "country-profile": ("country-profiles", "kz"),
+    "roadmap-tracker": ("roadmap-tracker", "tracker"),
+    "summit-backgrounder": ("samarkand-summit", "samarkand-summit-2025"),
+    "pre-meeting": ("2025-10-21-eu-central-asia-ministerial", "brief"),
+}
+
+
+def test_every_kind_is_covered_here():
+    from briefing import kinds
+
+    assert set(KIND_BRIEFS) == set(kinds.by_name())
+
+
+@pytest.fixture(scope="module")
+def indic_kinds(tmp_path_factory) -> Path:
+    """One document of every kind, with `arabic_digits: arabic-indic`, Arabic and bilingual editions."""
+    out = tmp_path_factory.mktemp("indic-kinds")
+    briefs = []
+    for name, _ in KIND_BRIEFS.values():
+        brief = out / f"{name}.yaml"
+        text = (ROOT / "briefs" / f"{name}.yaml").read_text(encoding="utf-8")
+        brief.write_text(text + "arabic_digits: arabic-indic\n", encoding="utf-8")
+        briefs.append(str(brief))
+    only = ",".join(doc for _, doc in KIND_BRIEFS.values())
+    argv = ["--out", str(out / "out"), "--only", only, "--edition", "ar,ar-en", "-j", "2", *briefs]
+    assert cli.main(argv) == 0
+    return out / "out"
+
+
+def _page_numbers(path: Path) -> list[list[str]]:
+    """Per page, every "صفحة N" / "Page N" written on it (N as printed)."""
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(path)
+    try:
+        return [
+            re.findall(r"(?:صفحة|Page)\s*([0-9\u0660-\u0669]+)", page.get_textpage().get_text_range())
+            for page in pdf
+        ]
+    finally:
+        pdf.close()
+
+
+def _indic(n: int) -> str:
+    return str(n).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+
+
+@pytest.mark.parametrize("kind", KIND_BRIEFS)
+def test_arabic_pages_are_numbered_in_arabic_indic_digits_in_the_pdf(indic_kinds, kind):
+    name, doc = KIND_BRIEFS[kind]
+    pages = _page_numbers(indic_kinds / name / f"{doc}.ar.pdf")
+    assert pages and all(numbers == [_indic(i)] for i, numbers in enumerate(pages, 1)), pages
+    # Bilingual: the Arabic text numbers its pages in ٠–٩, the English text in 0–9.
+    for i, numbers in enumerate(_page_numbers(indic_kinds / name / f"{doc}.ar-en.pdf"), 1):
+        assert set(numbers) <= {_indic(i), str(i)} and numbers, (i, numbers)
+
+
+@pytest.mark.parametrize("kind", KIND_BRIEFS)
+def test_arabic_sections_number_their_pages_in_hindi_numbers_in_the_docx(indic_kinds, kind):
+    name, doc = KIND_BRIEFS[kind]
+    (section,) = re.findall(r"<w:sectPr.*?</w:sectPr>", docx_xml(indic_kinds / name / f"{doc}.ar.docx"), re.S)
+    assert 'w:pgNumType w:fmt="hindiNumbers"' in section
+    sections = re.findall(
+        r"<w:sectPr.*?</w:sectPr>", docx_xml(indic_kinds / name / f"{doc}.ar-en.docx"), re.S
+    )
+    assert 'w:fmt="hindiNumbers"' in sections[0]  # the Arabic article (the backgrounder's only one)
+    assert all("hindiNumbers" not in s for s in sections[1:])  # the English one
