@@ -55,7 +55,7 @@ def test_the_english_page_of_a_bilingual_edition_keeps_western_digits(indic):
 def test_docx_numbers_pages_and_lists_in_arabic_indic(indic):
     body = docx_xml(indic / "kz.ar-en.docx")
     numbering = docx_xml(indic / "kz.ar-en.docx", "word/numbering.xml")
-    sections = re.findall(r"<w:sectPr.*?</w:sectPr>", body, re.S)
+    sections = re.findall(r"<w:sectPr.*?</w:sectPr>", body, re.DOTALL)
     assert len(sections) == 2
     assert 'w:pgNumType w:fmt="hindiNumbers"' in sections[0] and "pgNumType" not in sections[1]
     assert 'w:numFmt w:val="hindiNumbers"' in numbering
@@ -191,10 +191,12 @@ def test_arabic_pages_are_numbered_in_arabic_indic_digits_in_the_pdf(indic_kinds
 @pytest.mark.parametrize("kind", KIND_BRIEFS)
 def test_arabic_sections_number_their_pages_in_hindi_numbers_in_the_docx(indic_kinds, kind):
     name, doc = KIND_BRIEFS[kind]
-    (section,) = re.findall(r"<w:sectPr.*?</w:sectPr>", docx_xml(indic_kinds / name / f"{doc}.ar.docx"), re.S)
+    (section,) = re.findall(
+        r"<w:sectPr.*?</w:sectPr>", docx_xml(indic_kinds / name / f"{doc}.ar.docx"), re.DOTALL
+    )
     assert 'w:pgNumType w:fmt="hindiNumbers"' in section
     sections = re.findall(
-        r"<w:sectPr.*?</w:sectPr>", docx_xml(indic_kinds / name / f"{doc}.ar-en.docx"), re.S
+        r"<w:sectPr.*?</w:sectPr>", docx_xml(indic_kinds / name / f"{doc}.ar-en.docx"), re.DOTALL
     )
     assert 'w:fmt="hindiNumbers"' in sections[0]  # the Arabic article (the backgrounder's only one)
     assert all("hindiNumbers" not in s for s in sections[1:])  # the English one
