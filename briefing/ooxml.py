@@ -362,7 +362,7 @@ def restart_numbering(num, start: int = 1) -> None:
 
 
 def is_empty_paragraph(el) -> bool:
-    """A `w:p` with no text in it (python-docx leaves one after a table added to a cell)."""
+    """A `w:p` with no `w:t` in it (python-docx leaves one after a table added to a cell)."""
     return el is not None and el.tag == qn("w:p") and not el.xpath(".//w:t")
 
 
