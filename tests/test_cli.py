@@ -56,11 +56,6 @@ def test_only_edition_and_format_select_what_is_built(tmp_path, capsys):
     assert lines[-1].startswith("Built 2 file(s) from 2 document edition(s), 2 PDF page(s), in ")
 
 
-def test_an_unknown_document_in_only_is_a_content_error(tmp_path, capsys):
-    assert cli.main(["--only", "xx", "--check"]) == 1
-    assert "no document 'xx' in the selected briefs" in capsys.readouterr().err
-
-
 def test_outputs_replace_old_ones_whole_and_leave_no_temp_files(tmp_path):
     out = tmp_path / "out"
     target = out / "country-profiles" / "kz.en.docx"
