@@ -129,21 +129,26 @@ from pathlib import Path
 sys.path.insert(0, sys.argv[1])
 from briefing import cli, write_docx
 from briefing.write_pdf import PdfWriter
+try:
+    from briefing.files import TEMPLATES
+    from briefing.plan import plan
+except ImportError:  # a tree from before the cli split (issue #11)
+    plan, TEMPLATES = cli.plan, cli.ROOT / "templates"
 args = cli.parse_args(["--content", sys.argv[2]])
-jobs = cli.plan(args)
+jobs = plan(args)
 tmp = Path(tempfile.mkdtemp())
 try:
     writer = PdfWriter(cache=tmp / "cache")  # an empty cache: every subset is made, as in a clean build
 except TypeError:  # a tree from before the subset cache
     writer = PdfWriter()
 html = {}
-writer.write(jobs[0].html, tmp / "warm.pdf", base_url=cli.ROOT / "templates", metadata=jobs[0].metadata)
+writer.write(jobs[0].html, tmp / "warm.pdf", base_url=TEMPLATES, metadata=jobs[0].metadata)
 write_docx.write(jobs[0].html, tmp / "warm.docx", jobs[0].metadata)
 pdf, docx = {}, {}
 for job in jobs:
     name = f"{job.brief}/{job.doc_id}.{job.edition}"
     html[name] = job.html
-    t = time.perf_counter(); writer.write(job.html, tmp / "x.pdf", base_url=cli.ROOT / "templates", metadata=job.metadata)
+    t = time.perf_counter(); writer.write(job.html, tmp / "x.pdf", base_url=TEMPLATES, metadata=job.metadata)
     pdf[name] = time.perf_counter() - t
     t = time.perf_counter(); write_docx.write(job.html, tmp / "x.docx", job.metadata); docx[name] = time.perf_counter() - t
 import resource
