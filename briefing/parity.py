@@ -21,8 +21,8 @@ import re
 from typing import Any, Iterator
 
 from . import formatting
-from .errors import Problem
 from .load import Document
+from .errors import Problem
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SLOT = re.compile(r"\{(\w+)\}")

@@ -14,7 +14,7 @@ import pytest
 from briefing import cli
 from briefing.plan import plan
 
-from .conftest import ROOT, pdf_text, arabic_letters
+from .conftest import ROOT, arabic_letters, pdf_text
 
 
 def _html(doc_id: str, edition: str) -> str:

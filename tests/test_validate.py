@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-
 from briefing import cli
 
 BRIEF = str(Path(__file__).resolve().parent.parent / "briefs" / "country-profiles.yaml")
