@@ -233,6 +233,10 @@ class BriefBase(Strict):
         description="Month names of the Arabic edition: default (أبريل, CLDR ar), levantine (نيسان, CLDR ar_SY) "
         "or both (أبريل/نيسان)",
     )
+    pdf_a: bool = Field(
+        False,
+        description="Also make every PDF a PDF/A-3a file, for archives (every PDF is tagged and claims PDF/UA-1)",
+    )
 
 
 # -- roadmap tracker (issue #4) ------------------------------------------------

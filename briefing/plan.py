@@ -156,9 +156,11 @@ def _jobs(args, briefs, content, labels, manifest, shared, problems: list[Proble
                     metadata={
                         "title": " / ".join(kind.title(brief, content, doc_id, lang) for lang in langs),
                         "authors": [" / ".join(getattr(brief.organisation, lang) for lang in langs)],
+                        "subject": " / ".join(getattr(brief.title, lang) for lang in langs),
                         "lang": langs[0],
                         "as_of": brief.as_of,
                         "generator": f"briefing {__version__}",
+                        "pdf_a": brief.pdf_a,
                     },
                     expected_pages=len(langs) * kind.pages_per_language if kind.pages_per_language else None,
                     source_file=display_path(kind.source_file(content, doc_id)),

@@ -24,7 +24,7 @@ import weasyprint
 import weasyprint.pdf
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import incremental
+from . import incremental, pdf_tags
 from .errors import Problem, display_path
 
 ALLOWED = (FONTS, TEMPLATES)
@@ -58,14 +58,29 @@ def _glyph_chars(font) -> dict[int, str]:
     return _own_chars[font.hash]
 
 
+#
+# Brackets: in right-to-left text HarfBuzz draws "(" with the glyph of ")" (bidi
+# mirroring), so one glyph stands for "(" in Arabic and ")" in English, and the
+# first text met wins for both. Extractors (poppler, PDFium) mirror brackets
+# themselves when they put a right-to-left line back in logical order: they
+# expect each bracket glyph to map to the character it looks like, which is
+# what the font's cmap says.
+def _mirrored(text: str) -> bool:
+    return any(unicodedata.mirrored(c) for c in text)
+
+
 def repair_to_unicode(font) -> None:
     chars = None
     for gid, text in list(font.to_unicode.items()):
-        if text and not _MARK.search(text):
+        if text and not _MARK.search(text) and not _mirrored(text):
             continue  # plain letters and ligatures: the cluster text is right
         chars = chars if chars is not None else _glyph_chars(font)
         own = chars.get(gid)
-        if own and (not text or _MARK.fullmatch(own) or _MARK.search(text) and len(text) > len(own)):
+        if not own:
+            continue
+        if not text or _MARK.fullmatch(own) or _MARK.search(text) and len(text) > len(own):
+            font.to_unicode[gid] = own
+        elif len(own) == 1 and unicodedata.mirrored(own):
             font.to_unicode[gid] = own
 
 
@@ -343,21 +358,27 @@ class PdfWriter:
         )
         digest = inputs_digest(html)
         when = build_time(metadata["as_of"])
-        meta = document.metadata
-        meta.title = metadata.get("title")
-        meta.authors = list(metadata.get("authors", []))
-        meta.lang = metadata.get("lang")
-        meta.generator = metadata.get("generator")
-        meta.created = meta.modified = when.strftime("%Y-%m-%dT%H:%M:%SZ")
-        meta.keywords = [f"inputs-sha256:{digest}"]
-        meta.custom = {
-            "BriefingInputs": f"sha256:{digest}",
-            "BriefingGenerator": metadata.get("generator", ""),
-        }
+        # Tagged, PDF/UA-1; PDF/A-3a as well where the brief asks (pdf_tags.py).
+        document.metadata = pdf_tags.ArchivalMetadata(
+            title=metadata.get("title"),
+            authors=list(metadata.get("authors", [])),
+            description=metadata.get("subject"),
+            lang=metadata.get("lang"),
+            generator=metadata.get("generator"),
+            created=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            modified=when.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            keywords=[f"inputs-sha256:{digest}"],
+            custom={"BriefingInputs": f"sha256:{digest}", "BriefingGenerator": metadata.get("generator", "")},
+        )
         self.refused = list(fetcher.refused)
         self.overflows = overflows(document, pages_per_language) if pages_per_language else []
         with _font_timestamps(when):
-            document.write_pdf(target, pdf_identifier=bytes.fromhex(digest[:32]), custom_metadata=True)
+            document.write_pdf(
+                target,
+                pdf_variant=pdf_tags.variant(metadata.get("pdf_a", False)),
+                pdf_identifier=bytes.fromhex(digest[:32]),
+                custom_metadata=True,
+            )
         return len(document.pages)
 
     def problems(
