@@ -21,7 +21,8 @@ in both cases: when a patch stops working, and when WeasyPrint no longer needs i
   cells; the data cells' /Headers then point at their row headers as well.
 - Layout tables (`role="presentation"`: the bilingual side-by-side pages): a
   Div read column by column (the Arabic column, then the English one, on each
-  page), not a data table read across both languages row by row.
+  page), not a data table read across both languages row by row; one with no
+  content at all (the tracker's progress bars) is left out.
 - Links: described by their text (/Contents), not by the name of their target.
 - Right-to-left text: PDF text is drawn in visual order, so a reader of the
   structure tree that does not reorder it gets Arabic backwards. Each text
@@ -197,7 +198,8 @@ def _build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
                 tree.lang.setdefault(id(element), lang)
                 if lang != tree.lang[id(parent)]:
                     element["Lang"] = pydyf.String(lang)
-                _retag(box, element, pdf, tree)
+                if not _retag(box, element, pdf, tree):
+                    continue
             yield element
     finally:
         tree.open_langs.pop()
@@ -233,7 +235,8 @@ def _auto_scope(table_box) -> None:
                     cell.set("scope", "row")
 
 
-def _retag(box, element, pdf, tree) -> None:
+def _retag(box, element, pdf, tree) -> bool:
+    """WeasyPrint's element for `box`, corrected; False for one to leave out of the tree."""
     tag = box.element_tag or ""
     if box.link_annotation is not None and box.element is not None:
         # WeasyPrint describes a link by its target ("sec-context-ar"); its text says where it goes.
@@ -249,11 +252,13 @@ def _retag(box, element, pdf, tree) -> None:
     elif element["S"] == "/TH":
         element["A"]["Scope"] = "/Row" if box.element.get("scope") == "row" else "/Column"
     elif element["S"] == "/Table" and box.element is not None and box.element.get("role") == "presentation":
-        _layout_table(element, pdf)
+        return _layout_table(element, pdf)
+    return True
 
 
-def _layout_table(element, pdf) -> None:
-    """A layout table as a Div of its cells, column by column."""
+def _layout_table(element, pdf) -> bool:
+    """A layout table as a Div of its cells, column by column; False if it has no content
+    at all (the tracker's progress bars: coloured cells, the figures are in the text)."""
     columns: dict[int, list] = {}
 
     def rows(el):
@@ -274,6 +279,7 @@ def _layout_table(element, pdf) -> None:
         cell["S"], cell["P"] = "/Div", element.reference
         cell.pop("A", None)
         cell.pop("ID", None)
+    return any(len(_obj(pdf, ref)["K"]) for ref in element["K"])
 
 
 def _place_notes(pdf, tree):

@@ -20,7 +20,8 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 
 ARABIC = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
-LATIN_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]{2,}")
+# A word of Latin script; a code such as "jr-first-summit" is one word, read as it is written in any language.
+LATIN_WORD = re.compile(r"(?<![\w-])[A-Za-z\u00C0-\u024F][\w'’-]*[A-Za-z\u00C0-\u024F](?![\w-])")
 LANG_TAG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")  # veraPDF PDF/UA-1 7.2-29
 # ISO 32000-1 14.8.4: the standard structure types (anything else would need a role map).
 STANDARD = set(
@@ -211,7 +212,7 @@ def problems(path: Path, pdf_a: bool = False) -> list[str]:
             found.append(f"{where}: not a standard structure type (7.1-5)")
         if element.lang is not None and not LANG_TAG.match(element.lang):
             found.append(f"{where}: /Lang {element.lang!r} is not a language tag (7.2-29)")
-        text = element.text()
+        text = element.own_text  # the text read in this element's language
         if ARABIC.search(text) and not LATIN_WORD.search(text) and not element.effective.startswith("ar"):
             found.append(
                 f"{where}: Arabic text read as {element.effective!r}: {' '.join(text.split())[:60]!r}"
