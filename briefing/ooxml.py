@@ -396,3 +396,19 @@ def shade_cell(cell, fill: str, pattern: str = "clear", colour: str = "auto") ->
         anchor.addprevious(shd)
     else:
         tcpr.append(shd)
+
+# CT_TrPr children that come after w:tblHeader (ECMA-376 Part 1, 17.4.79).
+_AFTER_TBL_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
+
+
+def set_header_row(row) -> None:
+    """w:tblHeader: the row heads the table's columns, and Word repeats it at the top of each page."""
+    trpr = row._tr.get_or_add_trPr()
+    if trpr.find(qn("w:tblHeader")) is not None:
+        return
+    header = OxmlElement("w:tblHeader")
+    anchor = next((trpr.find(qn(t)) for t in _AFTER_TBL_HEADER if trpr.find(qn(t)) is not None), None)
+    if anchor is not None:
+        anchor.addprevious(header)
+    else:
+        trpr.append(header)

@@ -9,6 +9,7 @@ sequence (in drawing order, which is what a reader gets unless the element carri
 from __future__ import annotations
 
 import ctypes
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -24,11 +25,57 @@ ARABIC = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
 LATIN_WORD = re.compile(r"(?<![\w-])[A-Za-z\u00C0-\u024F][\w'’-]*[A-Za-z\u00C0-\u024F](?![\w-])")
 LANG_TAG = re.compile(r"^[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*$")  # veraPDF PDF/UA-1 7.2-29
 # ISO 32000-1 14.8.4: the standard structure types (anything else would need a role map).
-STANDARD = set(
-    "Document Part Art Sect Div BlockQuote Caption TOC TOCI Index NonStruct Private P H H1 H2 H3 H4 H5 H6 "
-    "L LI Lbl LBody Table TR TH TD THead TBody TFoot Span Quote Note Reference BibEntry Code Link Annot "
-    "Ruby RB RT RP Warichu WT WP Figure Formula Form".split()
-)
+STANDARD = {
+    "Document",
+    "Part",
+    "Art",
+    "Sect",
+    "Div",
+    "BlockQuote",
+    "Caption",
+    "TOC",
+    "TOCI",
+    "Index",
+    "NonStruct",
+    "Private",
+    "P",
+    "H",
+    "H1",
+    "H2",
+    "H3",
+    "H4",
+    "H5",
+    "H6",
+    "L",
+    "LI",
+    "Lbl",
+    "LBody",
+    "Table",
+    "TR",
+    "TH",
+    "TD",
+    "THead",
+    "TBody",
+    "TFoot",
+    "Span",
+    "Quote",
+    "Note",
+    "Reference",
+    "BibEntry",
+    "Code",
+    "Link",
+    "Annot",
+    "Ruby",
+    "RB",
+    "RT",
+    "RP",
+    "Warichu",
+    "WT",
+    "WP",
+    "Figure",
+    "Formula",
+    "Form",
+}
 XMP = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -254,7 +301,7 @@ def problems(path: Path, pdf_a: bool = False) -> list[str]:
             found.append(f"Note ID {note_id!r} used {count} times (7.9-2)")
     if headings and headings[0][0] != 1:
         found.append(f"{headings[0][1]}: the first heading is not H1 (7.4.2-1)")
-    for (before, _), (level, where) in zip(headings, headings[1:]):
+    for (before, _), (level, where) in itertools.pairwise(headings):
         if level > before + 1:
             found.append(f"{where}: heading level skipped after H{before} (7.4.2-1)")
 
