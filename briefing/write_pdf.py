@@ -10,6 +10,7 @@ import mimetypes
 import os
 import re
 import unicodedata
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -372,7 +373,9 @@ class PdfWriter:
         )
         self.refused = list(fetcher.refused)
         self.overflows = overflows(document, pages_per_language) if pages_per_language else []
-        with _font_timestamps(when):
+        with _font_timestamps(when), warnings.catch_warnings():
+            # WeasyPrint opens its sRGB profile for PDF/A's output intent and never closes it.
+            warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
             document.write_pdf(
                 target,
                 pdf_variant=pdf_tags.variant(metadata.get("pdf_a", False)),

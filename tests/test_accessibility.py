@@ -17,7 +17,7 @@ from . import docx_audit, pdf_audit
 from .conftest import ROOT, docx_xml, normalise, pdf_text, pdftotext
 
 ARABIC = re.compile(r"[\u0621-\u064A]")
-BRACKETED = re.compile(r"[()][^()\n]{1,60}[()]")
+RTL = re.compile(r"[\u0600-\u06FF]")  # Arabic letters, digits and punctuation
 
 
 def asks_for_pdf_a(pdf: Path) -> bool:
@@ -46,7 +46,7 @@ def test_the_bilingual_page_reads_arabic_then_english_each_in_its_own_language(b
     outline = pdf_audit.outline(built / "samarkand-summit" / "samarkand-summit-2025.ar-en.pdf", pages={0})
     lines = outline.splitlines()
     arabic = next(i for i, line in enumerate(lines) if "القمة الأولى بين الاتحاد الأوروبي" in line)
-    english = next(i for i, line in enumerate(lines) if "The first EU–Central Asia summit" in line)
+    english = next(i for i, line in enumerate(lines) if "The first EU–Central" in line)
     column = next(i for i in range(english, 0, -1) if lines[i].strip() == "Div [en]")
     assert arabic < column < english, outline
     # A note is read right after the mark that calls it, in the language of its column.
@@ -81,27 +81,47 @@ def test_a_screen_reader_gets_arabic_in_logical_order(built):
     assert missing == []
 
 
-def _bracket_pairs(text: str) -> list[str]:
-    return BRACKETED.findall(normalise(text))
+def _swapped(text: str) -> list[str]:
+    """Lines without Arabic where the brackets stop coming as "(" then ")" (a pair may run over lines)."""
+    found, depth = [], 0
+    for line in map(normalise, text.splitlines()):
+        if RTL.search(line):
+            depth = 0  # not checked (see below); a pair does not run across it
+            continue
+        for char in re.sub(r"[^()]", "", line):
+            depth += 1 if char == "(" else -1
+            if depth not in (0, 1):
+                found.append(line)
+                depth = 0 if char == ")" else 1
+    return found
 
 
 @pytest.mark.parametrize(
-    "doc", ["country-profiles/kz.ar-en.pdf", "samarkand-summit/samarkand-summit-2025.ar-en.pdf"]
+    "doc",
+    [
+        "country-profiles/kz.ar.pdf",
+        "country-profiles/kz.ar-en.pdf",
+        "samarkand-summit/samarkand-summit-2025.ar-en.pdf",
+        "2025-10-21-eu-central-asia-ministerial/brief.ar-en.pdf",
+    ],
 )
-def test_copied_text_keeps_brackets_the_right_way_round(built, doc):
-    """Right-to-left text draws "(" with the glyph of ")"; the text layer maps each bracket glyph to the
-    character it looks like. PDFium mirrors brackets back when it restores an Arabic line's logical
-    order, but does not pair them (UAX #9 rule N0), so around Latin-only text in an Arabic line it reads
-    the closing one as an opening one; poppler does not mirror brackets inside the Arabic words it
-    reverses. Those limits are the extractors' (README, Known limitations); the rest is pinned here:
-    every pair around Arabic is right in PDFium, every pair around Latin text right in poppler."""
-    path = built / doc
-    wrong = {
-        name: [p for p in _bracket_pairs(extract(path)) if not (p[0] == "(" and p[-1] == ")")]
-        for name, extract in (("poppler", pdftotext), ("pdfium", pdf_text))
-    }
-    assert [p for p in wrong["poppler"] if not ARABIC.search(p)] == []
-    assert [p for p in wrong["pdfium"] if ARABIC.search(p)] == []
+def test_lines_without_arabic_keep_their_brackets_in_both_extractors(built, doc):
+    """Before, the first use of a bracket glyph (often in Arabic, where it is drawn mirrored)
+    decided its text everywhere, so the English page of a bilingual document read ")President(".
+    Now each bracket glyph maps to the character it looks like (write_pdf.repair_to_unicode)."""
+    for extract in (pdftotext, pdf_text):
+        assert _swapped(extract(built / doc)) == [], extract.__name__
+
+
+def test_pdfium_reads_the_arabic_brackets_of_the_issue_right(built):
+    """PDFium (Chrome's viewer) mirrors brackets back as it restores an Arabic line's order. Two
+    limits remain, the extractors' own (README, Known limitations): PDFium does not pair brackets
+    (UAX #9 rule N0), so Latin-only text in brackets in an Arabic line reads "(EPCA("; poppler does
+    not mirror the brackets it reverses with an Arabic word, so it reads ")رئيس الجمهورية("."""
+    for doc in ("kz.ar.pdf", "kz.ar-en.pdf"):
+        text = normalise(pdf_text(built / "country-profiles" / doc))
+        assert "(رئيس الجمهورية)" in text and "Database (UNTERM)" in text
+        assert "(جهة النشر غير مذكورة)" in text
 
 
 def test_english_brackets_in_a_bilingual_document_are_not_swapped(built):
@@ -157,7 +177,6 @@ PATCHES = {
     ),
     "a layout table is read column by column": lambda o: _order(o, "left one", "left two", "right one"),
     "Arabic is read in logical order": lambda o: "(بين قوسين)" in o,
-    "the running header is not read": lambda o: "Running header" not in o,
 }
 
 
@@ -170,7 +189,9 @@ def test_each_weasyprint_patch_works_and_is_still_needed(tagged, patch):
 
 
 def test_header_cells_get_a_scope_and_margin_boxes_are_artifacts_only_with_the_patch(tagged):
-    ours, theirs = (pdf_audit.structure(tagged["paths"][k])[1] for k in ("ours", "weasyprint"))
+    (pdf_ours, ours), (pdf_theirs, theirs) = (
+        pdf_audit.structure(tagged["paths"][k]) for k in ("ours", "weasyprint")
+    )
     scope = [str(e.obj.A.get("/Scope")) for e in ours.walk() if e.type == "TH"]
     assert scope == ["/Row"]
     assert [e for e in theirs.walk() if e.type == "TH" and "/Scope" in e.obj.A] == [], "drop the scope patch"
