@@ -189,7 +189,7 @@ def test_each_weasyprint_patch_works_and_is_still_needed(tagged, patch):
 
 
 def test_header_cells_get_a_scope_and_margin_boxes_are_artifacts_only_with_the_patch(tagged):
-    (pdf_ours, ours), (pdf_theirs, theirs) = (
+    (_pdf_ours, ours), (_pdf_theirs, theirs) = (
         pdf_audit.structure(tagged["paths"][k]) for k in ("ours", "weasyprint")
     )
     scope = [str(e.obj.A.get("/Scope")) for e in ours.walk() if e.type == "TH"]
