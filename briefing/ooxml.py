@@ -397,6 +397,7 @@ def shade_cell(cell, fill: str, pattern: str = "clear", colour: str = "auto") ->
     else:
         tcpr.append(shd)
 
+
 # CT_TrPr children that come after w:tblHeader (ECMA-376 Part 1, 17.4.79).
 _AFTER_TBL_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
 
@@ -412,3 +413,23 @@ def set_header_row(row) -> None:
         anchor.addprevious(header)
     else:
         trpr.append(header)
+
+
+def app_properties(application: str, company: str) -> bytes:
+    """docProps/app.xml naming the generator and the organisation (python-docx's template
+    says "Microsoft Macintosh Word", one page, no words)."""
+    from lxml import etree
+
+    ns = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+    root = etree.Element(f"{{{ns}}}Properties", nsmap={None: ns})
+    for name, value in (
+        ("Application", application),
+        ("DocSecurity", "0"),
+        ("ScaleCrop", "false"),
+        ("Company", company),
+        ("LinksUpToDate", "false"),
+        ("SharedDoc", "false"),
+        ("HyperlinksChanged", "false"),
+    ):
+        etree.SubElement(root, f"{{{ns}}}{name}").text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)

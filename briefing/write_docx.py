@@ -26,7 +26,6 @@ from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Mm, Pt, RGBColor
-from lxml import etree
 
 from . import ooxml, ooxml_notes
 
@@ -164,23 +163,6 @@ def _drop_template_parts(doc: Document) -> None:
                 del part.rels[rid]
 
 
-def _app_properties(metadata: dict) -> bytes:
-    """docProps/app.xml: the generator and the organisation (the template's says "Microsoft Macintosh Word")."""
-    ns = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
-    root = etree.Element(f"{{{ns}}}Properties", nsmap={None: ns})
-    for name, value in (
-        ("Application", metadata.get("generator", "")),
-        ("DocSecurity", "0"),
-        ("ScaleCrop", "false"),
-        ("Company", metadata.get("authors", [""])[0]),
-        ("LinksUpToDate", "false"),
-        ("SharedDoc", "false"),
-        ("HyperlinksChanged", "false"),
-    ):
-        etree.SubElement(root, f"{{{ns}}}{name}").text = value
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-
-
 def build(html: str, metadata: dict) -> Document:
     """The python-docx Document for a rendered HTML page set."""
     root = lxml.html.document_fromstring(html)
@@ -201,7 +183,9 @@ def build(html: str, metadata: dict) -> Document:
     props.last_modified_by = props.author
     props.revision = 1
     app = next(r for r in doc.part.package.rels.values() if r.reltype.endswith("/extended-properties"))
-    app.target_part._blob = _app_properties(metadata)
+    app.target_part._blob = ooxml.app_properties(
+        metadata.get("generator", ""), metadata.get("authors", [""])[0]
+    )
     return doc
 
 
