@@ -79,9 +79,9 @@ def repair_to_unicode(font) -> None:
         own = chars.get(gid)
         if not own:
             continue
-        if not text or _MARK.fullmatch(own) or _MARK.search(text) and len(text) > len(own):
-            font.to_unicode[gid] = own
-        elif len(own) == 1 and unicodedata.mirrored(own):
+        mark_fix = not text or _MARK.fullmatch(own) or (_MARK.search(text) and len(text) > len(own))
+        bracket = len(own) == 1 and unicodedata.mirrored(own)  # the character the glyph looks like
+        if mark_fix or bracket:
             font.to_unicode[gid] = own
 
 
