@@ -11,7 +11,7 @@ import lxml.html
 import pdfua
 import pytest
 
-from briefing import cli, pdf_tags, write_pdf
+from briefing import cli, pdf_tags, plan, write_pdf
 
 from . import docx_audit, pdf_audit
 from .conftest import ROOT, docx_xml, normalise, pdf_text, pdftotext
@@ -66,7 +66,7 @@ def _html(brief: str, only: str, edition: str) -> str:
     args = cli.parse_args(
         [str(ROOT / "briefs" / brief), "--only", only, "--edition", edition, "--format", "pdf"]
     )
-    (job,) = cli.plan(args)
+    (job,) = plan.plan(args)
     return job.html
 
 
