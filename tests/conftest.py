@@ -85,3 +85,28 @@ def words(text: str) -> list[str]:
     letters one by one (see arabic_letters)."""
     text = normalise(text)
     return re.findall(r"[^\W\d_\u0600-\u06FF]+|\d+", text) + list(arabic_letters(text))
+
+
+def docx_header_rows(path: Path) -> list[str]:
+    """The text of each table header row (w:tblHeader) of a DOCX: a PDF repeats it on every page
+    its table runs onto, and LibreOffice does on the pages of its own layout."""
+    from lxml import etree
+
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    body = etree.fromstring(docx_xml(path).encode())
+    return [
+        " ".join("".join(t.text or "" for t in par.iter(w + "t")) for par in tr.iter(w + "p"))
+        for tr in body.iter(w + "tr")
+        if tr.find(f"{w}trPr/{w}tblHeader") is not None
+    ]
+
+
+def less_repeated(counts, reference, rows):
+    """`counts` without the copies of whole header rows (each a Counter) it has beyond `reference`."""
+    from collections import Counter
+
+    counts = Counter(counts)
+    for row in rows:
+        while row and not row - (counts - reference):
+            counts -= row
+    return counts

@@ -21,7 +21,7 @@ from briefing import cli
 from briefing.kinds.summit_backgrounder import SECTIONS
 from briefing.render import load_labels
 
-from .conftest import ROOT, docx_xml, normalise, pdftotext
+from .conftest import ROOT, docx_header_rows, docx_xml, less_repeated, normalise, pdftotext
 
 EDITIONS = ("ar", "en", "ar-en")
 LANGS = {"ar": ("ar",), "en": ("en",), "ar-en": ("ar", "en")}
@@ -107,25 +107,6 @@ def docx_paragraphs(built: Path, edition: str) -> list[tuple[str, str]]:
         style = p.find(f"{W}pPr/{W}pStyle")
         out.append((style.get(W + "val") if style is not None else "", text_of(p)))
     return out
-
-
-def docx_header_rows(built: Path, edition: str) -> list[str]:
-    """The text of each table header row (w:tblHeader), which the PDF repeats on every page of its table."""
-    body = etree.fromstring(docx_xml(docx_path(built, edition)).encode())
-    return [
-        " ".join(text_of(par) for par in tr.iter(W + "p"))
-        for tr in body.iter(W + "tr")
-        if tr.find(f"{W}trPr/{W}tblHeader") is not None
-    ]
-
-
-def _less_repeated(pdf: Counter, docx: Counter, rows) -> Counter:
-    """`pdf` without the extra copies of header rows (each row whole)."""
-    pdf = Counter(pdf)
-    for row in rows:
-        while row and not row - (pdf - docx):
-            pdf -= row
-    return pdf
 
 
 def outline(reader: PdfReader) -> list[tuple[str, int]]:
@@ -375,14 +356,14 @@ def test_pdf_and_docx_say_the_same_words(built, edition):
         + " "
         + " ".join(text_of(n) for n in docx_notes(built, edition))
     )
-    headers = docx_header_rows(built, edition)
-    assert _less_repeated(
+    headers = docx_header_rows(docx_path(built, edition))
+    assert less_repeated(
         arabic_letters(pdf_text), arabic_letters(docx_text), map(arabic_letters, headers)
     ) == (arabic_letters(docx_text))
     if "ar" in LANGS[edition]:
         assert sum(arabic_letters(pdf_text).values()) > 5000
     pdf, docx = Counter(latin_words(pdf_text)), Counter(latin_words(docx_text))
-    pdf = _less_repeated(pdf, docx, (Counter(latin_words(h)) for h in headers))
+    pdf = less_repeated(pdf, docx, (Counter(latin_words(h)) for h in headers))
     # A compound broken at its hyphen in a narrow cell can come out of
     # pdftotext as two words far apart: count those as the compound.
     for a, b in set(re.findall(r"([A-Za-z]+)-([A-Za-z]+)", normalise(docx_text))):
