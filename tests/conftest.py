@@ -105,8 +105,13 @@ def less_repeated(counts, reference, rows):
     """`counts` without the copies of whole header rows (each a Counter) it has beyond `reference`."""
     from collections import Counter
 
-    counts = Counter(counts)
+    counts, rows = Counter(counts), list(rows)
     for row in rows:
         while row and not row - (counts - reference):
             counts -= row
+    # What is left over may be parts of header rows (a cell's text split differently by the
+    # extractor): it is discounted only if all of it is header text.
+    extra = counts - reference
+    if extra and not extra - sum(rows, Counter()):
+        counts -= extra
     return counts
