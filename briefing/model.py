@@ -115,16 +115,53 @@ class Bilingual(Strict):
     )
 
 
+Language = Literal["ar", "en", "ru", "fr", "de", "it", "tg", "uz", "kk", "ky", "tk", "az"]
+
+
+class Translations(Strict):
+    """A text in the documents' languages other than the source's own (content/sources.yaml)."""
+
+    ar: Text | None = None
+    en: Text | None = None
+
+
 class Source(Strict):
-    """One entry of the bibliography (content/sources.yaml)."""
+    """One entry of the bibliography (content/sources.yaml), as agreed for issues #13 and #14
+    (/work/notes/SOURCE-RECORD.md). A field the source does not state is left out."""
 
     id: SourceId
-    title: Text = Field(description="Title as published, in its own language")
-    publisher: Text
-    date: OrUnknown(Date)
+    type: Literal[
+        "official-document", "statement", "press-release", "news-report", "analysis", "dataset", "web-page"
+    ]
+    author: Text | None = Field(None, description="Issuing institution or person, as the source names itself")
+    author_translations: Translations | None = None
+    title: Text = Field(description="Title as published, in the source's own language")
+    title_translations: Translations = Field(
+        description="The title in each of ar / en that differs from `language`"
+    )
+    publisher: Text | None = Field(None, description="Publisher or website")
+    publisher_translations: Translations | None = None
+    issued: Date | None = Field(None, description="Publication date: YYYY, YYYY-MM or YYYY-MM-DD")
     url: Text | None = None
-    language: Literal["ar", "en", "ru", "fr", "de"]
-    note: Bilingual | None = Field(None, description="What the source is, for the reader")
+    accessed: FullDate | None = Field(None, description="The day the page was consulted")
+    language: Language
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Source":
+        missing = [lang for lang in ("ar", "en") if lang != self.language and not getattr(self.title_translations, lang)]
+        if missing:
+            raise ValueError(f"`title_translations` needs {' and '.join(missing)} (the title in each edition language)")
+        if self.url and self.accessed is None:
+            raise ValueError("a source with `url` needs `accessed` (the day it was consulted)")
+        return self
+
+
+class Variant(Strict):
+    """Another source's version of a fact (a seed's differing date or figure), kept for the analyst and
+    never printed."""
+
+    value: float | Text
+    source: SourceId
 
 
 class Sourced(Strict):
@@ -141,6 +178,7 @@ class Person(Sourced):
     name: Bilingual
     role: Bilingual
     since: Date | None = None
+    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
 
 
 class Money(Strict):
@@ -168,6 +206,8 @@ class Figure(Strict):
         None, description="The amount in another currency, as the source gives it"
     )
 
+    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
+
     @model_validator(mode="after")
     def _known_needs_year_and_source(self) -> Figure:
         if self.value != "unknown" and (self.year is None or self.source is None):
@@ -180,11 +220,19 @@ class Fact(Sourced):
 
     text: Bilingual
     date: Date | None = None
+    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
+
+
+class RegionalRole(Fact):
+    """The country's place in regional formats, under a heading that fits that country."""
+
+    heading: Bilingual
 
 
 class Engagement(Sourced):
     date: Date
     text: Bilingual
+    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
 
 
 class EuRelations(Sourced):
@@ -192,6 +240,7 @@ class EuRelations(Sourced):
     status: Literal["in_force", "signed", "negotiations_concluded", "under_negotiation", "expected", "none"]
     date: Date | None = Field(None, description="When the status was reached")
     summary: Bilingual
+    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
 
 
 class Country(Strict):
@@ -202,11 +251,12 @@ class Country(Strict):
     official_name: Named
     capital: OrUnknown(Named)
     head_of_state: OrUnknown(Person)
-    foreign_minister: OrUnknown(Person)
-    population: Figure
-    gdp: Figure
+    head_of_government: Person | None = Field(None, description="Left out where the head of state also heads the government, or no source names one")
+    foreign_minister: OrUnknown(Person) | None = None
+    population: Figure | None = None
+    gdp: Figure | None = None
     eu_relations: EuRelations
-    regional_role: Fact
+    regional_role: RegionalRole
     projects: list[Fact] = Field(min_length=1, max_length=5)
     engagements: list[Engagement] = Field(min_length=1, max_length=6)
     talking_points: list[Bilingual] = Field(min_length=3, max_length=5)
@@ -272,6 +322,7 @@ class StatusEntry(Sourced):
     )
     status: Status
     note: Bilingual
+    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
 
     @model_validator(mode="after")
     def _undated_needs_recorded(self) -> StatusEntry:
@@ -322,6 +373,7 @@ class Declared(Strict):
 
     value: OrUnknown(int)
     source: SourceId | None = None
+    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
 
     @model_validator(mode="after")
     def _known_needs_source(self) -> Declared:
@@ -372,6 +424,7 @@ class DateClaim(Sourced):
     start: OrUnknown(Date)
     end: Date | None = None
     note: Bilingual | None = Field(None, description="How the date was read, if it needs saying")
+    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
 
 
 class EventParticipant(Sourced):
