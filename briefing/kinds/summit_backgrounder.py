@@ -39,10 +39,11 @@ class Participant(Sourced):
 
 
 class PackageRow(Strict):
-    """One priority of a funding package; `amount: {value: unknown}` when no source gives one."""
+    """One priority of a funding package. `amount` is left out where the official announcement gives
+    no figure for the priority: the table then has no amount column."""
 
     priority: Bilingual
-    amount: Figure
+    amount: Figure | None = None
     detail: Bilingual
     sources: list[SourceId] = Field(min_length=1)
 
@@ -55,7 +56,9 @@ class Package(Strict):
     @property
     def sources(self) -> list[str]:
         """Every source behind the table, in order, for its one footnote."""
-        ids = [f.source for f in self.totals] + [s for r in self.rows for s in (r.amount.source, *r.sources)]
+        ids = [f.source for f in self.totals] + [
+            s for r in self.rows for s in ((r.amount.source if r.amount else None), *r.sources)
+        ]
         return list(dict.fromkeys(i for i in ids if i))
 
 
