@@ -147,10 +147,16 @@ class Source(Strict):
     language: Language
 
     @model_validator(mode="after")
-    def _complete(self) -> "Source":
-        missing = [lang for lang in ("ar", "en") if lang != self.language and not getattr(self.title_translations, lang)]
+    def _complete(self) -> Source:
+        missing = [
+            lang
+            for lang in ("ar", "en")
+            if lang != self.language and not getattr(self.title_translations, lang)
+        ]
         if missing:
-            raise ValueError(f"`title_translations` needs {' and '.join(missing)} (the title in each edition language)")
+            raise ValueError(
+                f"`title_translations` needs {' and '.join(missing)} (the title in each edition language)"
+            )
         if self.url and self.accessed is None:
             raise ValueError("a source with `url` needs `accessed` (the day it was consulted)")
         return self
@@ -178,7 +184,9 @@ class Person(Sourced):
     name: Bilingual
     role: Bilingual
     since: Date | None = None
-    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
+    variants: list[Variant] = Field(
+        [], description="Other sources' versions, kept for the analyst; never printed"
+    )
 
 
 class Money(Strict):
@@ -206,7 +214,9 @@ class Figure(Strict):
         None, description="The amount in another currency, as the source gives it"
     )
 
-    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
+    variants: list[Variant] = Field(
+        [], description="Other sources' versions, kept for the analyst; never printed"
+    )
 
     @model_validator(mode="after")
     def _known_needs_year_and_source(self) -> Figure:
@@ -220,7 +230,9 @@ class Fact(Sourced):
 
     text: Bilingual
     date: Date | None = None
-    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
+    variants: list[Variant] = Field(
+        [], description="Other sources' versions, kept for the analyst; never printed"
+    )
 
 
 class RegionalRole(Fact):
@@ -232,7 +244,9 @@ class RegionalRole(Fact):
 class Engagement(Sourced):
     date: Date
     text: Bilingual
-    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
+    variants: list[Variant] = Field(
+        [], description="Other sources' versions, kept for the analyst; never printed"
+    )
 
 
 class EuRelations(Sourced):
@@ -240,7 +254,9 @@ class EuRelations(Sourced):
     status: Literal["in_force", "signed", "negotiations_concluded", "under_negotiation", "expected", "none"]
     date: Date | None = Field(None, description="When the status was reached")
     summary: Bilingual
-    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
+    variants: list[Variant] = Field(
+        [], description="Other sources' versions, kept for the analyst; never printed"
+    )
 
 
 class Country(Strict):
@@ -251,7 +267,9 @@ class Country(Strict):
     official_name: Named
     capital: OrUnknown(Named)
     head_of_state: OrUnknown(Person)
-    head_of_government: Person | None = Field(None, description="Left out where the head of state also heads the government, or no source names one")
+    head_of_government: Person | None = Field(
+        None, description="Left out where the head of state also heads the government, or no source names one"
+    )
     foreign_minister: OrUnknown(Person) | None = None
     population: Figure | None = None
     gdp: Figure | None = None
@@ -322,7 +340,9 @@ class StatusEntry(Sourced):
     )
     status: Status
     note: Bilingual
-    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
+    variants: list[Variant] = Field(
+        [], description="Other sources' versions, kept for the analyst; never printed"
+    )
 
     @model_validator(mode="after")
     def _undated_needs_recorded(self) -> StatusEntry:
@@ -373,7 +393,9 @@ class Declared(Strict):
 
     value: OrUnknown(int)
     source: SourceId | None = None
-    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
+    variants: list[Variant] = Field(
+        [], description="Other sources' versions, kept for the analyst; never printed"
+    )
 
     @model_validator(mode="after")
     def _known_needs_source(self) -> Declared:
@@ -424,7 +446,9 @@ class DateClaim(Sourced):
     start: OrUnknown(Date)
     end: Date | None = None
     note: Bilingual | None = Field(None, description="How the date was read, if it needs saying")
-    variants: list[Variant] = Field([], description="Other sources' versions, kept for the analyst; never printed")
+    variants: list[Variant] = Field(
+        [], description="Other sources' versions, kept for the analyst; never printed"
+    )
 
 
 class EventParticipant(Sourced):

@@ -37,7 +37,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description="Write a starter pre-meeting brief, briefs/<date>-<slug>.yaml, to fill in and then build "
         "with `build.py briefs/<that file>`. Fields only you can write are marked as drafts: texts that start "
         "with DRAFT:. A brief with drafts builds with DRAFT on every page; `build.py --final` refuses it.",
-        epilog='Example: build.py new-brief --meeting "EU–Central Asia ministerial" --date 2025-10-21 '
+        epilog='Example: build.py new-brief --meeting "EU–Central Asia ministerial" --date 2025-10-20 '
         "--place Luxembourg --with kz. Exit codes: 0 written, 1 refused (the file exists, or an unknown "
         "country or event), 2 usage error. An existing file is never overwritten.",
     )

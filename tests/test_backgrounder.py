@@ -446,8 +446,8 @@ def test_an_unknown_source_in_the_brief_is_an_error(project, capsys):
 def test_a_figure_without_a_source_is_an_error(project, capsys):
     edit(
         project[1],
-        "concluded in November 2022.\"\n    sources: [astanatimes-crm-roadmap-2025, eu-kz-raw-materials-mou-2022]",
-        "concluded in November 2022.\"",
+        'concluded in November 2022."\n    sources: [astanatimes-crm-roadmap-2025, eu-kz-raw-materials-mou-2022]',
+        'concluded in November 2022."',
     )
     code, err = check(project, capsys)
     assert code == 1

@@ -68,7 +68,7 @@ def test_outputs_replace_old_ones_whole_and_leave_no_temp_files(tmp_path):
 
 def test_an_overflowing_one_pager_fails_and_names_the_document(minimal, tmp_path, capsys):
     kz = minimal / "countries" / "kz.yaml"
-    long_point = "نقطة طويلة جدا للاختبار " * 60
+    long_point = "نقطة طويلة جدا للاختبار " * 90
     text = kz.read_text(encoding="utf-8").replace(
         '  - {ar: "نسبة 27%',
         f'  - {{ar: "{long_point}", en: "x"}}\n  - {{ar: "{long_point}", en: "x"}}\n  - {{ar: "نسبة 27%',

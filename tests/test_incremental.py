@@ -62,7 +62,7 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-PREMEETING = "2025-10-21-eu-central-asia-ministerial/brief.en.docx"
+PREMEETING = "2025-10-20-eu-central-asia-ministerial/brief.en.docx"
 
 
 def test_an_edit_rebuilds_exactly_the_documents_that_show_it(project):

@@ -99,7 +99,7 @@ def sources(built, tmp_path_factory) -> dict[str, Path]:
         "country-profiles": built / "country-profiles",
         "roadmap-tracker": built / "roadmap-tracker",
         "samarkand-summit": built / "samarkand-summit",
-        "pre-meeting": built / "2025-10-21-eu-central-asia-ministerial",
+        "pre-meeting": built / "2025-10-20-eu-central-asia-ministerial",
         "bidi": extra / "b" / "country-profiles",
         "indic": extra / "i" / "indic",
     }

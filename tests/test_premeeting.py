@@ -22,20 +22,20 @@ from briefing.validate import load_content
 
 from .conftest import ROOT, docx_xml, normalise, pdftotext, words
 
-EXAMPLE = ROOT / "briefs" / "2025-10-21-eu-central-asia-ministerial.yaml"
+EXAMPLE = ROOT / "briefs" / "2025-10-20-eu-central-asia-ministerial.yaml"
 NEW = [
     "--meeting",
     "EU–Central Asia ministerial",
     "--date",
-    "2025-10-21",
+    "2025-10-20",
     "--place",
     "Luxembourg",
     "--with",
     "kz",
     "--as-of",
-    "2025-10-20",
+    "2025-10-19",
 ]
-STARTER = "2025-10-21-eu-central-asia-ministerial.yaml"
+STARTER = "2025-10-20-eu-central-asia-ministerial.yaml"
 A4_HEIGHT, TOP, BOTTOM = 842, 48, 43  # points; the running header and footer sit in the margins
 
 
@@ -78,16 +78,14 @@ def test_recent_engagements_are_the_last_three_that_had_taken_place(content):
     assert ids(dt.date(2025, 10, 20), "luxembourg-meeting-2025") == [
         "samarkand-summit-2025",
         "ashgabat-ministerial-2025",
-        "joint-roadmap-2023",
+        "sikela-tour-2025",
     ]
-    # Dated "2025" only: not certainly held before the year's last day.
-    assert "luxembourg-meeting-2025" not in ids(dt.date(2025, 10, 20))
-    assert ids(dt.date(2026, 1, 1))[0] == "luxembourg-meeting-2025"
-    assert ids(dt.date(2025, 3, 25)) == [
-        "ashgabat-ministerial-2025",
-        "joint-roadmap-2023",
-        "leaders-meeting-2022",
-    ]
+    # Held on the day counts; the day before, not yet.
+    assert ids(dt.date(2025, 10, 20))[0] == "luxembourg-meeting-2025"
+    assert "luxembourg-meeting-2025" not in ids(dt.date(2025, 10, 19))
+    # A span (the tour, 12–18 March 2025) counts once it has ended, placed by its first day.
+    assert ids(dt.date(2025, 3, 17)) == ["joint-roadmap-2023", "leaders-meeting-2023", "leaders-meeting-2022"]
+    assert ids(dt.date(2025, 3, 25)) == ["sikela-tour-2025", "joint-roadmap-2023", "leaders-meeting-2023"]
 
 
 def test_draft_fields_are_texts_starting_with_the_prefix_in_either_language():
@@ -305,8 +303,10 @@ def test_the_example_shows_what_content_holds(built):
     assert (
         "10–11 million tonnes (2025)" in en and "US$35 billion (2025)" in en and "US$15 billion (2025)" in en
     )
-    assert "21 October 2025" in en and "Its source dates it: 2025" in en  # the user's date, and the source's
-    assert "28 March 2025" in en  # the Ashgabat date disagreement is shown
+    # The meeting's date, which its sources give too: printed once, with no note on its source's dating.
+    assert "20 October 2025" in en and "dates it" not in en
+    # Ashgabat: the primary sources' 27 March; the seeds' 20 and 28 March are recorded, never printed.
+    assert "27 March 2025" in en and "28 March 2025" not in en and "20 March 2025" not in en
     assert "DRAFT" not in en
 
 

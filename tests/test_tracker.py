@@ -280,7 +280,7 @@ def changes_in(root) -> dict[str, tuple[str, str]]:
     return out
 
 
-@pytest.mark.parametrize("prev", [D(2024, 6, 30), D(2025, 3, 31), D(2025, 4, 4)])
+@pytest.mark.parametrize("prev", [D(2024, 6, 30), D(2025, 3, 31), D(2025, 4, 3)])
 def test_the_changes_table_lists_every_item_whose_status_differs(content, prev):
     as_of = D(2025, 10, 31)
     shown = changes_in(html_of(content, as_of=as_of, previous_as_of=prev))
@@ -291,6 +291,14 @@ def test_the_changes_table_lists_every_item_whose_status_differs(content, prev):
         if tracker.status_at(i, prev) != tracker.status_at(i, as_of)
     }
     assert shown == expected and shown
+
+
+def test_no_change_since_the_previous_edition_is_said_in_a_sentence(content):
+    """The last statuses on record date from the summit (4 April 2025): from then to 31 October
+    nothing changed, and the section says so instead of showing an empty table."""
+    root = html_of(content, as_of=D(2025, 10, 31), previous_as_of=D(2025, 4, 4))
+    assert changes_in(root) == {}
+    assert "No item's status changed between 4 April 2025 and 31 October 2025." in root.text_content()
 
 
 def test_the_country_filter_keeps_exactly_the_items_of_that_country(content):
