@@ -78,7 +78,7 @@ def test_a_tracker_brief_naming_an_unknown_roadmap_or_country_is_refused(tmp_pat
         "roadmaps[0]: unknown roadmap 'eu-ca-joint-roadmp'; did you mean 'eu-ca-joint-roadmap'?"
     ]
     assert checked(
-        tmp_path, content, "roadmap-tracker", ("as_of: 2025-10-31", "as_of: 2025-10-31\ncountry: xx")
+        tmp_path, content, "roadmap-tracker", ("as_of: 2025-11-30", "as_of: 2025-11-30\ncountry: xx")
     ) == ["country: unknown country 'xx'"]
 
 
@@ -89,7 +89,7 @@ def test_a_backgrounder_brief_naming_an_unknown_event_is_refused(tmp_path, conte
 
 
 def test_a_pre_meeting_brief_naming_an_unknown_counterpart_or_figure_is_refused(tmp_path, content):
-    name = "2025-10-21-eu-central-asia-ministerial"
+    name = "2025-10-20-eu-central-asia-ministerial"
     assert checked(tmp_path, content, name, ("counterparts: [kz]", "counterparts: [kzz]")) == [
         "counterparts[0]: unknown country 'kzz'; did you mean 'kz'?"
     ]

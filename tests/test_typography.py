@@ -159,7 +159,7 @@ KIND_BRIEFS = {  # kind -> (brief, the document to build)
     "country-profile": ("country-profiles", "kz"),
     "roadmap-tracker": ("roadmap-tracker", "tracker"),
     "summit-backgrounder": ("samarkand-summit", "samarkand-summit-2025"),
-    "pre-meeting": ("2025-10-21-eu-central-asia-ministerial", "brief"),
+    "pre-meeting": ("2025-10-20-eu-central-asia-ministerial", "brief"),
 }
 
 
