@@ -410,8 +410,12 @@ class Roadmap(Strict):
     id: Id
     title: Bilingual
     adopted: Fact
-    action_points: Declared
-    areas_declared: Declared
+    action_points: Declared | None = Field(
+        None, description="The roadmap's own count of action points; left out where its text gives none"
+    )
+    areas_declared: Declared | None = Field(
+        None, description="The roadmap's own count of areas; left out where its text gives none"
+    )
     coverage: Bilingual = Field(description="Plainly: what part of the roadmap this file covers, and why")
     areas: list[Area] = Field(min_length=1)
     items: list[ActionItem] = Field(min_length=1)

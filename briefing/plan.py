@@ -14,7 +14,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import __version__, drafts, files, incremental, kinds, render
+from . import __version__, drafts, files, incremental, kinds, render, voice
 from .briefs import load_brief
 from .errors import ContentError, Problem, display_path
 from .jobs import SAFE_NAME, Job, UnsafePath, brief_files
@@ -71,6 +71,9 @@ def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, wa
             problems += _drafts(path, args.final, warn)
     if problems:
         raise ContentError(problems)
+    problems += _gaps(args, briefs, content, warn)  # fields with no value: the same rule as drafts
+    if problems:
+        raise ContentError(problems)
     if args.country is not None:
         briefs = _restrict(briefs, args.country, content)
     jobs = _jobs(args, briefs, content, labels, manifest, shared, problems)
@@ -101,6 +104,29 @@ def _drafts(path: Path, final: bool, warn) -> list[Problem]:
         )
         for draft in found:
             warn(f"  {draft}")
+    return []
+
+
+def _gaps(args, briefs, content, warn) -> list[Problem]:
+    """Fields with no value (`unknown`) in the briefs and the content their documents show: problems
+    with --final, otherwise one warning listing them (the pages carry a DRAFT mark in their place)."""
+    paths = []
+    for path, brief in briefs:
+        kind = kinds.of(brief)
+        paths.append(path)
+        for doc_id in kind.documents(brief, content):
+            if not args.only or doc_id in args.only:
+                paths += kind.inputs(brief, content, doc_id)
+    found = drafts.gaps_in(paths)
+    if found and args.final:
+        return found
+    if found:
+        warn(
+            f"warning: {len(found)} field(s) with no value; built with a DRAFT mark in their place "
+            "(build.py --final refuses them):"
+        )
+        for gap in found:
+            warn(f"  {gap}")
     return []
 
 
@@ -182,6 +208,12 @@ def _jobs(args, briefs, content, labels, manifest, shared, problems: list[Proble
                 except Exception as exc:  # noqa: BLE001  (any template error becomes a located problem)
                     problems.append(_template_problem(exc, path))
                     continue
+                problems += voice.check(
+                    job.html,
+                    f"{path.stem}/{doc_id}.{edition}",
+                    [path, *declared, templates / "labels.yaml"],
+                    job.source_file,
+                )
                 for fmt in formats:
                     job.keys[fmt] = incremental.digest(
                         incremental.output_digests(shared), fmt, job.html, job.metadata, job.expected_pages

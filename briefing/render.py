@@ -67,9 +67,14 @@ class Page:
     def percent(self, value: float) -> Markup:
         return bdi(formatting.percent(value, self.lang))
 
+    def gap(self) -> Markup:
+        """A field whose content holds no value yet (`unknown`): a DRAFT mark the analyst cannot miss.
+        Only a draft build shows one; `build.py --final` refuses the build (drafts.gap_problems)."""
+        return Markup('<strong class="draft-field">') + escape(self.label("draft_gap")) + Markup("</strong>")
+
     def figure(self, fig: model.Figure) -> Markup:
         if fig.value == "unknown":
-            return Markup(escape(self.label("unknown")))
+            return self.gap()
         words = {
             k: getattr(v, self.lang) for k, v in self.labels.items() if k.startswith(("scale_", "unit_"))
         }
@@ -92,9 +97,9 @@ class Page:
         return [self.sources[sid] for sid in self.cited]
 
     def claim(self, claim: model.DateClaim) -> Markup:
-        """A date as a source gives it: a day, a span of days, or "date unknown"."""
+        """A date as a source gives it: a day or a span of days (a DRAFT mark while it has none)."""
         if claim.start == "unknown":
-            return Markup(escape(self.label("date_unknown")))
+            return self.gap()
         if claim.end is None:
             return self.date(claim.start)
         start, end = model.PartialDate(claim.start), model.PartialDate(claim.end)

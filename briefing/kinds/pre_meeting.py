@@ -110,7 +110,7 @@ class PreMeetingPage(Page):
     def value(self, fig: model.EventFigure) -> Markup:
         """A figure's value, a range when it has `upper`: "10–11 million tonnes"."""
         if fig.value == "unknown":
-            return Markup(escape(self.label("unknown")))
+            return self.gap()
         words = {
             k: getattr(v, self.lang) for k, v in self.labels.items() if k.startswith(("scale_", "unit_"))
         }

@@ -147,7 +147,7 @@ class BackgrounderPage(Page):
     def amount(self, fig: model.Figure) -> Markup:
         """A figure without year or citation (the table's caption carries its footnote)."""
         if fig.value == "unknown":
-            return Markup("")  # no source gives the amount: the cell stays empty
+            return self.gap()
         words = {
             k: getattr(v, self.lang) for k, v in self.labels.items() if k.startswith(("scale_", "unit_"))
         }
