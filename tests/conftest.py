@@ -25,7 +25,7 @@ BIDI_CONTROLS = dict.fromkeys(
 def built(tmp_path_factory) -> Path:
     """Every brief, every edition and format, built once into a temp folder."""
     out = tmp_path_factory.mktemp("out")
-    assert cli.main(["--out", str(out), "-j", "2"]) == 0
+    assert cli.main(["--final", "--out", str(out), "-j", "2"]) == 0  # --final: every shipped brief is final
     return out
 
 
