@@ -14,6 +14,7 @@ import contextlib
 import fcntl
 import os
 import re
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -265,8 +266,11 @@ def run(args: argparse.Namespace, log=print, pool=None) -> Result:
             return Result(kept=len(outputs))
     from .plan import plan  # only now: the no-op path above never imports the pipeline
 
-    jobs = plan(args, manifest)
+    later: list[str] = []  # warnings about fields with no value: printed once the build succeeded
+    jobs = plan(args, manifest, after=later.append)
     result = build(jobs, out, args.jobs, log=log, pool=pool, manifest=manifest, templates=templates)
+    for line in later:
+        print(line, file=sys.stderr)
     manifest.selections[key] = {
         "tree": tree,
         "outputs": sorted(j.rel(f) for j in jobs for f in j.formats + j.kept),

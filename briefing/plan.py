@@ -25,12 +25,16 @@ def _warn(line: str) -> None:
     print(line, file=sys.stderr)
 
 
-def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, warn=_warn) -> list[Job]:
+def plan(
+    args: argparse.Namespace, manifest=None, shared: dict | None = None, warn=_warn, after=None
+) -> list[Job]:
     """Load and validate everything, render what is out of date; raise ContentError on any problem.
 
     With a manifest (incremental.Manifest), a document whose inputs are unchanged
     is not rendered, and a format whose output would be the same is not built.
-    `warn` gets each warning line (drafts still to fill).
+    `warn` gets each warning line (drafts still to fill); `after`, when given, gets the lines
+    about fields with no value, for the caller to print once the build has succeeded (so a
+    failed build prints only its problems); otherwise `warn` gets them at the end of planning.
     """
     templates = args.templates
     problems: list[Problem] = []
@@ -71,7 +75,8 @@ def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, wa
             problems += _drafts(path, args.final, warn)
     if problems:
         raise ContentError(problems)
-    problems += _gaps(args, briefs, content, warn)  # fields with no value: the same rule as drafts
+    later: list[str] = []  # warnings about gaps: printed once the build is known to go ahead
+    problems += _gaps(args, briefs, content, later.append)  # fields with no value: as drafts
     if problems:
         raise ContentError(problems)
     if args.country is not None:
@@ -89,6 +94,8 @@ def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, wa
             problems.append(Problem("--only", 1, 1, "", f"no document {missing!r} in the selected briefs"))
     if problems:
         raise ContentError(problems)
+    for line in later:
+        (after or warn)(line)
     return jobs
 
 

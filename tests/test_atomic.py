@@ -201,7 +201,7 @@ def test_the_pdf_records_its_generator_its_inputs_and_the_as_of_date(tmp_path):
         assert info["/BriefingInputs"] == f"sha256:{digest}"
         assert info["/Keywords"] == f"inputs-sha256:{digest}"
         assert info["/Creator"] == info["/BriefingGenerator"] == f"briefing {__version__}"
-        assert info["/CreationDate"] == info["/ModDate"] == "D:20251031120000Z"  # the brief's as_of, noon UTC
+        assert info["/CreationDate"] == info["/ModDate"] == "D:20251130120000Z"  # the brief's as_of, noon UTC
         digests[edition] = digest
     assert digests["en"] != digests["ar"]  # the digest follows the inputs
 

@@ -178,7 +178,7 @@ def test_a_failed_build_marks_nothing_up_to_date(content_only, capsys):
     edit(countries / "kz.yaml", 'en: "Astana"', 'en: "Astana (capital)"')  # builds fine on its own
     uz = countries / "uz.yaml"
     good_uz = uz.read_text(encoding="utf-8")
-    edit(uz, '    en: "The EPCA signature', f'    en: "{LONG} The EPCA signature')  # overflows its page
+    edit(uz, '    en: "With the EPCA signed', f'    en: "{LONG} With the EPCA signed')  # overflows its page
     for _ in range(2):  # the failure is not remembered as success: it fails again
         assert build(project, *args) == 1
         assert "uz.en: one-pager runs to" in capsys.readouterr().err
