@@ -10,6 +10,7 @@ of the other direction.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,11 @@ from .validate import Content, Sub, check
 
 DIRECTION = {"ar": "rtl", "en": "ltr"}
 EDITIONS = {"ar": ("ar",), "en": ("en",), "ar-en": ("ar", "en")}
+
+
+_ARABIC = re.compile(r"[\u0600-\u06FF]")
+_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+_LATIN_SCRIPT = {"en", "fr", "de", "it", "uz", "tk", "az"}  # languages the sources name in Latin script
 
 
 @dataclass
@@ -66,6 +72,17 @@ class Page:
 
     def percent(self, value: float) -> Markup:
         return bdi(formatting.percent(value, self.lang))
+
+    @staticmethod
+    def name_lang(name: str, language: str) -> str:
+        """The language a source's author or publisher name is read in: the source's own where the
+        name is in its script, English for a Latin-script name of a source in another script
+        ("Sputnik Tajikistan" for a Tajik source, "Kazinform" for an Arabic one)."""
+        if _ARABIC.search(name):
+            return "ar"
+        if _CYRILLIC.search(name) or language in _LATIN_SCRIPT:
+            return language
+        return "en"
 
     def gap(self) -> Markup:
         """A field whose content holds no value yet (`unknown`): a DRAFT mark the analyst cannot miss.

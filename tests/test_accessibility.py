@@ -76,7 +76,7 @@ def test_a_screen_reader_gets_arabic_in_logical_order(built):
     source = re.sub(r"\s+", "", normalise(html.body.text_content()))
     _, root = pdf_audit.structure(built / "country-profiles" / "kz.ar-en.pdf")
     spans = [e.own_text for e in root.walk() if e.actual and ARABIC.search(e.own_text)]
-    assert len(spans) > 50
+    assert len(spans) > 40  # the page's Arabic: its facts, and the Arabic titles in its source list
     missing = [s for s in spans if re.sub(r"\s+", "", normalise(s)) not in source]
     assert missing == []
 
@@ -102,7 +102,7 @@ def _swapped(text: str) -> list[str]:
         "country-profiles/kz.ar.pdf",
         "country-profiles/kz.ar-en.pdf",
         "samarkand-summit/samarkand-summit-2025.ar-en.pdf",
-        "2025-10-21-eu-central-asia-ministerial/brief.ar-en.pdf",
+        "2025-10-20-eu-central-asia-ministerial/brief.ar-en.pdf",
     ],
 )
 def test_lines_without_arabic_keep_their_brackets_in_both_extractors(built, doc):
@@ -121,14 +121,14 @@ def test_pdfium_reads_the_arabic_brackets_of_the_issue_right(built):
     for doc in ("kz.ar.pdf", "kz.ar-en.pdf"):
         text = normalise(pdf_text(built / "country-profiles" / doc))
         assert "(رئيس الجمهورية)" in text and "Database (UNTERM)" in text
-        assert "(جهة النشر غير مذكورة)" in text
+        assert "(رئيس الوزراء)" in text
 
 
 def test_english_brackets_in_a_bilingual_document_are_not_swapped(built):
     """Before: the first use of a bracket glyph, in Arabic, decided its text for the English page too."""
     for extract in (pdftotext, pdf_text):
         text = normalise(extract(built / "samarkand-summit" / "samarkand-summit-2025.ar-en.pdf"))
-        assert "(US$13.2 billion)" in text
+        assert "News Central Asia (nCa)" in text and "People's Daily Online (Xinhua)" in text
 
 
 # -- The WeasyPrint patches: still working, and still needed -----------------------------
@@ -231,7 +231,7 @@ def test_docx_properties_come_from_the_brief(built):
             subject="الاتحاد الأوروبي وآسيا الوسطى: ملفات قُطرية / EU–Central Asia: country profiles",
             author="وحدة متابعة آسيا الوسطى / Central Asia desk",
             lang="ar",
-            stamp="2025-10-31T12:00:00Z",
+            stamp="2025-11-30T12:00:00Z",
         )
         == []
     )

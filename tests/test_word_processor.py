@@ -86,6 +86,9 @@ def body_text(path: Path) -> str:
     return "\n".join(chunks)
 
 
+CYRILLIC = re.compile(r"[\u0400-\u04FF]")
+
+
 def test_libreoffice_shows_the_same_text_as_our_pdf(converted):
     """The same Latin words and Arabic letters, as many times each; the same years. (Other digits
     are not compared: a superscript note number is glued to the number beside it differently by
@@ -100,8 +103,12 @@ def test_libreoffice_shows_the_same_text_as_our_pdf(converted):
         lo = re.sub(
             r"(?<=[\u0600-\u06FF])[HFG]|[HFG](?=[\u0600-\u06FF])|(?<![^\W\d_])[HFG](?![^\W\d_])", "", lo
         )
-        a = Counter(w for w in words(mine) if not w.isdigit())
-        b = Counter(w for w in words(lo) if not w.isdigit())
+        # Cyrillic (a Russian source title on an Arabic page) is drawn right by LibreOffice, but the
+        # positions of its glyphs in LibreOffice's PDF split and drop letters when a line is read
+        # back in visual order ("Кыргызстана" as "К", "г", "зстана"): compared by our own
+        # PDF-to-DOCX test (test_one_pagers), not here.
+        a = Counter(w for w in words(mine) if not w.isdigit() and not CYRILLIC.search(w))
+        b = Counter(w for w in words(lo) if not w.isdigit() and not CYRILLIC.search(w))
         # Both repeat a table's header row on each page it runs onto, on their own pages.
         rows = [
             Counter(w for w in words(r) if not w.isdigit())
