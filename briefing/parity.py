@@ -108,6 +108,11 @@ def _shown(values: set[str]) -> str:
     return "{" + ", ".join(sorted(values, key=lambda v: (len(v), v))) + "}"
 
 
+def describe(diff: tuple[set[str], set[str]]) -> str:
+    """`numbers differ: ar has {2025}, en has {2024}`, for a `difference`."""
+    return f"numbers differ: ar has {_shown(diff[0])}, en has {_shown(diff[1])}"
+
+
 def check(doc: Document) -> list[Problem]:
     problems = []
     for loc, field in bilingual_fields(doc.data):
@@ -115,7 +120,5 @@ def check(doc: Document) -> list[Problem]:
             continue
         diff = difference(field["ar"], field["en"])
         if diff:
-            problems.append(
-                doc.problem(loc, f"numbers differ: ar has {_shown(diff[0])}, en has {_shown(diff[1])}")
-            )
+            problems.append(doc.problem(loc, describe(diff)))
     return problems
