@@ -67,8 +67,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def report(translations: Translations, out=sys.stdout) -> int:
+def report(translations: Translations, out=None) -> int:
     """One line per field that needs review, with the word diff of the change; the count last."""
+    out = out or sys.stdout
     pending = translations.needs_review()
     for status in pending:
         print(status.problem(), file=out)
@@ -108,6 +109,8 @@ def main(argv: list[str]) -> int:
         for selector in args.accept:
             accepted, found = translations.accept(selector, by)
             problems += found
+            if not accepted and not found:
+                print(f"nothing to accept in {selector}: no field there needs review")
             for status in accepted:
                 print(f"reviewed: {display_path(status.field.path)}:{status.field.line}: {status.field.key}")
         code = EXIT_OK
@@ -131,6 +134,7 @@ def main(argv: list[str]) -> int:
                 f"imported: {display_path(status.field.path)}:{status.field.line}: {status.field.key} "
                 f"({status.record.state})"
             )
+        code = EXIT_OK
     for lock in translations.save():
         print(f"updated {display_path(lock)}" + (f": {new} new field(s) fingerprinted" if new else ""))
     result = report(translations)

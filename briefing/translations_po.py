@@ -113,7 +113,9 @@ def import_po(
     fields written or marked reviewed, and the problems."""
     problems: list[Problem] = []
     edits: dict[Path, dict[tuple, str]] = defaultdict(dict)
-    done: list[tuple[Status, str | None, str | None]] = []  # (field, new text or None, translator)
+    done: list[
+        tuple[Status, str, str | None, str | None]
+    ] = []  # (field, language, new text or None, translator)
     files = sorted(Path(folder).glob("*.po"))
     if not files:
         return [], [Problem(display_path(Path(folder)), 1, 1, "", "--import-po: no .po file here")]
@@ -158,11 +160,11 @@ def import_po(
             if message.fuzzy or not text:
                 continue  # not finished: the field keeps needing review
             if normalise(text) == normalise(status.field.text(lang)):
-                done.append((status, None, translator))
+                done.append((status, lang, None, translator))
                 continue
             problems += _invalid(status, lang, text, name, line)
             edits[status.field.path][status.field.loc + (lang,)] = text
-            done.append((status, text, translator))
+            done.append((status, lang, text, translator))
     new_files = {}
     for path, changes in sorted(edits.items()):
         try:
@@ -176,8 +178,7 @@ def import_po(
     for path, text in new_files.items():
         write_atomic(path, text)
     written = []
-    for status, text, translator in done:
-        lang = status.review
+    for status, lang, text, translator in done:
         f = status.field if text is None else replace(status.field, **{lang: text})
         learnt = status.record.source or other(lang)  # translated from the other side: that is its source
         record = pair(

@@ -1,0 +1,480 @@
+"""Translation state (translations.py, translations_po.py, yaml_edit.py), on small content trees.
+
+Each test writes a tiny tree into a temp folder and runs `build.py translations`
+(translations_command.main) from there, so paths print as `content/…`.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from briefing import translations_command, yaml_edit
+from briefing.translations import (
+    LOCK_NAME,
+    Translations,
+    content_tree,
+    fingerprint,
+    read_lock,
+    word_diff,
+)
+
+TODAY = "2025-11-20"
+
+KZ = """\
+# Kazakhstan: a comment the import must keep
+id: kz
+name: {ar: كازاخستان, en: Kazakhstan}
+summary:
+  ar: "الدولة الوحيدة في المنطقة التي صادقت على الاتفاقية."
+  en: "The only country in the region to have ratified the agreement."  # trailing comment
+points:
+  - {ar: "ممر النقل أولوية بقيمة 10 مليارات يورو.", en: "The corridor is a €10 billion priority."}
+  - {ar: "نرحب بالشراكة الاستراتيجية.", en: "We welcome the strategic partnership."}
+"""
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch) -> Path:
+    (tmp_path / "content" / "countries").mkdir(parents=True)
+    (tmp_path / "briefs").mkdir()
+    write(tmp_path / "content" / "countries" / "kz.yaml", KZ)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def write(path: Path, text: str) -> None:
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def run(capsys, *args: str, today: str = TODAY) -> tuple[int, list[str], list[str]]:
+    code = translations_command.main(["--content", "content", "--briefs", "briefs", "--today", today, *args])
+    captured = capsys.readouterr()
+    return code, captured.out.splitlines(), captured.err.splitlines()
+
+
+def kz(project: Path) -> Path:
+    return project / "content" / "countries" / "kz.yaml"
+
+
+def lock(project: Path) -> dict:
+    records, problems = read_lock(project / "content" / LOCK_NAME)
+    assert not problems
+    return records["countries/kz.yaml"]
+
+
+# -- fingerprints ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "a, b",
+    [
+        ("in force  since\nMarch 2020.", "in force since March 2020."),  # whitespace
+        ("منذ ٢٠٢٠", "منذ 2020"),  # Arabic-Indic digits are the same number
+        ("e\u0301t\u00e9", "\u00e9t\u00e9"),  # NFC
+        ("قمة \u200fسمرقند", "قمة سمرقند"),  # a bidi mark is not text
+        ("الاتحـــاد", "الاتحاد"),  # tatweel stretches a word, it does not change it
+    ],
+)
+def test_a_cosmetic_difference_keeps_the_fingerprint(a, b):
+    assert fingerprint(a) == fingerprint(b)
+
+
+def test_a_number_changes_the_fingerprint():
+    assert fingerprint("€10 billion") != fingerprint("€12 billion")
+
+
+def test_the_word_diff_marks_removed_and_added_words():
+    assert (
+        word_diff("the only country in the region", "the only Central Asian country")
+        == "the only {+Central Asian+} country [-in the region-]"
+    )
+
+
+# -- states --------------------------------------------------------------------------
+def test_a_new_field_starts_fingerprinted_and_a_second_run_changes_nothing(project, capsys):
+    code, out, _ = run(capsys)
+    assert code == 0
+    assert out == [
+        "updated content/translations.lock: 4 new field(s) fingerprinted",
+        "translations: all 4 bilingual field(s) up to date (0 reviewed)",
+    ]
+    record = lock(project)["summary"]
+    assert record.state == "translated" and record.at == TODAY
+    assert record.en == fingerprint("The only country in the region to have ratified the agreement.")
+    assert record.ar_text == "الدولة الوحيدة في المنطقة التي صادقت على الاتفاقية."
+    before = (project / "content" / LOCK_NAME).read_bytes()
+    edit(kz(project), "points:\n", 'note: {ar: "ملاحظة", en: "A note"}\npoints:\n')
+    code, out, _ = run(capsys, today="2025-12-01")
+    assert code == 0 and out[0] == "updated content/translations.lock: 1 new field(s) fingerprinted"
+    assert lock(project)["note"].at == "2025-12-01" and lock(project)["summary"].at == TODAY
+    code, out, _ = run(capsys, today="2025-12-02")
+    assert out == ["translations: all 5 bilingual field(s) up to date (0 reviewed)"]  # nothing written
+    assert (project / "content" / LOCK_NAME).read_bytes() != before
+
+
+def test_the_lock_is_sorted_by_file_then_by_field_in_file_order(project, capsys):
+    (project / "content" / "sources.yaml").write_text(
+        "- id: s1\n  note: {ar: مصدر, en: A source}\n", encoding="utf-8"
+    )
+    run(capsys)
+    text = (project / "content" / LOCK_NAME).read_text(encoding="utf-8")
+    order = [line for line in text.splitlines() if line and not line.startswith(("#", "    "))]
+    assert order == [
+        "countries/kz.yaml:",
+        "  name:",
+        "  summary:",
+        "  points[0]:",
+        "  points[1]:",
+        "sources.yaml:",
+        "  '[0].note':",
+    ]
+
+
+def test_an_english_edit_flips_its_arabic_to_needs_review_with_a_word_diff(project, capsys):
+    run(capsys)
+    edit(kz(project), "to have ratified", "to have signed and ratified")
+    code, out, _ = run(capsys)
+    assert code == 1
+    assert out == [
+        "updated content/translations.lock",
+        "content/countries/kz.yaml:4:1: summary: ar needs review (en changed)",
+        "    en: The only country in the region to have {+signed and+} ratified the agreement.",
+        (
+            "translations: 1 of 4 bilingual field(s) need review, in 1 file(s); "
+            "after a cosmetic edit: build.py translations --accept FILE[:FIELD]"
+        ),
+    ]
+    record = lock(project)["summary"]
+    assert (record.state, record.changed) == ("needs review", "en")
+    # The lock keeps the pair it was translated from: the diff stays against it.
+    assert record.en_text == "The only country in the region to have ratified the agreement."
+
+
+def test_an_arabic_edit_flips_its_english_the_other_way_round(project, capsys):
+    run(capsys)
+    edit(kz(project), "نرحب بالشراكة الاستراتيجية.", "نرحب ترحيبًا حارًا بالشراكة الاستراتيجية.")
+    code, out, _ = run(capsys)
+    assert code == 1
+    assert "content/countries/kz.yaml:9:5: points[1]: en needs review (ar changed)" in out
+
+
+def test_translating_after_the_edit_makes_the_pair_translated_and_learns_the_source(project, capsys):
+    run(capsys)
+    edit(kz(project), "to have ratified", "to have signed and ratified")
+    run(capsys)  # ar needs review (en changed)
+    edit(kz(project), "التي صادقت على", "التي وقّعت وصادقت على")
+    code, out, _ = run(capsys, today="2025-12-01")
+    assert code == 0
+    record = lock(project)["summary"]
+    assert (record.state, record.source, record.at) == ("translated", "en", "2025-12-01")
+    # English is now known as the source: a later Arabic-only edit is a new translation…
+    edit(kz(project), "التي وقّعت وصادقت على", "التي وقّعت على")
+    assert run(capsys)[0] == 0
+    # …and an English edit still asks for the Arabic to be reviewed.
+    edit(kz(project), "signed and ratified", "signed and then ratified")
+    code, out, _ = run(capsys)
+    assert code == 1 and "summary: ar needs review (en changed)" in out[1]
+
+
+@pytest.mark.parametrize(
+    "original, edited, flagged",
+    [
+        ("en", "ar", None),  # the translation edited: no review
+        ("en", "en", "ar needs review (en changed)"),
+        ("ar", "en", None),
+        ("ar", "ar", "en needs review (ar changed)"),
+    ],
+)
+def test_a_field_can_name_its_original_language(project, capsys, original, edited, flagged):
+    edit(
+        kz(project),
+        "{ar: كازاخستان, en: Kazakhstan}",
+        f"{{ar: كازاخستان, en: Kazakhstan, original: {original}}}",
+    )
+    run(capsys)
+    if edited == "ar":
+        edit(kz(project), "ar: كازاخستان", "ar: قازاقستان")
+    else:
+        edit(kz(project), "en: Kazakhstan", "en: Qazaqstan")
+    code, out, _ = run(capsys)
+    if flagged:
+        assert code == 1 and out[1] == f"content/countries/kz.yaml:3:1: name: {flagged}"
+    else:
+        assert code == 0, out
+
+
+def test_both_sides_edited_together_is_a_new_translation(project, capsys):
+    run(capsys)
+    edit(kz(project), "en: Kazakhstan", "en: Republic of Kazakhstan")
+    edit(kz(project), "ar: كازاخستان", "ar: جمهورية كازاخستان")
+    code, _, _ = run(capsys, today="2025-12-01")
+    assert code == 0
+    assert (lock(project)["name"].state, lock(project)["name"].at) == ("translated", "2025-12-01")
+
+
+def test_an_edit_undone_is_no_longer_to_review(project, capsys):
+    run(capsys)
+    edit(kz(project), "en: Kazakhstan", "en: Qazaqstan")
+    assert run(capsys)[0] == 1
+    edit(kz(project), "en: Qazaqstan", "en: Kazakhstan")
+    assert run(capsys)[0] == 0
+    assert lock(project)["name"].state == "translated"
+
+
+def test_list_items_that_move_keep_their_state(project, capsys):
+    run(capsys)
+    edit(kz(project), "We welcome the strategic partnership.", "We warmly welcome the strategic partnership.")
+    run(capsys)
+    edit(kz(project), "points:\n", 'points:\n  - {ar: "نقطة جديدة", en: "A new point"}\n')
+    code, out, _ = run(capsys)
+    assert code == 1
+    assert [line for line in out if "needs review" in line] == [
+        "content/countries/kz.yaml:10:5: points[2]: ar needs review (en changed)"
+    ]
+    records = lock(project)
+    assert records["points[0]"].en_text == "A new point" and records["points[0]"].state == "translated"
+    assert records["points[1]"].en_text == "The corridor is a €10 billion priority."
+
+
+def test_a_number_that_differs_needs_review_too(project, capsys):
+    run(capsys)
+    edit(kz(project), "€10 billion", "€12 billion")
+    code, out, _ = run(capsys)
+    assert code == 1
+    assert out[1] == (
+        "content/countries/kz.yaml:8:5: points[0]: ar needs review (en changed; "
+        "numbers differ: ar has {10}, en has {12})"
+    )
+    # A mismatch the field explains is not one.
+    edit(kz(project), 'priority."}', 'priority.", numbers_differ: "test"}')
+    edit(kz(project), "€12 billion", "€10 billion")
+    assert run(capsys)[0] == 0
+
+
+def test_a_mismatch_in_new_content_needs_review_on_the_translation_side(project, capsys):
+    edit(kz(project), "€10 billion", "€12 billion")
+    code, out, _ = run(capsys)
+    assert code == 1
+    assert (
+        out[1]
+        == "content/countries/kz.yaml:8:5: points[0]: ar needs review (numbers differ: ar has {10}, en has {12})"
+    )
+    assert lock(project)["points[0]"].state == "translated"  # numbers are checked on every run, not recorded
+
+
+def test_draft_texts_are_not_translations_yet(project, capsys):
+    write(
+        project / "briefs" / "meeting.yaml",
+        """\
+        objective: {ar: "DRAFT: الهدف", en: "DRAFT: the objective"}
+        ask: {ar: "DRAFT: المطلوب", en: "We ask for a date."}
+        title: {ar: "اجتماع", en: "Meeting"}
+        """,
+    )
+    run(capsys)
+    records, _ = read_lock(project / "briefs" / LOCK_NAME)
+    assert list(records["meeting.yaml"]) == ["title"]
+
+
+# -- accept --------------------------------------------------------------------------
+def test_accept_marks_the_current_pair_reviewed(project, capsys):
+    run(capsys)
+    edit(kz(project), "to have ratified", "to have  ratified")  # not even cosmetic for the fingerprint
+    edit(kz(project), "The only country in", "The sole country in")
+    assert run(capsys)[0] == 1
+    code, out, _ = run(capsys, "--accept", "content/countries/kz.yaml:summary", "--by", "A. Reviewer")
+    assert code == 0
+    assert out[0] == "reviewed: content/countries/kz.yaml:4: summary"
+    assert out[-1] == "translations: all 4 bilingual field(s) up to date (1 reviewed)"
+    record = lock(project)["summary"]
+    assert (record.state, record.by, record.at, record.source) == ("reviewed", "A. Reviewer", TODAY, None)
+    assert run(capsys)[0] == 0
+
+
+def test_accept_a_file_takes_only_its_fields_that_need_review(project, capsys):
+    run(capsys)
+    edit(kz(project), "en: Kazakhstan", "en: Qazaqstan")
+    edit(kz(project), "We welcome", "We do welcome")
+    code, out, _ = run(capsys, "--accept", "content/countries/kz.yaml", "--by", "R")
+    assert code == 0
+    assert [line for line in out if line.startswith("reviewed")] == [
+        "reviewed: content/countries/kz.yaml:3: name",
+        "reviewed: content/countries/kz.yaml:9: points[1]",
+    ]
+    assert lock(project)["summary"].state == "translated"
+
+
+def test_accept_names_a_field_it_does_not_know_and_refuses_numbers(project, capsys):
+    run(capsys)
+    edit(kz(project), "€10 billion", "€12 billion")
+    code, _, err = run(capsys, "--accept", "content/countries/kz.yaml:sumary")
+    assert code == 1
+    assert err == [
+        "content/countries/kz.yaml:1:1: sumary: --accept: no bilingual field 'sumary'; did you mean 'summary'?"
+    ]
+    code, _, err = run(capsys, "--accept", "content/countries/kz.yaml:points[0]")
+    assert code == 1
+    assert err == [
+        (
+            "content/countries/kz.yaml:8:5: points[0]: cannot accept: numbers differ: ar has {10}, en has {12}; "
+            "correct one side, or say why in `numbers_differ:`"
+        )
+    ]
+    code, _, err = run(capsys, "--accept", "content/nowhere.yaml")
+    assert code == 1 and err == [
+        "content/nowhere.yaml:1:1: (file): --accept: not a file of content/ or briefs/"
+    ]
+
+
+def test_a_lock_with_a_merge_conflict_is_reported_and_left_alone(project, capsys):
+    run(capsys)
+    path = project / "content" / LOCK_NAME
+    text = path.read_text(encoding="utf-8").replace("  summary:\n", "<<<<<<< HEAD\n  summary:\n", 1)
+    path.write_text(text, encoding="utf-8")
+    code, _out, err = run(capsys)
+    assert code == 1 and err[0].startswith("content/translations.lock:")
+    assert "delete the entry to fingerprint the field again" in err[0]
+    assert path.read_text(encoding="utf-8") == text
+
+
+# -- PO exchange ---------------------------------------------------------------------
+def po_entry(po: Path, context: str) -> str:
+    blocks = po.read_text(encoding="utf-8").split("\n\n")
+    return next(b for b in blocks if f'msgctxt "{context}"' in b)
+
+
+def finish(po: Path, context: str, translation: str) -> None:
+    """What a translator's tool does: write the msgstr, clear the fuzzy mark."""
+    text = po.read_text(encoding="utf-8")
+    old = po_entry(po, context)
+    lines = [line for line in old.splitlines() if line != "#, fuzzy" and not line.startswith("#|")]
+    lines = [f'msgstr "{translation}"' if line.startswith("msgstr ") else line for line in lines]
+    text = text.replace(old, "\n".join(lines))
+    text = text.replace(
+        "Last-Translator: FULL NAME <EMAIL@ADDRESS>", "Last-Translator: Layla H <l@example.org>"
+    )
+    po.write_text(text, encoding="utf-8")
+
+
+def needs_two_reviews(project, capsys) -> None:
+    run(capsys)
+    edit(kz(project), "to have ratified", "to have signed and ratified")
+    edit(kz(project), "We welcome", "We warmly welcome")
+
+
+def test_export_writes_one_po_per_target_language_with_the_previous_source(project, capsys):
+    needs_two_reviews(project, capsys)
+    edit(kz(project), "ar: كازاخستان", "ar: قازاقستان")
+    code, out, _ = run(capsys, "--export-po", "po")
+    assert code == 0
+    assert out[:2] == ["wrote po/ar.po: 2 field(s) to review", "wrote po/en.po: 1 field(s) to review"]
+    assert po_entry(project / "po" / "ar.po", "content/countries/kz.yaml:summary").splitlines() == [
+        "#. ar needs review (en changed)",
+        "#: content/countries/kz.yaml:4",
+        "#, fuzzy",
+        '#| msgid "The only country in the region to have ratified the agreement."',
+        'msgctxt "content/countries/kz.yaml:summary"',
+        'msgid "The only country in the region to have signed and ratified the agreement."',
+        'msgstr "الدولة الوحيدة في المنطقة التي صادقت على الاتفاقية."',
+    ]
+    assert 'msgid "قازاقستان"\nmsgstr "Kazakhstan"' in (project / "po" / "en.po").read_text(encoding="utf-8")
+    first = (project / "po" / "ar.po").read_bytes()
+    run(capsys, "--export-po", "po")
+    assert (project / "po" / "ar.po").read_bytes() == first  # the same day, the same file
+
+
+def test_a_po_round_trip_changes_exactly_that_field(project, capsys):
+    needs_two_reviews(project, capsys)
+    run(capsys, "--export-po", "po")
+    before = kz(project).read_text(encoding="utf-8")
+    translation = "الدولة الوحيدة في المنطقة التي وقّعت الاتفاقية وصادقت عليها."
+    finish(project / "po" / "ar.po", "content/countries/kz.yaml:summary", translation)
+    code, out, err = run(capsys, "--import-po", "po", today="2025-12-01")
+    assert code == 0, err
+    assert out[0] == "imported: content/countries/kz.yaml:4: summary (translated)"
+    after = kz(project).read_text(encoding="utf-8")
+    assert after == before.replace("الدولة الوحيدة في المنطقة التي صادقت على الاتفاقية.", translation)
+    record = lock(project)["summary"]
+    assert (record.state, record.by, record.at, record.source) == (
+        "translated",
+        "Layla H <l@example.org>",
+        "2025-12-01",
+        "en",
+    )
+    # The other entry was left fuzzy: still to review.
+    code, out, _ = run(capsys)
+    assert code == 1 and "points[1]: ar needs review (en changed)" in out[0]
+
+
+def test_a_confirmed_translation_marks_the_pair_reviewed(project, capsys):
+    needs_two_reviews(project, capsys)
+    run(capsys, "--export-po", "po")
+    finish(project / "po" / "ar.po", "content/countries/kz.yaml:points[1]", "نرحب بالشراكة الاستراتيجية.")
+    before = kz(project).read_bytes()
+    code, out, _ = run(capsys, "--import-po", "po")
+    assert code == 0 and out[0] == "imported: content/countries/kz.yaml:9: points[1] (reviewed)"
+    assert kz(project).read_bytes() == before
+
+
+def test_a_po_made_against_an_older_source_is_refused(project, capsys):
+    needs_two_reviews(project, capsys)
+    run(capsys, "--export-po", "po")
+    finish(project / "po" / "ar.po", "content/countries/kz.yaml:summary", "ترجمة جديدة.")
+    edit(kz(project), "signed and ratified", "signed and then ratified")
+    before = kz(project).read_bytes(), (project / "content" / LOCK_NAME).read_bytes()
+    code, _, err = run(capsys, "--import-po", "po")
+    assert code == 1
+    assert err[0].startswith("po/ar.po:")
+    assert err[0].endswith(
+        "content/countries/kz.yaml:summary: msgid is not the current en text: "
+        "the PO was made against an older source; export again"
+    )
+    assert err[-1] == "import refused: 1 problem(s); nothing was written"
+    assert (kz(project).read_bytes(), (project / "content" / LOCK_NAME).read_bytes()) == before
+
+
+def test_an_imported_translation_must_state_the_same_numbers(project, capsys):
+    run(capsys)
+    edit(kz(project), "€10 billion", "€12 billion")
+    run(capsys, "--export-po", "po")
+    finish(project / "po" / "ar.po", "content/countries/kz.yaml:points[0]", "أولوية بقيمة 11 مليار يورو.")
+    code, _, err = run(capsys, "--import-po", "po")
+    assert code == 1
+    assert err[0].endswith(
+        "content/countries/kz.yaml:points[0]: msgstr: numbers differ: ar has {11}, en has {12}"
+    )
+
+
+# -- writing back into YAML ------------------------------------------------------------
+@pytest.mark.parametrize(
+    "before, after",
+    [
+        ('t: {ar: "قديم", en: x}  # c\n', 't: {ar: "جديد, آخر", en: x}  # c\n'),  # double quotes kept
+        ("t: {ar: قديم, en: x}\n", 't: {ar: "جديد, آخر", en: x}\n'),  # a comma cannot be plain in {…}
+        ("t:\n  ar: قديم  # c\n  en: x\n", "t:\n  ar: جديد, آخر  # c\n  en: x\n"),  # plain stays plain
+        ("t:\n  ar: 'قديم'\n  en: x\n", "t:\n  ar: 'جديد, آخر'\n  en: x\n"),
+        ("t:\n  ar: >\n    قديم\n    جدا\n  en: x\n", 't:\n  ar: "جديد, آخر"\n  en: x\n'),
+        ("- t: {ar: قديم, en: x}\n", '- t: {ar: "جديد, آخر", en: x}\n'),
+    ],
+)
+def test_a_text_is_written_back_in_place(before, after):
+    loc = (0, "t", "ar") if before.startswith("-") else ("t", "ar")
+    assert yaml_edit.replace_texts(before, {loc: "جديد, آخر"}) == after
+
+
+def test_a_text_that_would_read_as_something_else_is_quoted():
+    assert yaml_edit.replace_texts("t:\n  en: old\n", {("t", "en"): "true"}) == "t:\n  en: 'true'\n"
+    assert yaml_edit.replace_texts("t:\n  en: old\n", {("t", "en"): "a: b #c"}) == "t:\n  en: 'a: b #c'\n"
+
+
+def test_content_tree_finds_nested_files_but_not_the_lock(project, capsys):
+    run(capsys)
+    assert [p.name for p in content_tree(project / "content").files] == ["kz.yaml"]
+    assert len(Translations.scan([content_tree(project / "content")], TODAY).statuses) == 4
