@@ -110,9 +110,11 @@ def content_tree(root: Path) -> Tree:
     return Tree(root, tuple(sorted(p for p in root.rglob("*.yaml") if p.is_file())))
 
 
-def briefs_tree(folder: Path) -> Tree:
+def briefs_tree(folder: Path, files: Iterable[Path] | None = None) -> Tree:
+    """The briefs of a folder (`files`: only these, as a build selects them; the lock keeps the others)."""
     folder = Path(folder)
-    return Tree(folder, tuple(sorted(p for p in folder.glob("*.yaml") if p.is_file())))
+    chosen = folder.glob("*.yaml") if files is None else files
+    return Tree(folder, tuple(sorted(Path(p) for p in chosen if Path(p).is_file())))
 
 
 @dataclass(frozen=True)
@@ -404,22 +406,30 @@ class Translations:
     statuses: list[Status] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unreadable: set[Path] = field(default_factory=set)  # locks not read: never overwritten
+    locked: dict[Path, dict[str, dict[str, Record]]] = field(default_factory=dict)  # each lock as read
+    scanned: set[Path] = field(default_factory=set)  # the files read (resolved)
 
     @classmethod
-    def scan(cls, trees: Iterable[Tree], today: str | None = None) -> Translations:
-        """Load every file of the trees and its lock; a file that cannot be loaded is a problem."""
+    def scan(
+        cls, trees: Iterable[Tree], today: str | None = None, loaded: dict[Path, Document] | None = None
+    ) -> Translations:
+        """Load every file of the trees (`loaded`: files the build has loaded already) and their
+        locks; a file that cannot be loaded is a problem."""
         self = cls(list(trees), today or dt.date.today().isoformat())
+        loaded = {Path(p).resolve(): doc for p, doc in (loaded or {}).items()}
         for tree in self.trees:
             locked, problems = read_lock(tree.lock)
+            self.locked[tree.lock] = locked
             if problems:  # it may hold a merge to resolve: say so, and leave it as it is
                 self.problems += problems
                 self.unreadable.add(tree.lock)
             for path in tree.files:
                 try:
-                    doc = load(path)
+                    doc = loaded.get(path.resolve()) or load(path)
                 except ContentError as exc:
                     self.problems += exc.problems
                     continue
+                self.scanned.add(path.resolve())
                 found = fields_of(doc, tree)
                 for f, record in zip(found, _match(found, locked.get(tree.rel(path), {}))):
                     self.statuses.append(reconcile(f, record, self.today))
@@ -484,7 +494,13 @@ class Translations:
         return accepted, problems
 
     def records(self, tree: Tree) -> dict[str, dict[str, Record]]:
+        """The tree's lock after this run: the files read, and as they were the files of the
+        tree not read this time (a build reads only the briefs it builds) that still exist."""
         out: dict[str, dict[str, Record]] = {}
+        for rel, entries in self.locked.get(tree.lock, {}).items():
+            path = tree.root / rel
+            if path.resolve() not in self.scanned and path.is_file():
+                out[rel] = entries
         for status in self.statuses:
             if status.field.root == tree.root:
                 out.setdefault(status.field.rel, {})[status.field.key] = status.record

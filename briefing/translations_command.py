@@ -18,7 +18,7 @@ from pathlib import Path
 
 from . import translations_po
 from .errors import display_path
-from .translations import Translations, briefs_tree, content_tree, reviewer
+from .translations import LOCK_NAME, Translations, briefs_tree, content_tree, reviewer
 
 ROOT = Path(__file__).resolve().parent.parent
 EXIT_OK, EXIT_REVIEW, EXIT_USAGE = 0, 1, 2
@@ -101,7 +101,6 @@ def main(argv: list[str]) -> int:
             print(problem, file=sys.stderr)
         print(f"translations: {len(translations.problems)} problem(s); nothing was written", file=sys.stderr)
         return EXIT_REVIEW
-    new = sum(s.new for s in translations.statuses)
     code = None
     if args.accept:
         by = args.by or reviewer()
@@ -136,6 +135,7 @@ def main(argv: list[str]) -> int:
             )
         code = EXIT_OK
     for lock in translations.save():
+        new = sum(s.new for s in translations.statuses if s.field.root / LOCK_NAME == lock)
         print(f"updated {display_path(lock)}" + (f": {new} new field(s) fingerprinted" if new else ""))
     result = report(translations)
     return code if code is not None else result

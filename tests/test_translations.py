@@ -15,6 +15,7 @@ from briefing import translations_command, yaml_edit
 from briefing.translations import (
     LOCK_NAME,
     Translations,
+    briefs_tree,
     content_tree,
     fingerprint,
     read_lock,
@@ -478,3 +479,17 @@ def test_content_tree_finds_nested_files_but_not_the_lock(project, capsys):
     run(capsys)
     assert [p.name for p in content_tree(project / "content").files] == ["kz.yaml"]
     assert len(Translations.scan([content_tree(project / "content")], TODAY).statuses) == 4
+
+
+def test_a_run_over_some_files_keeps_the_others_records(project, capsys):
+    """A build reads only the briefs it builds: the lock keeps the others, and forgets deleted files."""
+    for name in ("a", "b"):
+        write(project / "briefs" / f"{name}.yaml", f"title: {{ar: عنوان {name}, en: Title {name}}}\n")
+    run(capsys)
+    only_a = Translations.scan([briefs_tree(project / "briefs", [project / "briefs" / "a.yaml"])], TODAY)
+    assert [s.field.rel for s in only_a.statuses] == ["a.yaml"]
+    assert only_a.save() == []  # nothing lost, nothing new
+    (project / "briefs" / "b.yaml").unlink()
+    assert only_a.save() == [project / "briefs" / LOCK_NAME]
+    records, _ = read_lock(project / "briefs" / LOCK_NAME)
+    assert list(records) == ["a.yaml"]
