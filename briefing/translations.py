@@ -39,6 +39,7 @@ import difflib
 import hashlib
 import io
 import os
+import re
 import subprocess
 import tempfile
 import unicodedata
@@ -394,6 +395,29 @@ def word_diff(old: str, new: str) -> str:
         if j2 > j1:
             out.append("{+" + " ".join(b[j1:j2]) + "+}")
     return " ".join(out)
+
+
+# -- which documents hold a text --------------------------------------------------------
+def page_text(html: str) -> str:
+    """The text a reader sees in a rendered document, normalised as fingerprints are."""
+    import lxml.html
+
+    root = lxml.html.document_fromstring(html)
+    return normalise(" ".join(root.body.itertext()) if root.find("body") is not None else root.text_content())
+
+
+def shown(statuses: Iterable[Status], text: str, months: str = "default") -> list[Status]:
+    """The fields whose side to review is on the pages (`text`: their `page_text`): the renderer
+    prints a content text as it is written, but for the brief's month names on Arabic pages
+    (its digits are normalised away), so that is how each is looked for, as whole words."""
+    found = []
+    for status in statuses:
+        side = status.field.text(status.review)
+        if status.review == "ar":
+            side = formatting.months_in_text(side, months)
+        if re.search(rf"(?<!\w){re.escape(normalise(side))}(?!\w)", text):
+            found.append(status)
+    return found
 
 
 # -- a project's translations ------------------------------------------------------

@@ -18,7 +18,9 @@ from briefing.translations import (
     briefs_tree,
     content_tree,
     fingerprint,
+    page_text,
     read_lock,
+    shown,
     word_diff,
 )
 
@@ -493,3 +495,37 @@ def test_a_run_over_some_files_keeps_the_others_records(project, capsys):
     assert only_a.save() == [project / "briefs" / LOCK_NAME]
     records, _ = read_lock(project / "briefs" / LOCK_NAME)
     assert list(records) == ["a.yaml"]
+
+
+# -- which documents hold a text -----------------------------------------------------
+def test_a_document_holds_a_text_to_review_when_it_shows_that_side(project, capsys):
+    run(capsys)
+    edit(kz(project), "to have ratified", "to have signed and ratified")  # ar needs review
+    statuses = Translations.scan([content_tree(project / "content")], TODAY).needs_review()
+    arabic = (
+        '<html><body><article lang="ar"><p>الدولة الوحيدة في المنطقة التي صادقت على '
+        "الاتفاقية.<sup>1</sup></p></article></body></html>"
+    )
+    english = (
+        '<html><body><article lang="en"><p>The only country in the region to have signed and '
+        "ratified the agreement.</p></article></body></html>"
+    )
+    assert [s.field.key for s in shown(statuses, page_text(arabic))] == ["summary"]
+    assert shown(statuses, page_text(english)) == []  # the English page shows the current source
+    indic = arabic.replace("</p>", " ٢٠٢٥</p>")
+    assert shown(statuses, page_text(indic)) != []
+
+
+def test_a_text_is_found_with_the_briefs_month_names_and_as_whole_words(project, capsys):
+    write(
+        kz(project),
+        'id: kz\nnote: {ar: "في 2 أبريل 2025", en: "On 2 April 2025"}\nname: {ar: قمة, en: Summit}\n',
+    )
+    run(capsys)
+    edit(kz(project), "On 2 April", "On 3 April")
+    edit(kz(project), "Summit", "Summits")
+    statuses = Translations.scan([content_tree(project / "content")], TODAY).needs_review()
+    assert len(statuses) == 2
+    levantine = page_text('<html><body><article lang="ar"><p>في 2 نيسان 2025</p></article></body></html>')
+    assert [s.field.key for s in shown(statuses, levantine, "levantine")] == ["note"]
+    assert shown(statuses, page_text("<html><body><p>القمةالعادية</p></body></html>")) == []
