@@ -110,10 +110,14 @@ def summary(result: Result, seconds: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["new-brief"]:  # a subcommand; every other first word is a brief path or an option
+    if argv[:1] == ["new-brief"]:  # subcommands; every other first word is a brief path or an option
         from . import scaffold
 
         return scaffold.main(argv[1:])
+    if argv[:1] == ["translations"]:
+        from . import translations_command
+
+        return translations_command.main(argv[1:])
     args = parse_args(argv)
     if args.watch:
         from .watch import watch

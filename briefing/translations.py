@@ -38,10 +38,8 @@ import datetime as dt
 import difflib
 import hashlib
 import io
-import os
 import re
 import subprocess
-import tempfile
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -50,11 +48,11 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from . import formatting, model, parity
+from . import drafts, files, formatting, parity
 from .errors import ContentError, Problem, display_path
 from .load import Document, dotted, load
 
-LOCK_NAME = "translations.lock"
+LOCK_NAME = files.TRANSLATIONS_LOCK
 TRANSLATED, NEEDS_REVIEW, REVIEWED = "translated", "needs review", "reviewed"
 LANGS = ("ar", "en")
 ORIGINAL = "original"  # the key a bilingual field names its source language with
@@ -149,16 +147,12 @@ class Field:
         return Problem(display_path(self.path), self.line, self.col, self.key, message)
 
 
-def _is_draft(text: str) -> bool:
-    return text.lstrip().startswith(model.DRAFT_PREFIX)
-
-
 def fields_of(doc: Document, tree: Tree) -> list[Field]:
     """Every bilingual field of a loaded file, drafts left out."""
     rel = tree.rel(doc.path)
     found = []
     for loc, value in parity.bilingual_fields(doc.data):
-        if _is_draft(value["ar"]) or _is_draft(value["en"]):
+        if drafts.is_draft(value["ar"]) or drafts.is_draft(value["en"]):
             continue
         line, col = doc.where(loc)
         original = value.get(ORIGINAL)
@@ -272,18 +266,6 @@ def lock_text(records: dict[str, dict[str, Record]]) -> str:
     if data:
         yaml.dump(data, buffer)
     return _HEADER + buffer.getvalue()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as f:
-            f.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 # -- state ------------------------------------------------------------------------
@@ -543,7 +525,7 @@ class Translations:
             except OSError:
                 old = None
             if text != old and (old is not None or records):
-                write_atomic(tree.lock, text)
+                files.write_atomic(tree.lock, text.encode("utf-8"))
                 written.append(tree.lock)
         return written
 

@@ -16,12 +16,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import translations_po
-from .errors import display_path
+from . import files, translations_po
+from .errors import EXIT_CONTENT, EXIT_OK, display_path, print_problems
 from .translations import LOCK_NAME, Translations, briefs_tree, content_tree, reviewer
 
-ROOT = Path(__file__).resolve().parent.parent
-EXIT_OK, EXIT_REVIEW, EXIT_USAGE = 0, 1, 2
+EXIT_REVIEW = EXIT_CONTENT  # something needs review, or an action was refused
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -56,8 +55,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         type=Path,
         help="take back the finished entries of DIR/*.po (refused if the content changed since the export)",
     )
-    parser.add_argument("--content", type=Path, default=ROOT / "content", help=argparse.SUPPRESS)
-    parser.add_argument("--briefs", type=Path, default=ROOT / "briefs", help=argparse.SUPPRESS)
+    parser.add_argument("--content", type=Path, default=files.CONTENT, help=argparse.SUPPRESS)
+    parser.add_argument("--briefs", type=Path, default=files.BRIEFS, help=argparse.SUPPRESS)
     parser.add_argument("--today", help=argparse.SUPPRESS)  # tests: a fixed date for the lock
     args = parser.parse_args(argv)
     if (args.accept or args.by) and (args.export_po or args.import_po):
@@ -97,9 +96,9 @@ def main(argv: list[str]) -> int:
         trees.append(briefs_tree(args.briefs))
     translations = Translations.scan(trees, args.today)
     if translations.problems:
-        for problem in sorted(set(translations.problems)):
-            print(problem, file=sys.stderr)
-        print(f"translations: {len(translations.problems)} problem(s); nothing was written", file=sys.stderr)
+        print_problems(
+            sorted(set(translations.problems)), "translations: {n} problem(s); nothing was written"
+        )
         return EXIT_REVIEW
     code = None
     if args.accept:
@@ -114,8 +113,7 @@ def main(argv: list[str]) -> int:
                 print(f"reviewed: {display_path(status.field.path)}:{status.field.line}: {status.field.key}")
         code = EXIT_OK
         if problems:
-            for problem in problems:
-                print(problem, file=sys.stderr)
+            print_problems(problems)
             code = EXIT_REVIEW
     elif args.export_po is not None:
         for path, count in translations_po.export_po(translations, args.export_po):
@@ -124,9 +122,7 @@ def main(argv: list[str]) -> int:
     elif args.import_po is not None:
         written, problems = translations_po.import_po(translations, args.import_po, by=args.by)
         if problems:
-            for problem in problems:
-                print(problem, file=sys.stderr)
-            print(f"import refused: {len(problems)} problem(s); nothing was written", file=sys.stderr)
+            print_problems(problems, "import refused: {n} problem(s); nothing was written")
             return EXIT_REVIEW
         for status in written:
             print(

@@ -34,7 +34,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import PoFileError, read_po, write_po
 from pydantic import ValidationError
 
-from . import model, parity, yaml_edit
+from . import files, model, parity, yaml_edit
 from .errors import Problem, display_path
 from .translations import (
     LANGS,
@@ -45,7 +45,6 @@ from .translations import (
     normalise,
     other,
     pair,
-    write_atomic,
 )
 
 PLACEHOLDER_TRANSLATOR = "FULL NAME <EMAIL@ADDRESS>"  # Babel's default header value
@@ -99,7 +98,7 @@ def export_po(translations: Translations, folder: Path) -> list[tuple[Path, int]
             continue
         buffer = io.BytesIO()
         write_po(buffer, catalog, width=0, include_previous=True)  # width 0: no re-wrapping of long texts
-        write_atomic(target, buffer.getvalue().decode("utf-8"))
+        files.write_atomic(target, buffer.getvalue())
         written.append((target, len(catalog)))
     return written
 
@@ -116,10 +115,10 @@ def import_po(
     done: list[
         tuple[Status, str, str | None, str | None]
     ] = []  # (field, language, new text or None, translator)
-    files = sorted(Path(folder).glob("*.po"))
-    if not files:
+    po_files = sorted(Path(folder).glob("*.po"))
+    if not po_files:
         return [], [Problem(display_path(Path(folder)), 1, 1, "", "--import-po: no .po file here")]
-    for po in files:
+    for po in po_files:
         name = display_path(po)
         try:
             with po.open("rb") as f:
@@ -176,7 +175,7 @@ def import_po(
     if problems:
         return [], problems
     for path, text in new_files.items():
-        write_atomic(path, text)
+        files.write_atomic(path, text.encode("utf-8"))
     written = []
     for status, lang, text, translator in done:
         f = status.field if text is None else replace(status.field, **{lang: text})
