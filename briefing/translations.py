@@ -196,7 +196,7 @@ class Record(BaseModel):
         return self.ar_text if lang == "ar" else self.en_text
 
 
-_ORDER = list(Record.model_fields)
+_ORDER = ("state", "changed", "source", "by", "at", "ar", "ar_text", "en", "en_text")  # a lock entry's keys
 
 
 def pair(f: Field, state: str, **extra) -> Record:

@@ -6,7 +6,9 @@ Each test writes a tiny tree into a temp folder and runs `build.py translations`
 
 from __future__ import annotations
 
+import shutil
 import textwrap
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -529,3 +531,133 @@ def test_a_text_is_found_with_the_briefs_month_names_and_as_whole_words(project,
     levantine = page_text('<html><body><article lang="ar"><p>في 2 نيسان 2025</p></article></body></html>')
     assert [s.field.key for s in shown(statuses, levantine, "levantine")] == ["note"]
     assert shown(statuses, page_text("<html><body><p>القمةالعادية</p></body></html>")) == []
+
+
+# -- builds ------------------------------------------------------------------------------
+@pytest.fixture
+def site(tmp_path, minimal, monkeypatch) -> Path:
+    """The one-country fixture content and a copy of the country-profile brief, in a temp folder."""
+    from briefing import files
+
+    (tmp_path / "briefs").mkdir()
+    shutil.copy(files.BRIEFS / "country-profiles.yaml", tmp_path / "briefs")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def build(capsys, *args: str) -> tuple[int, list[str]]:
+    from briefing import cli
+
+    code = cli.main(
+        ["--content", "content", "--out", "out", "-j", "1", *args, "briefs/country-profiles.yaml"]
+    )
+    return code, capsys.readouterr().err.splitlines()
+
+
+def test_a_build_fingerprints_new_content_and_check_writes_nothing(site, capsys):
+    assert build(capsys, "--check")[0] == 0
+    assert not (site / "content" / LOCK_NAME).exists()
+    code, _ = build(capsys, "--edition", "en", "--format", "docx")
+    assert code == 0
+    assert (site / "content" / LOCK_NAME).exists() and (site / "briefs" / LOCK_NAME).exists()
+
+
+def test_an_english_edit_marks_the_arabic_editions_and_final_refuses_them(site, capsys):
+    assert run(capsys)[0] == 0  # fingerprinted
+    kz = site / "content" / "countries" / "kz.yaml"
+    edit(kz, "to have ratified the agreement", "to have signed and ratified the agreement")
+    code, err = build(capsys, "--check")
+    line = f"content/countries/kz.yaml:{next(i for i, t in enumerate(kz.read_text().splitlines(), 1) if 'summary:' in t)}:3"
+    assert code == 0
+    assert err == [
+        (
+            "warning: 1 text(s) whose translation needs review, shown in 2 document(s) built with a TRANSLATION "
+            "TO REVIEW marking on every page (build.py --final refuses them; `build.py translations` shows what "
+            "changed):"
+        ),
+        (
+            f"  {line}: eu_relations.summary: ar needs review (en changed); shown in "
+            "country-profiles/kz.ar, country-profiles/kz.ar-en"
+        ),
+    ]
+    code, err = build(capsys, "--check", "--final")
+    assert code == 1
+    assert err[0] == (
+        f"{line}: eu_relations.summary: ar needs review (en changed); "
+        "shown in country-profiles/kz.ar, country-profiles/kz.ar-en"
+    )
+    # --accept clears it: the next final build goes through.
+    assert run(capsys, "--accept", "content/countries/kz.yaml:eu_relations.summary", "--by", "R")[0] == 0
+    assert build(capsys, "--check", "--final") == (0, [])
+
+
+def test_a_marked_document_says_so_in_the_header_of_both_formats(site, capsys):
+    from briefing import cli
+
+    assert run(capsys)[0] == 0
+    edit(site / "content" / "countries" / "kz.yaml", "9 August 2024", "9 August 2024, in Astana")
+    assert (
+        cli.main(
+            [
+                "--content",
+                "content",
+                "--out",
+                "out",
+                "-j",
+                "1",
+                "--edition",
+                "ar,en",
+                "briefs/country-profiles.yaml",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    marked = pdf_text(site / "out" / "country-profiles" / "kz.ar.pdf")
+    assert "ترجمة تحتاج إلى مراجعة" in marked
+    assert "TRANSLATION TO REVIEW" not in pdf_text(site / "out" / "country-profiles" / "kz.en.pdf")
+    with zipfile.ZipFile(site / "out" / "country-profiles" / "kz.ar.docx") as docx:
+        headers = "".join(docx.read(n).decode() for n in docx.namelist() if n.startswith("word/header"))
+    assert "ترجمة تحتاج إلى مراجعة" in headers
+    # Accepted: the marking goes with the next build.
+    run(capsys, "--accept", "content/countries/kz.yaml", "--by", "R")
+    assert (
+        cli.main(
+            [
+                "--content",
+                "content",
+                "--out",
+                "out",
+                "-j",
+                "1",
+                "--edition",
+                "ar",
+                "--format",
+                "pdf",
+                "briefs/country-profiles.yaml",
+            ]
+        )
+        == 0
+    )
+    assert "ترجمة تحتاج إلى مراجعة" not in pdf_text(site / "out" / "country-profiles" / "kz.ar.pdf")
+
+
+def test_numbers_that_differ_build_marked_instead_of_failing(site, capsys):
+    edit(site / "content" / "countries" / "kz.yaml", "a €10 billion priority", "a €12 billion priority")
+    code, err = build(capsys, "--check")
+    assert code == 0
+    assert err[1].endswith(
+        "talking_points[1]: ar needs review (numbers differ: ar has {10}, en has {12}); "
+        "shown in country-profiles/kz.ar, country-profiles/kz.ar-en"
+    )
+    assert build(capsys, "--check", "--final")[0] == 1
+
+
+def pdf_text(path: Path) -> str:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        return "".join(page.get_textpage().get_text_range() for page in pdf)
+    finally:
+        pdf.close()
