@@ -661,3 +661,11 @@ def pdf_text(path: Path) -> str:
         return "".join(page.get_textpage().get_text_range() for page in pdf)
     finally:
         pdf.close()
+
+
+def test_every_kind_has_the_review_mark_in_its_running_header():
+    from briefing import files, kinds
+
+    for kind in kinds.KINDS:
+        template = (files.TEMPLATES / f"{kind.template}.html.j2").read_text(encoding="utf-8")
+        assert "{{ p.review_mark() }}" in template, kind.name
