@@ -41,7 +41,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="mark the current pair as reviewed (after a cosmetic edit): every field of FILE that needs "
         "review, or the one FIELD (as printed, e.g. eu_relations.summary); may be repeated",
     )
-    parser.add_argument("--by", metavar="NAME", help="who reviews, for --accept (default: git's user.name)")
+    parser.add_argument(
+        "--by",
+        metavar="NAME",
+        help="who reviews (--accept; default: git's user.name) or translated (--import-po, when the PO "
+        "names no Last-Translator)",
+    )
     exchange = parser.add_mutually_exclusive_group()
     exchange.add_argument(
         "--export-po",
@@ -59,7 +64,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--briefs", type=Path, default=files.BRIEFS, help=argparse.SUPPRESS)
     parser.add_argument("--today", help=argparse.SUPPRESS)  # tests: a fixed date for the lock
     args = parser.parse_args(argv)
-    if (args.accept or args.by) and (args.export_po or args.import_po):
+    if args.accept and (args.export_po or args.import_po):
         parser.error("--accept cannot be combined with --export-po or --import-po")
     if args.import_po is not None and not args.import_po.is_dir():
         parser.error(f"--import-po: no folder {args.import_po}")
