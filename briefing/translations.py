@@ -109,10 +109,10 @@ def content_tree(root: Path) -> Tree:
     return Tree(root, tuple(sorted(p for p in root.rglob("*.yaml") if p.is_file())))
 
 
-def briefs_tree(folder: Path, files: Iterable[Path] | None = None) -> Tree:
-    """The briefs of a folder (`files`: only these, as a build selects them; the lock keeps the others)."""
+def briefs_tree(folder: Path, only: Iterable[Path] | None = None) -> Tree:
+    """The briefs of a folder (`only`: these, as a build selects them; the lock keeps the others)."""
     folder = Path(folder)
-    chosen = folder.glob("*.yaml") if files is None else files
+    chosen = folder.glob("*.yaml") if only is None else only
     return Tree(folder, tuple(sorted(Path(p) for p in chosen if Path(p).is_file())))
 
 

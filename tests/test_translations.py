@@ -669,3 +669,10 @@ def test_every_kind_has_the_review_mark_in_its_running_header():
     for kind in kinds.KINDS:
         template = (files.TEMPLATES / f"{kind.template}.html.j2").read_text(encoding="utf-8")
         assert "{{ p.review_mark() }}" in template, kind.name
+
+
+def test_a_percent_sign_in_a_text_is_not_taken_for_a_format_string(project, capsys):
+    run(capsys)
+    edit(kz(project), "We welcome the strategic partnership.", "We welcome 27% of the partnership.")
+    run(capsys, "--export-po", "po")
+    assert "python-format" not in (project / "po" / "ar.po").read_text(encoding="utf-8")
