@@ -216,6 +216,17 @@ def read_lock(path: Path) -> tuple[dict[str, dict[str, Record]], list[Problem]]:
     if not Path(path).exists():
         return {}, []
     try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        lines = []
+    conflict = next((i for i, line in enumerate(lines, 1) if line.startswith("<<<<<<< ")), None)
+    if conflict:
+        message = (
+            "unresolved merge conflict: keep the newer side of each entry, or delete the entries "
+            "(fingerprinted again as translated on the next run)"
+        )
+        return {}, [Problem(display_path(path), conflict, 1, "", message)]
+    try:
         doc = load(path)
     except ContentError as exc:
         return {}, [_lock_hint(p) for p in exc.problems]
