@@ -3,7 +3,7 @@
 Content is written in Arabic and English by different people at different
 times; the parity check (parity.py) sees numbers that differ, not meaning. So
 for every bilingual field ({ar, en}) a lock file beside the files it covers
-(`translations.lock`: one in content/, one in briefs/) records the pair as it
+(`translations.lock`, JSON: one in content/, one in briefs/) records the pair as it
 was last translated or reviewed: for each side a fingerprint (sha256 of the
 text normalised: NFC; bidi controls, zero-width marks and tatweel dropped;
 digits as Western digits; whitespace collapsed; the numbers themselves kept)
@@ -37,7 +37,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
-import io
+import json
 import re
 import subprocess
 import unicodedata
@@ -64,13 +64,12 @@ _INVISIBLE = dict.fromkeys(
     ),
     None,
 )
-_HEADER = """\
-# Translation lock (issue #17): for every bilingual field, the pair of texts as it
-# was last translated or reviewed, as a fingerprint of each side (sha256 of the
-# normalised text) with that text. Written by build.py and `build.py translations`
-# (new fields are fingerprinted on the first build); commit it with the content.
-# Sorted by file, then by field in file order. See README, "Translation workflow".
-"""
+ABOUT = (
+    "Translation lock (issue #17): for every bilingual field, the pair of texts as it was last translated "
+    "or reviewed, a fingerprint of each side (sha256 of the normalised text) with that text. Written by "
+    "build.py and `build.py translations` (new fields are fingerprinted on the first build); commit it "
+    "with the content. See README, Translation workflow."
+)
 
 
 def other(lang: str) -> str:
@@ -213,70 +212,90 @@ def pair(f: Field, state: str, **extra) -> Record:
 
 def read_lock(path: Path) -> tuple[dict[str, dict[str, Record]], list[Problem]]:
     """{file: {field: Record}} from a lock file (none yet: empty)."""
-    if not Path(path).exists():
+    path = Path(path)
+    if not path.exists():
         return {}, []
+    name = display_path(path)
     try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        lines = []
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        return {}, [_lock_problem(name, 1, 1, f"cannot read the lock: {exc}")]
+    lines = text.splitlines()
     conflict = next((i for i, line in enumerate(lines, 1) if line.startswith("<<<<<<< ")), None)
     if conflict:
         message = (
             "unresolved merge conflict: keep the newer side of each entry, or delete the entries "
             "(fingerprinted again as translated on the next run)"
         )
-        return {}, [Problem(display_path(path), conflict, 1, "", message)]
+        return {}, [Problem(name, conflict, 1, "", message)]
     try:
-        doc = load(path)
-    except ContentError as exc:
-        return {}, [_lock_hint(p) for p in exc.problems]
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    except json.JSONDecodeError as exc:
+        return {}, [_lock_problem(name, exc.lineno, exc.colno, f"invalid JSON: {exc.msg}")]
+    except _Duplicate as exc:
+        return {}, [_lock_problem(name, _line_of(lines, f'"{exc}":'), 1, f"duplicate entry {exc}")]
+    files_ = data.get("files") if isinstance(data, dict) else None
+    if not isinstance(files_, dict):
+        return {}, [_lock_problem(name, 1, 1, 'expected {"files": {FILE: {FIELD: {...}}}}')]
     records: dict[str, dict[str, Record]] = {}
     problems: list[Problem] = []
-    if not isinstance(doc.data, dict):
-        return {}, [_lock_hint(doc.problem((), "expected a mapping of files"))]
-    for rel, entries in doc.data.items():
-        if not isinstance(entries, dict):
-            problems.append(_lock_hint(doc.problem((rel,), "expected a mapping of fields")))
-            continue
-        for key, value in entries.items():
+    for rel, entries in files_.items():
+        for key, value in entries.items() if isinstance(entries, dict) else ():
             try:
                 records.setdefault(rel, {})[key] = Record.model_validate(value)
             except ValidationError as exc:
                 err = exc.errors()[0]
-                problems.append(_lock_hint(doc.problem((rel, key, *err["loc"]), err["msg"])))
+                where = _line_of(lines, f'"{key}": {{', after=_line_of(lines, f'"{rel}": {{'))
+                problems.append(
+                    _lock_problem(
+                        name, where, 1, f"{rel}: {key}: {'.'.join(map(str, err['loc']))}: {err['msg']}"
+                    )
+                )
     return records, problems
 
 
-def _lock_hint(problem: Problem) -> Problem:
-    return replace(
-        problem,
-        message=problem.message + " (the lock is generated: fix the line, or delete the entry to "
-        "fingerprint the field again as translated)",
+class _Duplicate(ValueError):
+    pass
+
+
+def _no_duplicates(pairs: list) -> dict:
+    out = {}
+    for key, value in pairs:
+        if key in out:  # json.loads would keep the last silently: a merge may have left both
+            raise _Duplicate(key)
+        out[key] = value
+    return out
+
+
+def _line_of(lines: list[str], needle: str, after: int = 0) -> int:
+    return next((i for i, line in enumerate(lines, 1) if i > after and needle in line), after or 1)
+
+
+def _lock_problem(name: str, line: int, col: int, message: str) -> Problem:
+    return Problem(
+        name,
+        line,
+        col,
+        "",
+        message + " (the lock is generated: fix the line, or delete the entry to fingerprint the "
+        "field again as translated)",
     )
 
 
 def lock_text(records: dict[str, dict[str, Record]]) -> str:
-    """The lock file's text: sorted by file; each field's keys in one fixed order; texts on one line."""
-    from ruamel.yaml import YAML
-    from ruamel.yaml.scalarstring import DoubleQuotedScalarString as Quoted
-
-    data = {}
-    for rel in sorted(records):
-        data[rel] = {
-            key: {
-                name: Quoted(value) if name not in ("state", "changed", "source") else value
-                for name in _ORDER
-                if (value := getattr(record, name)) is not None
+    """The lock file's text: JSON, which reads in a millisecond (the lock is as long as the content),
+    one value a line: sorted by file, each file's fields in file order, each field's keys in one order."""
+    data = {
+        "about": ABOUT,
+        "files": {
+            rel: {
+                key: {name: value for name in _ORDER if (value := getattr(record, name)) is not None}
+                for key, record in records[rel].items()
             }
-            for key, record in records[rel].items()
-        }
-    yaml = YAML(typ="rt")
-    yaml.width = 1 << 20
-    yaml.allow_unicode = True
-    buffer = io.StringIO()
-    if data:
-        yaml.dump(data, buffer)
-    return _HEADER + buffer.getvalue()
+            for rel in sorted(records)
+        },
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
 # -- state ------------------------------------------------------------------------

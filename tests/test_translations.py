@@ -6,6 +6,7 @@ Each test writes a tiny tree into a temp folder and runs `build.py translations`
 
 from __future__ import annotations
 
+import json
 import shutil
 import textwrap
 import zipfile
@@ -130,16 +131,35 @@ def test_the_lock_is_sorted_by_file_then_by_field_in_file_order(project, capsys)
     )
     run(capsys)
     text = (project / "content" / LOCK_NAME).read_text(encoding="utf-8")
-    order = [line for line in text.splitlines() if line and not line.startswith(("#", "    "))]
-    assert order == [
-        "countries/kz.yaml:",
-        "  name:",
-        "  summary:",
-        "  points[0]:",
-        "  points[1]:",
-        "sources.yaml:",
-        "  '[0].note':",
+    data = json.loads(text)
+    assert list(data["files"]) == ["countries/kz.yaml", "sources.yaml"]
+    assert list(data["files"]["countries/kz.yaml"]) == ["name", "summary", "points[0]", "points[1]"]
+    assert list(data["files"]["countries/kz.yaml"]["summary"]) == [
+        "state",
+        "at",
+        "ar",
+        "ar_text",
+        "en",
+        "en_text",
     ]
+    # One value a line, so that a change of state is a one-line diff.
+    assert '    "state": "translated",' in text.splitlines()
+
+
+def test_a_damaged_lock_is_named_at_its_line(project, capsys):
+    run(capsys)
+    path = project / "content" / LOCK_NAME
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace('"state": "translated"', '"state": "translatd"', 1), encoding="utf-8")
+    code, _, err = run(capsys)
+    assert code == 1
+    line = text.splitlines().index('   "name": {') + 1
+    assert err[0].startswith(
+        f"content/translations.lock:{line}:1: (file): countries/kz.yaml: name: state: Input should be"
+    )
+    path.write_text(text.replace("}", "", 1), encoding="utf-8")
+    assert run(capsys)[2][0].startswith("content/translations.lock:")
+    assert "invalid JSON" in run(capsys)[2][0]
 
 
 def test_an_english_edit_flips_its_arabic_to_needs_review_with_a_word_diff(project, capsys):
@@ -341,7 +361,7 @@ def test_accept_names_a_field_it_does_not_know_and_refuses_numbers(project, caps
 def test_a_lock_with_a_merge_conflict_is_reported_and_left_alone(project, capsys):
     run(capsys)
     path = project / "content" / LOCK_NAME
-    text = path.read_text(encoding="utf-8").replace("  summary:\n", "<<<<<<< HEAD\n  summary:\n", 1)
+    text = path.read_text(encoding="utf-8").replace('   "summary": {', '<<<<<<< HEAD\n   "summary": {', 1)
     path.write_text(text, encoding="utf-8")
     code, _, err = run(capsys)
     assert code == 1
