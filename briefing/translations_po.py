@@ -112,9 +112,8 @@ def import_po(
     fields written or marked reviewed, and the problems."""
     problems: list[Problem] = []
     edits: dict[Path, dict[tuple, str]] = defaultdict(dict)
-    done: list[
-        tuple[Status, str, str | None, str | None]
-    ] = []  # (field, language, new text or None, translator)
+    # (field, language, its new text, or None when confirmed as it stands, translator)
+    done: list[tuple[Status, str, str | None, str | None]] = []
     po_files = sorted(Path(folder).glob("*.po"))
     if not po_files:
         return [], [Problem(display_path(Path(folder)), 1, 1, "", "--import-po: no .po file here")]
