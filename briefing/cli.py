@@ -25,7 +25,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="build.py",
         usage="%(prog)s [options] [BRIEF ...]\n       %(prog)s new-brief --meeting TEXT --date DATE --place TEXT --with ID[,ID] "
-        "(see: %(prog)s new-brief --help)",
+        "(see: %(prog)s new-brief --help)\n       %(prog)s translations [--accept FILE[:FIELD]] "
+        "[--export-po DIR | --import-po DIR] (see: %(prog)s translations --help)",
         description="Build EU–Central Asia briefing documents (Arabic, English, bilingual; PDF and DOCX) "
         "from the facts in content/ and the document specs in briefs/. "
         "`build.py new-brief …` writes a starter pre-meeting brief to fill in instead.",
@@ -63,8 +64,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--final",
         action="store_true",
-        help="refuse briefs that still hold draft fields (texts "
-        "starting with DRAFT:), listing each as file:line:col; without it they build marked DRAFT",
+        help="refuse briefs that still hold draft fields (texts starting with DRAFT:) and documents "
+        "that show a text whose translation needs review (build.py translations), listing each as "
+        "file:line:col; without it they build marked DRAFT or TRANSLATION TO REVIEW",
     )
     parser.add_argument("--out", type=Path, default=files.ROOT / "out", help="output folder (default: out/)")
     parser.add_argument(
@@ -110,10 +112,14 @@ def summary(result: Result, seconds: float) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["new-brief"]:  # a subcommand; every other first word is a brief path or an option
+    if argv[:1] == ["new-brief"]:  # subcommands; every other first word is a brief path or an option
         from . import scaffold
 
         return scaffold.main(argv[1:])
+    if argv[:1] == ["translations"]:
+        from . import translations_command
+
+        return translations_command.main(argv[1:])
     args = parse_args(argv)
     if args.watch:
         from .watch import watch

@@ -18,6 +18,7 @@ FONTS = ROOT / "fonts"
 TEMPLATES = ROOT / "templates"
 CONTENT = ROOT / "content"
 BRIEFS = ROOT / "briefs"
+TRANSLATIONS_LOCK = "translations.lock"  # in content/ and in a briefs folder: translations.py
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)

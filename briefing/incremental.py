@@ -26,7 +26,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from .files import ROOT, write_atomic
+from .files import ROOT, TRANSLATIONS_LOCK, write_atomic
 
 MANIFEST = ".manifest.json"
 VERSION = 1
@@ -100,10 +100,13 @@ def output_digests(shared: dict[str, str]) -> dict[str, str]:
 
 
 def tree_digest(content: Path, briefs: list[Path], templates: Path, fonts: Path) -> str:
-    """Everything a build of this selection can read; the no-op fast path compares it."""
+    """Everything a build of this selection can read; the no-op fast path compares it. The
+    translation locks too: a text accepted or newly needing review changes a document's marking."""
+    locks = [content / TRANSLATIONS_LOCK] + sorted({b.parent / TRANSLATIONS_LOCK for b in briefs})
     return digest(
         files_digest(sorted(content.rglob("*.yaml"))),
         files_digest(briefs),
+        files_digest(locks),
         shared_digests(templates, fonts),
     )
 

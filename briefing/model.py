@@ -113,6 +113,12 @@ class Bilingual(Strict):
         description="Why the two languages legitimately state different "
         "numbers (skips the parity check, parity.py); never shown",
     )
+    original: Literal["ar", "en"] | None = Field(
+        None,
+        description="The language this text was written in; the other translates it, so an edit to "
+        "the original marks the translation for review and an edit to the translation does not "
+        "(translations.py). Without it, the side edited first; never shown",
+    )
 
 
 Language = Literal["ar", "en", "ru", "fr", "de", "it", "tg", "uz", "kk", "ky", "tk", "az"]

@@ -276,4 +276,7 @@ def run(args: argparse.Namespace, log=print, pool=None) -> Result:
         "outputs": sorted(j.rel(f) for j in jobs for f in j.formats + j.kept),
     }
     manifest.save()
+    if jobs.translations is not None:  # new texts fingerprinted, states changed: translations.py
+        for lock in jobs.translations.save():
+            log(f"updated {display_path(lock)}")
     return result

@@ -6,9 +6,10 @@ numbers written in it (digits normalised: Arabic-Indic -> Western; a group
 separator dropped; "US$35bn" and "35 مليار دولار" both give 35) must be the same
 set in both languages, and so must the `{slots}` of a label. A number written
 as a word on one side (the 6th meeting / الاجتماع السادس; the tenth / العاشرة)
-counts when the other side has that number in digits. What is left is an error:
+counts when the other side has that number in digits. What is left makes the
+text need review (translations.py; an error in templates/labels.yaml):
 
-    content/countries/kz.yaml:61:5: regional_role.text: numbers differ: ar has {2025}, en has {2024}
+    content/countries/kz.yaml:61:5: regional_role.text: ar needs review (numbers differ: ar has {2025}, en has {2024})
 
 Where a difference is legitimate and no rule can see it, the field says why
 in `numbers_differ:` (a note for the next editor, never shown on the page),
@@ -108,6 +109,11 @@ def _shown(values: set[str]) -> str:
     return "{" + ", ".join(sorted(values, key=lambda v: (len(v), v))) + "}"
 
 
+def describe(diff: tuple[set[str], set[str]]) -> str:
+    """`numbers differ: ar has {2025}, en has {2024}`, for a `difference`."""
+    return f"numbers differ: ar has {_shown(diff[0])}, en has {_shown(diff[1])}"
+
+
 def check(doc: Document) -> list[Problem]:
     problems = []
     for loc, field in bilingual_fields(doc.data):
@@ -115,7 +121,5 @@ def check(doc: Document) -> list[Problem]:
             continue
         diff = difference(field["ar"], field["en"])
         if diff:
-            problems.append(
-                doc.problem(loc, f"numbers differ: ar has {_shown(diff[0])}, en has {_shown(diff[1])}")
-            )
+            problems.append(doc.problem(loc, describe(diff)))
     return problems

@@ -5,6 +5,10 @@ at once as a ContentError; what comes out is a list of Jobs, each one document
 in one edition with its rendered HTML and the formats still to write
 (outputs.py writes them). This module imports the whole pipeline (schema,
 templates): a build that finds nothing changed stops before importing it.
+
+Texts whose translation needs review (translations.py) are handled like draft
+fields: a document that shows one is marked in its running header and each
+such text is named in a warning; `--final` refuses them.
 """
 
 from __future__ import annotations
@@ -12,13 +16,21 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from dataclasses import replace
 from pathlib import Path
 
-from . import __version__, drafts, files, incremental, kinds, render, voice
+from . import __version__, drafts, files, incremental, kinds, render, translations, voice
 from .briefs import load_brief
 from .errors import ContentError, Problem, display_path
 from .jobs import SAFE_NAME, Job, UnsafePath, brief_files
 from .validate import load_content
+
+
+class Jobs(list):
+    """The jobs of a build, with the translation state they were planned with, which
+    outputs.run records in the lock files once the build has succeeded."""
+
+    translations: translations.Translations | None = None
 
 
 def _warn(line: str) -> None:
@@ -27,14 +39,15 @@ def _warn(line: str) -> None:
 
 def plan(
     args: argparse.Namespace, manifest=None, shared: dict | None = None, warn=_warn, after=None
-) -> list[Job]:
+) -> Jobs:
     """Load and validate everything, render what is out of date; raise ContentError on any problem.
 
     With a manifest (incremental.Manifest), a document whose inputs are unchanged
     is not rendered, and a format whose output would be the same is not built.
-    `warn` gets each warning line (drafts still to fill); `after`, when given, gets the lines
-    about fields with no value, for the caller to print once the build has succeeded (so a
-    failed build prints only its problems); otherwise `warn` gets them at the end of planning.
+    `warn` gets each warning line (drafts still to fill, translations to review); `after`, when
+    given, gets the lines about fields with no value, for the caller to print once the build has
+    succeeded (so a failed build prints only its problems); otherwise `warn` gets them at the end of
+    planning.
     """
     templates = args.templates
     problems: list[Problem] = []
@@ -73,6 +86,10 @@ def plan(
     for path, brief in briefs:  # fields still to fill: a warning, or with --final a refusal
         if kinds.of(brief).drafts:
             problems += _drafts(path, args.final, warn)
+    review = None
+    if content is not None:
+        review = translations.Translations.scan(_translation_trees(args, paths), loaded=content.docs)
+        problems += review.problems
     if problems:
         raise ContentError(problems)
     later: list[str] = []  # warnings about gaps: printed once the build is known to go ahead
@@ -81,7 +98,10 @@ def plan(
         raise ContentError(problems)
     if args.country is not None:
         briefs = _restrict(briefs, args.country, content)
-    jobs = _jobs(args, briefs, content, labels, manifest, shared, problems)
+    shown: dict[translations.Status, list[str]] = {}
+    jobs = Jobs(_jobs(args, briefs, content, labels, manifest, shared, problems, review, shown))
+    jobs.translations = review
+    problems += _to_review(shown, args.final, warn)
     for job in jobs:  # every target inside --out, before anything is written
         for fmt in job.formats + job.kept:
             try:
@@ -97,6 +117,35 @@ def plan(
     for line in later:
         (after or warn)(line)
     return jobs
+
+
+def _translation_trees(args: argparse.Namespace, briefs: list[Path]) -> list[translations.Tree]:
+    """content/, and each folder of the briefs built (only those briefs: the lock keeps the others)."""
+    folders = sorted({p.parent for p in briefs})
+    return [translations.content_tree(args.content)] + [
+        translations.briefs_tree(folder, [p for p in briefs if p.parent == folder]) for folder in folders
+    ]
+
+
+def _to_review(shown: dict, final: bool, warn) -> list[Problem]:
+    """Texts to review that documents show: problems with --final, otherwise warnings and none."""
+    found = [
+        replace(problem, message=f"{problem.message}; shown in {', '.join(docs)}")
+        for status, docs in shown.items()
+        for problem in [status.problem()]
+    ]
+    if found and final:
+        return found
+    if found:
+        count = len({d for docs in shown.values() for d in docs})
+        warn(
+            f"warning: {len(found)} text(s) whose translation needs review, shown in {count} document(s) "
+            "built with a TRANSLATION TO REVIEW marking on every page (build.py --final refuses them; "
+            "`build.py translations` shows what changed):"
+        )
+        for problem in sorted(found):
+            warn(f"  {problem}")
+    return []
 
 
 def _drafts(path: Path, final: bool, warn) -> list[Problem]:
@@ -161,7 +210,11 @@ def _restrict(briefs: list, country: str, content) -> list:
     return filtered
 
 
-def _jobs(args, briefs, content, labels, manifest, shared, problems: list[Problem]) -> list[Job]:
+def _jobs(
+    args, briefs, content, labels, manifest, shared, problems: list[Problem], review, shown
+) -> list[Job]:
+    """Each document in each edition, rendered unless up to date; `shown` gets, for each text
+    to review that a document shows, that document's name."""
     templates = args.templates
     env = render.environment(templates)
     shared = shared or incremental.shared_digests(templates, files.FONTS)
@@ -177,9 +230,18 @@ def _jobs(args, briefs, content, labels, manifest, shared, problems: list[Proble
         brief_key = incremental.digest(incremental.file_hash(path), brief.model_dump(mode="json"))
         for doc_id in doc_ids:
             declared = kind.inputs(brief, content, doc_id)
-            inputs = incremental.digest(shared, brief_key, doc_id, incremental.files_digest(declared))
+            # Texts to review in what it reads: a change of their state (an accept) re-renders it.
+            to_review = review.in_files([*declared, path])
+            inputs = incremental.digest(
+                shared,
+                brief_key,
+                doc_id,
+                incremental.files_digest(declared),
+                [str(s.problem()) for s in to_review],
+            )
             for edition in editions:
                 langs = render.EDITIONS[edition]
+                candidates = [s for s in to_review if s.review in langs]
                 job = Job(
                     brief=path.stem,
                     doc_id=doc_id,
@@ -202,16 +264,26 @@ def _jobs(args, briefs, content, labels, manifest, shared, problems: list[Proble
                     pages_per_language=kind.pages_per_language,
                     template=display_path(templates / f"{brief.template}.html.j2"),
                 )
-                if not force and all(
-                    manifest.outputs.get(job.rel(f), {}).get("inputs") == job.inputs
-                    and manifest.intact(job.rel(f))
-                    for f in formats
+                if (
+                    not force
+                    and not candidates  # rendered, to know whether it shows them
+                    and all(
+                        manifest.outputs.get(job.rel(f), {}).get("inputs") == job.inputs
+                        and manifest.intact(job.rel(f))
+                        for f in formats
+                    )
                 ):
                     job.formats, job.kept = (), formats
                     jobs.append(job)
                     continue
                 try:
                     job.html = render.render(env, labels, kind, brief, content, doc_id, edition)
+                    text = translations.page_text(job.html) if candidates else ""
+                    held = translations.shown(candidates, text, brief.arabic_months)
+                    if held:  # again, marked: the mark's words are not in the texts looked for
+                        job.html = render.render(
+                            env, labels, kind, brief, content, doc_id, edition, len(held)
+                        )
                 except Exception as exc:  # noqa: BLE001  (any template error becomes a located problem)
                     problems.append(_template_problem(exc, path))
                     continue
@@ -221,6 +293,8 @@ def _jobs(args, briefs, content, labels, manifest, shared, problems: list[Proble
                     [path, *declared, templates / "labels.yaml"],
                     job.source_file,
                 )
+                for status in held:
+                    shown.setdefault(status, []).append(f"{job.brief}/{job.doc_id}.{job.edition}")
                 for fmt in formats:
                     job.keys[fmt] = incremental.digest(
                         incremental.output_digests(shared), fmt, job.html, job.metadata, job.expected_pages

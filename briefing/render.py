@@ -42,6 +42,7 @@ class Page:
     cited: list[str] = field(default_factory=list)
     digits: str = "western"  # the brief's `arabic_digits` on an Arabic page; always western in English
     months: str = "default"  # the brief's `arabic_months` on an Arabic page
+    review: int = 0  # texts the document shows whose translation needs review (translations.py)
 
     @property
     def dir(self) -> str:
@@ -52,6 +53,15 @@ class Page:
 
     def label(self, key: str) -> str:
         return getattr(self.labels[key], self.lang)
+
+    def review_mark(self) -> Markup:
+        """For the running header: TRANSLATION TO REVIEW on every page of a document that shows a
+        text whose translation needs review, as DRAFT marks a brief with fields to fill."""
+        if not self.review:
+            return Markup("")
+        return (
+            Markup('<strong class="review-run">') + escape(self.label("review_mark")) + Markup("</strong> · ")
+        )
 
     def labelf(self, key: str, **values: Any) -> Markup:
         """A label with `{name}` slots filled by escaped values, each in <bdi>."""
@@ -163,12 +173,15 @@ def render(
     content: Content,
     doc_id: str,
     edition: str,
+    review: int = 0,
 ) -> str:
     """The HTML of one document in one edition: the kind's template, given the kind's
-    pages and context, and `landscape` (a declared feature the base template reads)."""
+    pages and context, and `landscape` (a declared feature the base template reads);
+    `review`: how many texts it shows whose translation needs review (marked in the header)."""
     template = env.get_template(f"{brief.template}.html.j2")
     pages = kind.pages(labels, content, EDITIONS[edition])
     for page in pages:  # the brief's Arabic digits and month names, on its Arabic pages only
+        page.review = review
         if page.lang == "ar":
             page.digits, page.months = brief.arabic_digits, brief.arabic_months
     context = kind.context(brief, content, doc_id)

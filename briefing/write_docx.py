@@ -33,6 +33,7 @@ LATIN_FONT = "Noto Serif"
 ARABIC_FONT = "Noto Naskh Arabic"
 INK = RGBColor(0x12, 0x3C, 0x69)
 GREY = RGBColor(0x5B, 0x65, 0x72)
+ALERT = RGBColor(0xC0, 0x12, 0x1F)  # style.css's .review-run
 INLINE = {"span", "bdi", "strong", "b", "em", "i", "sup", "a"}
 _SPACE = re.compile(r"\s+")
 _WIDTH = re.compile(r"width:\s*([\d.]+)%")
@@ -71,6 +72,7 @@ CLASSES = {
     "pg-num": "a PAGE field: this page's number",
     "pg-count": "a NUMPAGES field: the number of pages",
     "footnote": "a Word footnote, its text the span's",
+    "review-run": "the TRANSLATION TO REVIEW mark (<strong>, in a header): bold, in red",
     # <p>: a paragraph style (PARAGRAPH_STYLES)
     "kicker": "style Kicker",
     "subtitle": "style Subtitle",
@@ -128,6 +130,7 @@ class Fmt:
     bold: bool = False
     italic: bool = False
     superscript: bool = False
+    colour: RGBColor | None = None
 
 
 _blank_bytes: bytes | None = None
@@ -601,6 +604,7 @@ class _Writer:
                     bold=fmt.bold or child.tag in ("strong", "b"),
                     italic=fmt.italic or child.tag in ("em", "i"),
                     superscript=fmt.superscript or child.tag == "sup",
+                    colour=ALERT if has_class(child, "review-run") else fmt.colour,
                 )
                 self._collect(child, f, pieces)
             else:
@@ -618,6 +622,8 @@ class _Writer:
                 run.italic = True
             if fmt.superscript:
                 run.font.superscript = True
+            if fmt.colour is not None:
+                run.font.color.rgb = fmt.colour
             if rtl:
                 ooxml.set_run_rtl(run)
 

@@ -99,9 +99,14 @@ def test_html_hash_spares_editions_that_do_not_show_a_change(project):
     args = ("--only", "kz,uz", "--edition", "ar,en", "--format", "docx", PROFILES_BRIEF(project))
     assert build(project, *args) == 0
     before = snapshot(out)
-    edit(project / "content" / "countries" / "kz.yaml", 'en: "Astana"', 'en: "Astana (capital)"')
+    # An edit to the translation side only (`original: ar`): an English edit alone would mark the
+    # Arabic edition for review (translations.py), a change it shows.
+    edit(project / "content" / "countries" / "kz.yaml", 'en: "Astana"', ASTANA_EDIT)
     assert build(project, *args) == 0
     assert rebuilt(before, snapshot(out)) == {f"{PROFILES}/kz.en.docx"}  # the Arabic edition is unchanged
+
+
+ASTANA_EDIT = 'en: "Astana (capital)"\n    original: ar'  # a new English translation of the Arabic
 
 
 def PROFILES_BRIEF(project: Path) -> str:
@@ -251,7 +256,7 @@ def _watch_session(proc, project: Path, content: Path) -> None:
     time.sleep(0.3)
     target = project / "out" / PROFILES / "kz.en.docx"
     before = target.stat().st_mtime_ns
-    edit(content / "countries" / "kz.yaml", 'en: "Astana"', 'en: "Astana (capital)"')
+    edit(content / "countries" / "kz.yaml", 'en: "Astana"', ASTANA_EDIT)
     line = proc.stdout.readline().strip()
     assert line.startswith("rebuilt 1 file(s) in ") and line.endswith(f"{PROFILES}/kz.en.docx"), line
     assert target.stat().st_mtime_ns != before

@@ -13,6 +13,7 @@ replaces the approved images with the current renders.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pypdfium2
@@ -53,11 +54,12 @@ PAGES = {
 def sources(built, tmp_path_factory) -> dict[str, Path]:
     """The folders the pages come from: the full build, plus two small builds of our own."""
     extra = tmp_path_factory.mktemp("pictures")
+    shutil.copytree(FIXTURES / "bidi", extra / "bidi")  # a copy: a build records its translation lock there
     assert (
         cli.main(
             [
                 "--content",
-                str(FIXTURES / "bidi"),
+                str(extra / "bidi"),
                 "--out",
                 str(extra / "b"),
                 "--edition",
