@@ -3,12 +3,12 @@
 Figures and dates live in content as data; they become text only here, once
 per language, so the Arabic and English editions cannot disagree on a number.
 
-An Arabic edition chooses two things in its brief (model.Typography):
-- `digits`: Western 0–9 (the default, as the seeds write them) or Arabic-Indic
+An Arabic edition chooses two things in its brief (model.BriefBase):
+- `arabic_digits`: Western 0–9 (the default, as the seeds write them) or Arabic-Indic
   ٠–٩; `arabic_indic()` converts any text for display, and `render.py` applies
   it to every text node of the Arabic pages, so formatted values, table
   figures, note numbers and digits typed inside content all follow it.
-- `months`: the CLDR month names of `ar` (أبريل), of the Levantine locales
+- `arabic_months`: the CLDR month names of `ar` (أبريل), of the Levantine locales
   (`ar_SY`: نيسان), or both as the seeds sometimes write them (أبريل/نيسان).
 """
 
@@ -25,7 +25,6 @@ from .model import Figure, PartialDate
 LOCALES = {"ar": "ar", "en": "en_GB"}
 LEVANTINE = "ar_SY"  # CLDR's Syrian Arabic: the month names of Syria, Lebanon, Jordan, Palestine, Iraq
 _DATE_PATTERNS = {"day": "d MMMM y", "month": "MMMM y", "year": "y"}
-_SCALES = {"one": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 RANGE_DASH = "–"  # en dash, unspaced between two simple values
 
 WESTERN = "0123456789"
@@ -90,7 +89,7 @@ def date(value: PartialDate | dt.date | str, lang: str, months: str = "default")
         value = PartialDate(value.isoformat())
     value = PartialDate(value)
     text = format_date(value.first_day(), _DATE_PATTERNS[value.precision], locale=LOCALES[lang])
-    y, m, _ = value.parts
+    _, m, _ = value.parts
     if m and lang == "ar" and months != "default":
         text = text.replace(month_name(m, "ar"), month_name(m, "ar", months))
     return text
@@ -137,11 +136,6 @@ def number(value: float, lang: str) -> str:
 def percent(value: float, lang: str) -> str:
     """A percentage given as the number of percent (27 -> "27%"); both editions put the sign after."""
     return f"{number(value, lang)}%"
-
-
-def year_range(first: int, last: int, lang: str) -> str:
-    """ "2026–2028" in both languages (logical order; Arabic shows the start on the right)."""
-    return f"{first}{RANGE_DASH}{last}" if first != last else str(first)
 
 
 def money(value: float, unit: str, scale: str, lang: str, words: dict[str, str]) -> str:

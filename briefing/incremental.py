@@ -22,6 +22,7 @@ be taken as up to date. This module imports only the standard library.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from pathlib import Path
@@ -51,10 +52,8 @@ def file_hash(path: Path) -> str:
 
 def cache_put(path: Path, data: bytes) -> None:
     """Store a cache entry atomically; a cache that cannot be written is only slower."""
-    try:
+    with contextlib.suppress(OSError):
         write_atomic(path, data)
-    except OSError:
-        pass
 
 
 def digest(*parts: object) -> str:

@@ -23,7 +23,6 @@ from .errors import ContentError, Problem, display_path
 MAX_BYTES = 1_000_000  # the largest content file is a few KB; refuse pathological input early
 MAX_DEPTH = 32  # content nests four or five levels deep
 _CORE = "tag:yaml.org,2002:"
-Path_ = tuple  # a field path such as ("engagements", 2, "date")
 
 
 @dataclass

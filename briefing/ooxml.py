@@ -1,7 +1,9 @@
 """Raw OOXML that python-docx has no API for: bidi, complex-script fonts, fields.
 
 Kept here as small named helpers so the DOCX writer reads as "heading,
-paragraph, table" (see RTL-NOTES: PD#307, PD#1315, PD#973, PD#1081).
+paragraph, table". What python-docx lacks, and what Word shows without it:
+github.com/python-openxml/python-docx issues #307 (paragraph `w:bidi`), #1315
+(complex-script font), #973 (complex-script size), #1081 (bold needs `w:bCs`).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 
 ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
-LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 # A Latin stretch: Latin letters, and the digits, spaces and marks between them.
 _LATIN_RUN = re.compile(
     r"[A-Za-z\u00C0-\u024F](?:[A-Za-z\u00C0-\u024F0-9 .,'’&/\-–]*[A-Za-z\u00C0-\u024F0-9])?"
@@ -324,7 +325,7 @@ def script_runs(text: str, rtl_paragraph: bool) -> list[tuple[str, bool]]:
 def set_grid_widths(table, twips: list[int]) -> None:
     """The table grid's column widths (`w:gridCol`), which LibreOffice lays out from;
     python-docx derives them from the container, which is too narrow inside a cell."""
-    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips):
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
         col.set(qn("w:w"), str(width))
 
 

@@ -218,13 +218,13 @@ def _build(jobs: list[Job], out: Path, workers: int, log, pool, manifest, templa
     finally:
         if own_pool is not None:
             own_pool.shutdown(cancel_futures=True)
-    for job, fmt, tmp, target, pages in staged:
+    for _, _, tmp, target, pages in staged:
         files.commit(tmp, target)
         result.files += 1
         result.pages += pages
         result.written.append(target)
     if manifest is not None:
-        for job, fmt, tmp, target, pages in staged:
+        for job, fmt, _, _, pages in staged:
             manifest.record(
                 job.rel(fmt), inputs=job.inputs, key=job.keys.get(fmt, ""), pages=pages, declared=job.declared
             )

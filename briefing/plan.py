@@ -179,7 +179,7 @@ def _jobs(args, briefs, content, labels, manifest, shared, problems: list[Proble
                     continue
                 try:
                     job.html = render.render(env, labels, kind, brief, content, doc_id, edition)
-                except Exception as exc:  # noqa: BLE001  (any template error becomes a located problem)
+                except Exception as exc:  # any template error becomes a located problem
                     problems.append(_template_problem(exc, path))
                     continue
                 for fmt in formats:

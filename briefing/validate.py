@@ -137,7 +137,7 @@ def load_content(root: Path) -> Content:
         if not isinstance(doc.data, list):
             problems.append(doc.problem((), "expected a list of sources"))
             continue
-        for i, entry in enumerate(doc.data):
+        for i in range(len(doc.data)):
             source, found = check(model.Source, Sub(doc, (i,)))
             problems.extend(found)
             if source is None:

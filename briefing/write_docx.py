@@ -34,7 +34,6 @@ ARABIC_FONT = "Noto Naskh Arabic"
 INK = RGBColor(0x12, 0x3C, 0x69)
 GREY = RGBColor(0x5B, 0x65, 0x72)
 INLINE = {"span", "bdi", "strong", "b", "em", "i", "sup", "a"}
-_SPACE = re.compile(r"\s+")
 _WIDTH = re.compile(r"width:\s*([\d.]+)%")
 _BACKGROUND = re.compile(r"background-color:\s*#([0-9A-Fa-f]{6})")
 # Paragraph styles: name -> (base, size in pt, bold, colour, space before, space after)
@@ -487,7 +486,7 @@ class _Writer:
         ooxml.set_table_width(table, int(sum(widths) / 635))
         row = table.rows[0]
         row.height, row.height_rule = Mm(3), WD_ROW_HEIGHT_RULE.EXACTLY
-        for i, (td, w) in enumerate(zip(segments, widths)):
+        for i, (td, w) in enumerate(zip(segments, widths, strict=True)):
             table.columns[i].width = w
             seg = table.cell(0, i)
             seg.width = w
@@ -527,7 +526,7 @@ class _Writer:
         # name, a marking, a page number), as the PDF's auto-width table shares them.
         shares = [0.68, 0.32] if len(spans) == 2 else [1 / len(spans)] * len(spans)
         ooxml.set_grid_widths(table, [int(text_width * share) // 635 for share in shares])
-        for cell, share in zip(table.rows[0].cells, shares):
+        for cell, share in zip(table.rows[0].cells, shares, strict=True):
             cell.width = int(text_width * share)
         if self.rtl:
             ooxml.set_table_bidi(table)

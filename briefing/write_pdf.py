@@ -23,6 +23,8 @@ from urllib.request import url2pathname
 
 import weasyprint
 import weasyprint.pdf
+import weasyprint.pdf.fonts
+from weasyprint.text.ffi import harfbuzz_subset
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import incremental, pdf_tags
@@ -106,9 +108,6 @@ DATA_URL_LIMIT = 64 * 1024  # a data: URL larger than this is refused (the templ
 # another with the same glyph set, never subsets again. Shaping is unaffected:
 # the PDF draws the glyphs HarfBuzz chose while laying out (contextual Arabic
 # forms and ligatures included), and the subset keeps exactly those glyph ids.
-
-import weasyprint.pdf.fonts
-from weasyprint.text.ffi import harfbuzz_subset
 
 SUBSETTER = "harfbuzz" if harfbuzz_subset else "fonttools"
 _subset_cache_dir: Path | None = None

@@ -207,7 +207,10 @@ class SummitBackgrounder(Kind):
 
     def context(self, brief: BackgrounderBrief, content: Content, doc_id: str) -> dict:
         event = content.events[doc_id]
-        paras = lambda items: [Unit("para", p) for p in items]
+
+        def paras(items: list[Para]) -> list[Unit]:
+            return [Unit("para", p) for p in items]
+
         sections = [
             Section("cover", [Unit("cover")], in_toc=False),
             Section("takeaways", [Unit("takeaways")], in_toc=False),
