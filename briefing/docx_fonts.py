@@ -159,8 +159,8 @@ def embed(parts: dict[str, bytes]) -> dict[str, bytes]:
     )
     # Characters beyond the fixed Latin ranges that the document uses (and Noto Serif has): usually
     # none, so one subset serves every document of a build (font_bytes is cached).
-    used = {ord(c) for c in "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", text))}
-    used = frozenset(c for c in used - _LATIN if c in _serif_cmap())
+    typed = {ord(c) for c in "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", text))}
+    used = frozenset(c for c in typed - _LATIN if c in _serif_cmap())
     font_table = parts["word/fontTable.xml"].decode("utf-8")
     rels_name = "word/_rels/fontTable.xml.rels"
     rels = []

@@ -116,6 +116,7 @@ def date_range(
     year = lambda y: format_date(dt.date(y, 1, 1), "y", locale=LOCALES[lang])  # noqa: E731
     if a.precision == "year":
         return f"{year(y1)}{RANGE_DASH}{year(y2)}"
+    assert m1 and m2  # month or day precision: both give a month
     if a.precision == "month":
         if y1 == y2:
             return f"{month_name(m1, lang, months)} {RANGE_DASH} {month_name(m2, lang, months)} {year(y2)}"
@@ -155,15 +156,18 @@ def figure(fig: Figure, lang: str, words: dict[str, str]) -> str:
     A figure with an `equivalent` (the same amount in another currency, as the
     source gives it) adds it in parentheses: "€12 billion (US$13.2 billion)".
     """
+    value = fig.value
+    if value == "unknown":
+        raise ValueError("an unknown figure has no text: the page leaves it out")
     if fig.unit == "percent":
-        return percent(fig.value, lang)
+        return percent(value, lang)
     if fig.unit in ("USD", "EUR"):
-        text = money(fig.value, fig.unit, fig.scale, lang, words)
+        text = money(value, fig.unit, fig.scale, lang, words)
         eq = getattr(fig, "equivalent", None)
         if eq is not None:
             text += f" ({money(eq.value, eq.unit, eq.scale, lang, words)})"
         return text
-    amount = number(fig.value, lang)
+    amount = number(value, lang)
     scale = words.get(f"scale_{fig.scale}", "") if fig.scale != "one" else ""
     unit = words.get(f"unit_{fig.unit}", fig.unit)
     return " ".join(p for p in (amount, scale, unit) if p)

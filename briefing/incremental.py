@@ -25,6 +25,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from .files import ROOT, write_atomic
@@ -64,7 +65,7 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
-def files_digest(paths) -> str:
+def files_digest(paths: Iterable[Path]) -> str:
     return digest(sorted((str(p), file_hash(p)) for p in paths))
 
 

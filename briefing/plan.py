@@ -12,20 +12,29 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
 from . import __version__, drafts, files, incremental, kinds, render
 from .briefs import load_brief
 from .errors import ContentError, Problem, display_path
 from .jobs import SAFE_NAME, Job, UnsafePath, brief_files
-from .validate import load_content
+from .model import Bilingual, BriefBase
+from .validate import Content, load_content
+
+Briefs = list[tuple[Path, BriefBase]]  # each brief file with its typed brief
 
 
 def _warn(line: str) -> None:
     print(line, file=sys.stderr)
 
 
-def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, warn=_warn) -> list[Job]:
+def plan(
+    args: argparse.Namespace,
+    manifest: incremental.Manifest | None = None,
+    shared: dict[str, str] | None = None,
+    warn: Callable[[str], None] = _warn,
+) -> list[Job]:
     """Load and validate everything, render what is out of date; raise ContentError on any problem.
 
     With a manifest (incremental.Manifest), a document whose inputs are unchanged
@@ -34,11 +43,12 @@ def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, wa
     """
     templates = args.templates
     problems: list[Problem] = []
+    content: Content | None = None
+    labels: dict[str, Bilingual] = {}
     try:
         content = load_content(args.content)
     except ContentError as exc:
         problems += exc.problems
-        content = None
     try:
         labels = render.load_labels(templates)
     except ContentError as exc:
@@ -46,7 +56,7 @@ def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, wa
     paths = brief_files(args)
     if not paths:
         problems.append(Problem("briefs/", 1, 1, "", "no brief files found"))
-    briefs = []
+    briefs: Briefs = []
     for path in paths:
         if not SAFE_NAME.fullmatch(path.stem) or path.stem in (".", ".."):
             problems.append(
@@ -71,6 +81,7 @@ def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, wa
             problems += _drafts(path, args.final, warn)
     if problems:
         raise ContentError(problems)
+    assert content is not None  # it loaded, or there were problems
     if args.country is not None:
         briefs = _restrict(briefs, args.country, content)
     jobs = _jobs(args, briefs, content, labels, manifest, shared, problems)
@@ -89,7 +100,7 @@ def plan(args: argparse.Namespace, manifest=None, shared: dict | None = None, wa
     return jobs
 
 
-def _drafts(path: Path, final: bool, warn) -> list[Problem]:
+def _drafts(path: Path, final: bool, warn: Callable[[str], None]) -> list[Problem]:
     """A brief's draft fields: problems with --final, otherwise a warning and none."""
     found = drafts.in_file(path)
     if found and final:
@@ -104,7 +115,7 @@ def _drafts(path: Path, final: bool, warn) -> list[Problem]:
     return []
 
 
-def _restrict(briefs: list, country: str, content) -> list:
+def _restrict(briefs: Briefs, country: str, content: Content) -> Briefs:
     """--country: the briefs whose kind has the country filter, restricted to `country`."""
     if country not in content.countries:
         raise ContentError(
@@ -128,11 +139,19 @@ def _restrict(briefs: list, country: str, content) -> list:
     return filtered
 
 
-def _jobs(args, briefs, content, labels, manifest, shared, problems: list[Problem]) -> list[Job]:
+def _jobs(
+    args: argparse.Namespace,
+    briefs: Briefs,
+    content: Content,
+    labels: dict[str, Bilingual],
+    manifest: incremental.Manifest | None,
+    shared: dict[str, str] | None,
+    problems: list[Problem],
+) -> list[Job]:
     templates = args.templates
     env = render.environment(templates)
     shared = shared or incremental.shared_digests(templates, files.FONTS)
-    force = manifest is None or args.force
+    previous = None if args.force else manifest  # what was built before, unless everything is rebuilt
     jobs: list[Job] = []
     for path, brief in briefs:
         kind = kinds.of(brief)
@@ -169,9 +188,9 @@ def _jobs(args, briefs, content, labels, manifest, shared, problems: list[Proble
                     pages_per_language=kind.pages_per_language,
                     template=display_path(templates / f"{brief.template}.html.j2"),
                 )
-                if not force and all(
-                    manifest.outputs.get(job.rel(f), {}).get("inputs") == job.inputs
-                    and manifest.intact(job.rel(f))
+                if previous is not None and all(
+                    previous.outputs.get(job.rel(f), {}).get("inputs") == job.inputs
+                    and previous.intact(job.rel(f))
                     for f in formats
                 ):
                     job.formats, job.kept = (), formats
@@ -186,12 +205,12 @@ def _jobs(args, briefs, content, labels, manifest, shared, problems: list[Proble
                     job.keys[fmt] = incremental.digest(
                         incremental.output_digests(shared), fmt, job.html, job.metadata, job.expected_pages
                     )
-                if not force:
+                if previous is not None:
                     job.kept = tuple(
                         f
                         for f in formats
-                        if manifest.outputs.get(job.rel(f), {}).get("key") == job.keys[f]
-                        and manifest.intact(job.rel(f))
+                        if previous.outputs.get(job.rel(f), {}).get("key") == job.keys[f]
+                        and previous.intact(job.rel(f))
                     )
                     job.formats = tuple(f for f in formats if f not in job.kept)
                 jobs.append(job)

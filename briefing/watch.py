@@ -13,10 +13,17 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import outputs
 from .errors import EXIT_OK, ContentError, display_path, print_problems
 from .files import BRIEFS, FONTS, TEMPLATES
+
+if TYPE_CHECKING:
+    import threading
+    from concurrent.futures import Executor
+
+    from watchfiles import Change
 
 STEP_MS = 50  # quiet time after the last change before rebuilding
 
@@ -27,12 +34,14 @@ def watched(args: argparse.Namespace) -> list[Path]:
     return [p for p in roots if p.exists()]
 
 
-def _relevant(_change: tuple, path: str) -> bool:
+def _relevant(_change: Change, path: str) -> bool:
     name = Path(path).name
     return not name.startswith(".") and not name.endswith((".tmp", "~", ".swp"))
 
 
-def rebuild(args: argparse.Namespace, pool, log=print, quiet=False) -> str:
+def rebuild(
+    args: argparse.Namespace, pool: Executor | None, log: outputs.Log = print, quiet: bool = False
+) -> str:
     """One incremental build; return its one-line report."""
     started = time.perf_counter()
     try:
@@ -47,7 +56,7 @@ def rebuild(args: argparse.Namespace, pool, log=print, quiet=False) -> str:
     return f"rebuilt {result.files} file(s) in {seconds:.2f}s: {names}"
 
 
-def watch(args: argparse.Namespace, stop_event=None) -> int:
+def watch(args: argparse.Namespace, stop_event: threading.Event | None = None) -> int:
     import watchfiles
 
     from . import load
