@@ -26,9 +26,11 @@ class Metadata(TypedDict):
 
     title: str
     authors: list[str]
+    subject: str
     lang: str
     as_of: dt.date  # the brief's: the files' dates come from it, so a rebuild gives the same bytes
     generator: str
+    pdf_a: bool  # the PDF also claims PDF/A-3a (pdf_tags.variant)
 
 
 @dataclass

@@ -413,7 +413,7 @@ def shade_cell(cell: docx.table._Cell, fill: str, pattern: str = "clear", colour
 _AFTER_TBL_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
 
 
-def set_header_row(row) -> None:
+def set_header_row(row: docx.table._Row) -> None:
     """w:tblHeader: the row heads the table's columns, and Word repeats it at the top of each page."""
     trpr = row._tr.get_or_add_trPr()
     if trpr.find(qn("w:tblHeader")) is not None:
