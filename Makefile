@@ -5,7 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 JOBS   ?=
 
-.PHONY: all build check test bench approve clean
+.PHONY: all build check lint test bench approve clean
 
 all: build
 
@@ -21,7 +21,13 @@ build: $(VENV)/.installed
 check: $(VENV)/.installed
 	$(PY) build.py --check
 
-test: $(VENV)/.installed
+# Lint, format and types (configuration in pyproject.toml); part of `make test`, so CI runs it.
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: $(VENV)/.installed lint
 	scripts/ensure-tools
 	$(PY) -m pytest
 

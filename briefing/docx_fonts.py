@@ -51,8 +51,6 @@ NAMESPACE = uuid.UUID(
 )  # ours: names the keys of this generator's fonts
 FONT_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font"
 OBFUSCATED = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
 def key_bytes(guid: str) -> bytes:
@@ -161,8 +159,8 @@ def embed(parts: dict[str, bytes]) -> dict[str, bytes]:
     )
     # Characters beyond the fixed Latin ranges that the document uses (and Noto Serif has): usually
     # none, so one subset serves every document of a build (font_bytes is cached).
-    used = {ord(c) for c in "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", text))}
-    used = frozenset(c for c in used - _LATIN if c in _serif_cmap())
+    typed = {ord(c) for c in "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", text))}
+    used = frozenset(c for c in typed - _LATIN if c in _serif_cmap())
     font_table = parts["word/fontTable.xml"].decode("utf-8")
     rels_name = "word/_rels/fontTable.xml.rels"
     rels = []
@@ -195,7 +193,7 @@ def embed(parts: dict[str, bytes]) -> dict[str, bytes]:
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{"".join(rels)}'
         "</Relationships>"
-    ).encode("utf-8")
+    ).encode()
     types = parts["[Content_Types].xml"].decode("utf-8")
     if 'Extension="odttf"' not in types:
         types = types.replace(

@@ -31,7 +31,11 @@ class ContentError(Exception):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(map(str, self.problems)))
 
-    def __reduce__(self):  # pickled from build workers: keep the problems, not the joined text
+    def __reduce__(
+        self,
+    ) -> tuple[
+        type[ContentError], tuple[list[Problem]]
+    ]:  # pickled from build workers: keep the problems, not the joined text
         return type(self), (self.problems,)
 
 

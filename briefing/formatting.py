@@ -3,12 +3,12 @@
 Figures and dates live in content as data; they become text only here, once
 per language, so the Arabic and English editions cannot disagree on a number.
 
-An Arabic edition chooses two things in its brief (model.Typography):
-- `digits`: Western 0–9 (the default, as the seeds write them) or Arabic-Indic
+An Arabic edition chooses two things in its brief (model.BriefBase):
+- `arabic_digits`: Western 0–9 (the default, as the seeds write them) or Arabic-Indic
   ٠–٩; `arabic_indic()` converts any text for display, and `render.py` applies
   it to every text node of the Arabic pages, so formatted values, table
   figures, note numbers and digits typed inside content all follow it.
-- `months`: the CLDR month names of `ar` (أبريل), of the Levantine locales
+- `arabic_months`: the CLDR month names of `ar` (أبريل), of the Levantine locales
   (`ar_SY`: نيسان), or both as the seeds sometimes write them (أبريل/نيسان).
 """
 
@@ -25,7 +25,6 @@ from .model import Figure, PartialDate
 LOCALES = {"ar": "ar", "en": "en_GB"}
 LEVANTINE = "ar_SY"  # CLDR's Syrian Arabic: the month names of Syria, Lebanon, Jordan, Palestine, Iraq
 _DATE_PATTERNS = {"day": "d MMMM y", "month": "MMMM y", "year": "y"}
-_SCALES = {"one": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9}
 RANGE_DASH = "–"  # en dash, unspaced between two simple values
 
 WESTERN = "0123456789"
@@ -90,7 +89,7 @@ def date(value: PartialDate | dt.date | str, lang: str, months: str = "default")
         value = PartialDate(value.isoformat())
     value = PartialDate(value)
     text = format_date(value.first_day(), _DATE_PATTERNS[value.precision], locale=LOCALES[lang])
-    y, m, _ = value.parts
+    _, m, _ = value.parts
     if m and lang == "ar" and months != "default":
         text = text.replace(month_name(m, "ar"), month_name(m, "ar", months))
     return text
@@ -117,6 +116,7 @@ def date_range(
     year = lambda y: format_date(dt.date(y, 1, 1), "y", locale=LOCALES[lang])  # noqa: E731
     if a.precision == "year":
         return f"{year(y1)}{RANGE_DASH}{year(y2)}"
+    assert m1 and m2  # month or day precision: both give a month
     if a.precision == "month":
         if y1 == y2:
             return f"{month_name(m1, lang, months)} {RANGE_DASH} {month_name(m2, lang, months)} {year(y2)}"
@@ -139,11 +139,6 @@ def percent(value: float, lang: str) -> str:
     return f"{number(value, lang)}%"
 
 
-def year_range(first: int, last: int, lang: str) -> str:
-    """ "2026–2028" in both languages (logical order; Arabic shows the start on the right)."""
-    return f"{first}{RANGE_DASH}{last}" if first != last else str(first)
-
-
 def money(value: float, unit: str, scale: str, lang: str, words: dict[str, str]) -> str:
     """ "€12 billion" / "12 مليار يورو"; "US$13.2 billion" / "13.2 مليار دولار"."""
     amount = number(value, lang)
@@ -161,15 +156,18 @@ def figure(fig: Figure, lang: str, words: dict[str, str]) -> str:
     A figure with an `equivalent` (the same amount in another currency, as the
     source gives it) adds it in parentheses: "€12 billion (US$13.2 billion)".
     """
+    value = fig.value
+    if value == "unknown":
+        raise ValueError("an unknown figure has no text: the page leaves it out")
     if fig.unit == "percent":
-        return percent(fig.value, lang)
+        return percent(value, lang)
     if fig.unit in ("USD", "EUR"):
-        text = money(fig.value, fig.unit, fig.scale, lang, words)
+        text = money(value, fig.unit, fig.scale, lang, words)
         eq = getattr(fig, "equivalent", None)
         if eq is not None:
             text += f" ({money(eq.value, eq.unit, eq.scale, lang, words)})"
         return text
-    amount = number(fig.value, lang)
+    amount = number(value, lang)
     scale = words.get(f"scale_{fig.scale}", "") if fig.scale != "one" else ""
     unit = words.get(f"unit_{fig.unit}", fig.unit)
     return " ".join(p for p in (amount, scale, unit) if p)

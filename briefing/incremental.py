@@ -22,8 +22,10 @@ be taken as up to date. This module imports only the standard library.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+from collections.abc import Iterable
 from pathlib import Path
 
 from .files import ROOT, TRANSLATIONS_LOCK, write_atomic
@@ -51,10 +53,8 @@ def file_hash(path: Path) -> str:
 
 def cache_put(path: Path, data: bytes) -> None:
     """Store a cache entry atomically; a cache that cannot be written is only slower."""
-    try:
+    with contextlib.suppress(OSError):
         write_atomic(path, data)
-    except OSError:
-        pass
 
 
 def digest(*parts: object) -> str:
@@ -65,7 +65,7 @@ def digest(*parts: object) -> str:
     return h.hexdigest()
 
 
-def files_digest(paths) -> str:
+def files_digest(paths: Iterable[Path]) -> str:
     return digest(sorted((str(p), file_hash(p)) for p in paths))
 
 

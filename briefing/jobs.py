@@ -8,15 +8,29 @@ never loads the pipeline.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 from . import files
 from .errors import ContentError, Problem, display_path
 
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+class Metadata(TypedDict):
+    """A document's properties, as both writers record them."""
+
+    title: str
+    authors: list[str]
+    subject: str
+    lang: str
+    as_of: dt.date  # the brief's: the files' dates come from it, so a rebuild gives the same bytes
+    generator: str
+    pdf_a: bool  # the PDF also claims PDF/A-3a (pdf_tags.variant)
 
 
 @dataclass
@@ -28,12 +42,12 @@ class Job:
     edition: str
     formats: tuple[str, ...]  # to build
     html: str | None  # None when no format needs building (nothing was rendered)
-    metadata: dict
+    metadata: Metadata
     expected_pages: int | None
     source_file: str
     inputs: str = ""  # hash of what the HTML is made from (incremental.py)
-    keys: dict = field(default_factory=dict)  # format -> hash of what that output is made from
-    declared: list = field(default_factory=list)  # the content files it reads, for the manifest
+    keys: dict[str, str] = field(default_factory=dict)  # format -> hash of what that output is made from
+    declared: list[str] = field(default_factory=list)  # the content files it reads, for the manifest
     kept: tuple[str, ...] = ()  # formats whose output is up to date
     pages_per_language: int | None = None
     template: str = "templates"

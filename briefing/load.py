@@ -23,7 +23,6 @@ from .errors import ContentError, Problem, display_path
 MAX_BYTES = 1_000_000  # the largest content file is a few KB; refuse pathological input early
 MAX_DEPTH = 32  # content nests four or five levels deep
 _CORE = "tag:yaml.org,2002:"
-Path_ = tuple  # a field path such as ("engagements", 2, "date")
 
 
 @dataclass
@@ -157,7 +156,7 @@ def _prescan(text: str, name: str) -> list[Problem]:
                 ]
         elif isinstance(event, CollectionEndEvent):
             depth -= 1
-    if aliases:
+    if first is not None:
         more = f" ({aliases} aliases in this file)" if aliases > 1 else ""
         return [
             Problem(
@@ -215,6 +214,7 @@ def _convert(node: Node, loc: tuple, doc: Document, problems: list[Problem], see
         if tag != _CORE + "seq":
             return _bad_tag(node, loc, doc, problems)
         return [_convert(item, loc + (i,), doc, problems, seen) for i, item in enumerate(node.value)]
+    assert isinstance(node, ScalarNode)  # the composer makes only these three kinds of node
     return _scalar(node, loc, doc, problems)
 
 

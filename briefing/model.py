@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Literal
+from typing import Annotated, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -33,16 +33,14 @@ def _known_or_unknown(value: object) -> str:
     return "unknown" if value == "unknown" else "known"
 
 
-def OrUnknown(kind: object) -> object:
-    """`kind`, or the literal text `unknown`: the page then says the value is not known.
-
-    A callable discriminator picks the branch first, so a mistake inside a
-    known value is reported once, not once per branch of the union.
-    """
-    return Annotated[
-        Annotated[kind, Tag("known")] | Annotated[Unknown, Tag("unknown")],
-        Discriminator(_known_or_unknown),
-    ]
+T = TypeVar("T")
+# `T`, or the literal text `unknown`: the page then says the value is not known.
+# A callable discriminator picks the branch first, so a mistake inside a known
+# value is reported once, not once per branch of the union.
+OrUnknown = Annotated[
+    Annotated[T, Tag("known")] | Annotated[Unknown, Tag("unknown")],
+    Discriminator(_known_or_unknown),
+]
 
 
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
@@ -57,7 +55,10 @@ class PartialDate(str):
 
     @property
     def parts(self) -> tuple[int, int | None, int | None]:
-        y, m, d = _DATE.match(self).groups()
+        match = _DATE.match(self)
+        if match is None:
+            raise ValueError(f"not a date: {str(self)!r}")
+        y, m, d = match.groups()
         return int(y), int(m) if m else None, int(d) if d else None
 
     @property
@@ -74,9 +75,10 @@ def partial_date(value: object) -> PartialDate:
         value = value.isoformat()
     if isinstance(value, int):
         value = str(value)
-    if not isinstance(value, str) or not _DATE.match(value):
+    match = _DATE.match(value) if isinstance(value, str) else None
+    if match is None:
         raise ValueError("expected a date as YYYY, YYYY-MM or YYYY-MM-DD")
-    y, m, d = _DATE.match(value).groups()
+    y, m, d = match.groups()
     try:
         dt.date(int(y), int(m or 1), int(d or 1))
     except ValueError as exc:
@@ -210,7 +212,7 @@ class Figure(Strict):
     carry its year and source.
     """
 
-    value: OrUnknown(float)
+    value: OrUnknown[float]
     unit: Literal["people", "USD", "EUR", "percent", "tonnes"]
     scale: Literal["one", "thousand", "million", "billion"] = "one"
     year: int | None = Field(None, ge=1900, le=2100)
@@ -271,12 +273,12 @@ class Country(Strict):
     id: Id
     name: Bilingual
     official_name: Named
-    capital: OrUnknown(Named)
-    head_of_state: OrUnknown(Person)
+    capital: OrUnknown[Named]
+    head_of_state: OrUnknown[Person]
     head_of_government: Person | None = Field(
         None, description="Left out where the head of state also heads the government, or no source names one"
     )
-    foreign_minister: OrUnknown(Person) | None = None
+    foreign_minister: OrUnknown[Person] | None = None
     population: Figure | None = None
     gdp: Figure | None = None
     eu_relations: EuRelations
@@ -323,11 +325,11 @@ EU_PARTIES = ("eu", "european-commission", "european-council", "eeas")
 def last_day(value: str) -> dt.date:
     """The last day a partial date can mean: "2024" -> 31 December 2024."""
     y, m, d = PartialDate(value).parts
-    if d:
-        return dt.date(y, m, d)
-    if m:
+    if m is None:
+        return dt.date(y, 12, 31)
+    if d is None:
         return dt.date(y + (m == 12), m % 12 + 1, 1) - dt.timedelta(days=1)
-    return dt.date(y, 12, 31)
+    return dt.date(y, m, d)
 
 
 class StatusEntry(Sourced):
@@ -340,7 +342,7 @@ class StatusEntry(Sourced):
     and `recorded` (the day we checked the source) stands in for it.
     """
 
-    date: OrUnknown(Date)
+    date: OrUnknown[Date]
     recorded: FullDate | None = Field(
         None, description="For an undated entry: when the status was recorded from its source"
     )
@@ -363,7 +365,10 @@ class StatusEntry(Sourced):
     @property
     def effective(self) -> dt.date:
         """The day from which this entry counts in an edition "as of" a date."""
-        return self.recorded if self.date == "unknown" else last_day(self.date)
+        if self.date == "unknown":
+            assert self.recorded is not None  # _undated_needs_recorded
+            return self.recorded
+        return last_day(self.date)
 
 
 class ActionItem(Strict):
@@ -397,7 +402,7 @@ class Area(Strict):
 class Declared(Strict):
     """A count a source gives for the whole roadmap (e.g. 79 action points)."""
 
-    value: OrUnknown(int)
+    value: OrUnknown[int]
     source: SourceId | None = None
     variants: list[Variant] = Field(
         [], description="Other sources' versions, kept for the analyst; never printed"
@@ -453,7 +458,7 @@ class Para(Strict):
 class DateClaim(Sourced):
     """A date as one source gives it; `end` for a span of days."""
 
-    start: OrUnknown(Date)
+    start: OrUnknown[Date]
     end: Date | None = None
     note: Bilingual | None = Field(None, description="How the date was read, if it needs saying")
     variants: list[Variant] = Field(
@@ -465,7 +470,7 @@ class EventParticipant(Sourced):
     id: Id | None = Field(
         None, description="A handle other files use to refer to this person (a pre-meeting brief's attendees)"
     )
-    name: OrUnknown(Bilingual) = Field(description="`unknown` when the sources do not name the person")
+    name: OrUnknown[Bilingual] = Field(description="`unknown` when the sources do not name the person")
     role: Bilingual
     affiliation: Bilingual = Field(description="Country or institution")
 

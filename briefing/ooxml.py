@@ -1,18 +1,28 @@
 """Raw OOXML that python-docx has no API for: bidi, complex-script fonts, fields.
 
 Kept here as small named helpers so the DOCX writer reads as "heading,
-paragraph, table" (see RTL-NOTES: PD#307, PD#1315, PD#973, PD#1081).
+paragraph, table". What python-docx lacks, and what Word shows without it:
+github.com/python-openxml/python-docx issues #307 (paragraph `w:bidi`), #1315
+(complex-script font), #973 (complex-script size), #1081 (bold needs `w:bCs`).
 """
 
 from __future__ import annotations
 
 import re
 
+import docx.table
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.section import Section
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+
+# The OOXML elements handled here (python-docx's element classes; w:rPr is CT_RPr…).
+Element = BaseOxmlElement
 
 ARABIC = re.compile(r"[\u0600-\u06FF\u0750-\u077F\u08A0-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF]")
-LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
 # A Latin stretch: Latin letters, and the digits, spaces and marks between them.
 _LATIN_RUN = re.compile(
     r"[A-Za-z\u00C0-\u024F](?:[A-Za-z\u00C0-\u024F0-9 .,'’&/\-–]*[A-Za-z\u00C0-\u024F0-9])?"
@@ -24,7 +34,7 @@ _ARABIC_RUN = re.compile(
 BIDI_LANG = "ar-SA"
 
 
-def _child(parent, tag: str, before: tuple[str, ...] = ()):
+def _child(parent: Element, tag: str, before: tuple[str, ...] = ()) -> Element:
     """Get or create child `tag`, inserted before the first of `before` (schema order)."""
     found = parent.find(qn(tag))
     if found is None:
@@ -59,13 +69,13 @@ _AFTER_BIDI = (
 )
 
 
-def set_paragraph_bidi(paragraph) -> None:
+def set_paragraph_bidi(paragraph: Paragraph) -> None:
     """`w:bidi` on a paragraph: right-to-left base direction (bullets, indents and alignment mirror)."""
     ppr = paragraph._p.get_or_add_pPr()
     _child(ppr, "w:bidi", _AFTER_BIDI)
 
 
-def set_section_bidi(section, rtl: bool = True) -> None:
+def set_section_bidi(section: Section, rtl: bool = True) -> None:
     """`w:bidi` on a section: columns and page furniture laid out right to left.
 
     Also removes it, since python-docx starts a new section as a copy of the last.
@@ -77,7 +87,7 @@ def set_section_bidi(section, rtl: bool = True) -> None:
         sect.remove(sect.find(qn("w:bidi")))
 
 
-def set_page_number_format(section, fmt: str) -> None:
+def set_page_number_format(section: Section, fmt: str) -> None:
     """`w:pgNumType w:fmt` on a section: how its PAGE fields show numbers.
 
     `hindiNumbers` is ST_NumberFormat's Arabic-Indic digits (١, ٢, ٣), which Word
@@ -109,7 +119,7 @@ def set_page_number_format(section, fmt: str) -> None:
     el.set(qn("w:fmt"), fmt)
 
 
-def number_format_variant(numbering, abstract_id, fmt: str) -> int:
+def number_format_variant(numbering: Element, abstract_id: int | None, fmt: str) -> int:
     """The id of an abstract numbering like `abstract_id` but counting in `fmt`
     (e.g. hindiNumbers, Arabic-Indic digits); the caller keeps one per document.
 
@@ -135,7 +145,7 @@ def number_format_variant(numbering, abstract_id, fmt: str) -> int:
     return new_id
 
 
-def set_table_bidi(table) -> None:
+def set_table_bidi(table: Table) -> None:
     """`w:bidiVisual`: the first column on the right."""
     tblpr = table._tbl.tblPr
     _child(
@@ -159,7 +169,7 @@ def set_table_bidi(table) -> None:
     )
 
 
-def set_table_width(table, twips: int) -> None:
+def set_table_width(table: Table, twips: int) -> None:
     """A fixed table width (`w:tblW` in twentieths of a point) and fixed layout."""
     tblpr = table._tbl.tblPr
     width = _child(
@@ -182,7 +192,7 @@ def set_table_width(table, twips: int) -> None:
     layout.set(qn("w:type"), "fixed")
 
 
-def set_table_borders(table, colour: str) -> None:
+def set_table_borders(table: Table, colour: str) -> None:
     """Thin horizontal rules only, as the PDF draws them (no vertical lines)."""
     tblpr = table._tbl.tblPr
     borders = _child(
@@ -244,22 +254,22 @@ _RPR_ORDER = (
 )
 
 
-def _rpr_child(rpr, tag: str):
+def _rpr_child(rpr: Element, tag: str) -> Element:
     after = _RPR_ORDER[_RPR_ORDER.index(tag) + 1 :]
     return _child(rpr, tag, after)
 
 
-def set_run_rtl(run) -> None:
+def set_run_rtl(run: Run) -> None:
     """`w:rtl`: the run is right-to-left text, using the complex-script font and size."""
     _rpr_child(run._r.get_or_add_rPr(), "w:rtl")
 
 
-def set_run_complex_bold(run) -> None:
+def set_run_complex_bold(run: Run) -> None:
     """`w:bCs`: bold that also shows on Arabic (complex-script) text (PD#1081)."""
     _rpr_child(run._r.get_or_add_rPr(), "w:bCs")
 
 
-def set_complex_emphasis(rpr, *, bold: bool, italic: bool) -> None:
+def set_complex_emphasis(rpr: Element, *, bold: bool, italic: bool) -> None:
     """`w:bCs`/`w:iCs` as explicit on/off, so a base style's italic cannot leak into Arabic."""
     for tag, on in (("w:bCs", bold), ("w:iCs", italic)):
         el = _rpr_child(rpr, tag)
@@ -269,7 +279,9 @@ def set_complex_emphasis(rpr, *, bold: bool, italic: bool) -> None:
             el.set(qn("w:val"), "0")
 
 
-def set_rpr_fonts(rpr, latin: str, arabic: str, size_pt: float | None = None, lang: str = "en-GB") -> None:
+def set_rpr_fonts(
+    rpr: Element, latin: str, arabic: str, size_pt: float | None = None, lang: str = "en-GB"
+) -> None:
     """Fonts, sizes and languages for both Latin and complex-script text on a style's rPr."""
     fonts = _rpr_child(rpr, "w:rFonts")
     for attr in list(fonts.attrib):
@@ -287,7 +299,7 @@ def set_rpr_fonts(rpr, latin: str, arabic: str, size_pt: float | None = None, la
     lang_el.set(qn("w:bidi"), BIDI_LANG)
 
 
-def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
+def add_field(paragraph: Paragraph, instruction: str, placeholder: str = "1") -> None:
     """A simple field such as PAGE, updated by the word processor when it lays out pages."""
     fld = OxmlElement("w:fldSimple")
     fld.set(qn("w:instr"), instruction)
@@ -297,7 +309,6 @@ def add_field(paragraph, instruction: str, placeholder: str = "1") -> None:
     run.append(text)
     fld.append(run)
     paragraph._p.append(fld)
-    return run
 
 
 def script_runs(text: str, rtl_paragraph: bool) -> list[tuple[str, bool]]:
@@ -321,37 +332,37 @@ def script_runs(text: str, rtl_paragraph: bool) -> list[tuple[str, bool]]:
     return runs
 
 
-def set_grid_widths(table, twips: list[int]) -> None:
+def set_grid_widths(table: Table, twips: list[int]) -> None:
     """The table grid's column widths (`w:gridCol`), which LibreOffice lays out from;
     python-docx derives them from the container, which is too narrow inside a cell."""
-    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips):
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), twips, strict=True):
         col.set(qn("w:w"), str(width))
 
 
 # -- styles, numbering, cells: the parts of the writer python-docx has no API for --------
-def remove_letter_spacing(rpr) -> None:
+def remove_letter_spacing(rpr: Element) -> None:
     """Drop `w:spacing` (letter spacing) from an rPr: it pulls Arabic letters apart."""
     for spacing in rpr.findall(qn("w:spacing")):
         rpr.remove(spacing)
 
 
-def has_font_settings(rpr) -> bool:
+def has_font_settings(rpr: Element) -> bool:
     """Whether an rPr sets fonts or a size (`w:rFonts`, `w:sz`): those of a template's styles get ours."""
     return rpr.find(qn("w:rFonts")) is not None or rpr.find(qn("w:sz")) is not None
 
 
-def rpr_size_pt(rpr) -> float | None:
+def rpr_size_pt(rpr: Element) -> float | None:
     """An rPr's size (`w:sz` is in half-points), or None if it sets none."""
     sz = rpr.find(qn("w:sz"))
     return int(sz.get(qn("w:val"))) / 2 if sz is not None else None
 
 
-def default_rpr(styles_element):
+def default_rpr(styles_element: Element) -> Element:
     """The document's default run properties (`w:docDefaults/w:rPrDefault/w:rPr`)."""
     return styles_element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
 
 
-def restart_numbering(num, start: int = 1) -> None:
+def restart_numbering(num: Element, start: int = 1) -> None:
     """A `w:num` whose first level starts again at `start` (`w:lvlOverride/w:startOverride`)."""
     override = OxmlElement("w:lvlOverride")
     override.set(qn("w:ilvl"), "0")
@@ -361,7 +372,7 @@ def restart_numbering(num, start: int = 1) -> None:
     num.append(override)
 
 
-def is_empty_paragraph(el) -> bool:
+def is_empty_paragraph(el: Element | None) -> bool:
     """A `w:p` with no `w:t` in it (python-docx leaves one after a table added to a cell)."""
     return el is not None and el.tag == qn("w:p") and not el.xpath(".//w:t")
 
@@ -382,7 +393,7 @@ _AFTER_SHD = (
 )
 
 
-def shade_cell(cell, fill: str, pattern: str = "clear", colour: str = "auto") -> None:
+def shade_cell(cell: docx.table._Cell, fill: str, pattern: str = "clear", colour: str = "auto") -> None:
     """`w:shd` on a cell: a fill colour, optionally with a pattern (stripes) in `colour` over it."""
     tcpr = cell._tc.get_or_add_tcPr()
     for old in tcpr.findall(qn("w:shd")):
@@ -402,7 +413,7 @@ def shade_cell(cell, fill: str, pattern: str = "clear", colour: str = "auto") ->
 _AFTER_TBL_HEADER = ("w:tblCellSpacing", "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
 
 
-def set_header_row(row) -> None:
+def set_header_row(row: docx.table._Row) -> None:
     """w:tblHeader: the row heads the table's columns, and Word repeats it at the top of each page."""
     trpr = row._tr.get_or_add_trPr()
     if trpr.find(qn("w:tblHeader")) is not None:

@@ -10,14 +10,20 @@ referenced from the text by a run holding w:footnoteReference.
 from __future__ import annotations
 
 import re
+from typing import cast
 
+import docx.document
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.text.paragraph import CT_P
 from docx.text.paragraph import Paragraph
+from docx.types import ProvidesStoryPart
+
+from .ooxml import Element
 
 FOOTNOTE_TEXT_STYLE = "FootnoteText"  # style id of the "Footnote Text" paragraph style
 
@@ -34,18 +40,18 @@ _SEPARATORS = (
 class Footnotes:
     """The document's footnotes part, created on first use."""
 
-    def __init__(self, document) -> None:
+    def __init__(self, document: docx.document.Document) -> None:
         self.document = document
-        self._element = None
+        self._element: Element | None = None
         self.count = 0
 
     @property
-    def element(self):
+    def element(self) -> Element:
         if self._element is None:
             self._element = add_footnotes_part(self.document)
         return self._element
 
-    def add(self, paragraph, *, rtl: bool) -> Paragraph:
+    def add(self, paragraph: Paragraph, *, rtl: bool) -> Paragraph:
         """Add a note referenced at the end of `paragraph`; return the note's paragraph to fill."""
         self.count += 1
         note_id = self.count
@@ -53,7 +59,7 @@ class Footnotes:
         return add_footnote(self.element, note_id, paragraph._parent, rtl=rtl)
 
 
-def add_footnotes_part(document):
+def add_footnotes_part(document: docx.document.Document) -> Element:
     """Create /word/footnotes.xml with its separators; relate it and name the separators in settings."""
     element = parse_xml(_SEPARATORS)
     part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, element, document.part.package)
@@ -78,7 +84,7 @@ def add_footnotes_part(document):
     return element
 
 
-def _ref_rpr(rtl: bool):
+def _ref_rpr(rtl: bool) -> Element:
     rpr = OxmlElement("w:rPr")
     align = OxmlElement("w:vertAlign")
     align.set(qn("w:val"), "superscript")
@@ -88,7 +94,7 @@ def _ref_rpr(rtl: bool):
     return rpr
 
 
-def add_footnote_reference(paragraph, note_id: int, *, rtl: bool) -> None:
+def add_footnote_reference(paragraph: Paragraph, note_id: int, *, rtl: bool) -> None:
     """A superscript run holding `w:footnoteReference` (Word numbers it) at the paragraph's end."""
     run = OxmlElement("w:r")
     run.append(_ref_rpr(rtl))
@@ -98,14 +104,14 @@ def add_footnote_reference(paragraph, note_id: int, *, rtl: bool) -> None:
     paragraph._p.append(run)
 
 
-def add_footnote(footnotes, note_id: int, parent, *, rtl: bool) -> Paragraph:
+def add_footnote(footnotes: Element, note_id: int, parent: ProvidesStoryPart, *, rtl: bool) -> Paragraph:
     """A `w:footnote`: its number mark (`w:footnoteRef`), a space, and an empty paragraph to fill.
 
     Arabic notes get `w:bidi` on the paragraph and `w:rtl` on the mark, like body text.
     """
     note = OxmlElement("w:footnote")
     note.set(qn("w:id"), str(note_id))
-    p = OxmlElement("w:p")
+    p = cast(CT_P, OxmlElement("w:p"))
     ppr = OxmlElement("w:pPr")
     style = OxmlElement("w:pStyle")
     style.set(qn("w:val"), FOOTNOTE_TEXT_STYLE)
@@ -137,7 +143,7 @@ def bookmark_name(html_id: str) -> str:
     return ("_Toc_" + re.sub(r"[^A-Za-z0-9_]", "_", html_id))[:40]
 
 
-def add_bookmark(paragraph, name: str, bookmark_id: int) -> None:
+def add_bookmark(paragraph: Paragraph, name: str, bookmark_id: int) -> None:
     """Bookmark the whole paragraph (a heading), so PAGEREF can find its page."""
     start = OxmlElement("w:bookmarkStart")
     start.set(qn("w:id"), str(bookmark_id))
@@ -153,10 +159,10 @@ def add_bookmark(paragraph, name: str, bookmark_id: int) -> None:
     p.append(end)
 
 
-def add_page_ref(paragraph, bookmark: str, placeholder: str = "#", *, rtl: bool = False) -> None:
+def add_page_ref(paragraph: Paragraph, bookmark: str, placeholder: str = "#", *, rtl: bool = False) -> None:
     """A PAGEREF field: the number of the page the bookmark is on, computed by the word processor."""
 
-    def run(*children):
+    def run(*children: Element) -> None:
         r = OxmlElement("w:r")
         if rtl:
             rpr = OxmlElement("w:rPr")
@@ -166,7 +172,7 @@ def add_page_ref(paragraph, bookmark: str, placeholder: str = "#", *, rtl: bool 
             r.append(child)
         paragraph._p.append(r)
 
-    def fld(kind: str):
+    def fld(kind: str) -> Element:
         el = OxmlElement("w:fldChar")
         el.set(qn("w:fldCharType"), kind)
         return el

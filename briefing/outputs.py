@@ -16,13 +16,22 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import files, incremental
 from .errors import ContentError, Problem, display_path
 from .files import TEMPLATES
 from .jobs import Job, brief_files
+
+if TYPE_CHECKING:  # imported where used: a build with nothing to do loads neither these nor WeasyPrint
+    from concurrent.futures import Executor, ProcessPoolExecutor
+
+    from .write_pdf import PdfWriter
+
+Log = Callable[[str], None]  # gets each progress line
 
 LOCK_NAME = ".build.lock"
 # Our temp files: "." + target name + "." + mkstemp's random part + ".tmp".
@@ -36,13 +45,13 @@ class Result:
     kept: int = 0  # outputs already up to date
     documents: int = 0  # document editions selected
     peak_rss_mb: float = 0.0  # largest resident memory of a process that wrote a file
-    written: list = field(default_factory=list)  # paths written
+    written: list[Path] = field(default_factory=list)  # paths written
 
 
 # -- workers ------------------------------------------------------------------
 # Each worker process keeps its PDF writer (WeasyPrint's font configuration,
 # parsed fonts and font subsets) across the documents it is given.
-_pdf_writer = None
+_pdf_writer: PdfWriter | None = None
 
 
 def _peak_rss_mb() -> float:
@@ -59,6 +68,7 @@ def run_task(
     global _pdf_writer
     started = time.perf_counter()
     target = job.target(out, fmt)
+    assert job.html is not None  # a job with formats to write was rendered
     tmp = files.stage(target)
     try:
         pages = 0
@@ -100,7 +110,7 @@ def _cost(job: Job, fmt: str) -> float:
     return len(job.html or "") * (3.0 if fmt == "pdf" else 1.0)
 
 
-def make_pool(workers: int, formats: set[str]):
+def make_pool(workers: int, formats: set[str]) -> ProcessPoolExecutor:
     """Worker processes, forked after the writers' modules are imported here, so each
     starts with WeasyPrint / python-docx loaded instead of importing them itself."""
     import multiprocessing
@@ -119,7 +129,7 @@ class BuildLocked(Exception):
 
 
 @contextlib.contextmanager
-def locked(out: Path):
+def locked(out: Path) -> Iterator[None]:
     """Hold an exclusive lock on OUT/.build.lock for the whole write phase.
 
     A second build into the same folder does not wait: it stops at once with
@@ -164,9 +174,9 @@ def build(
     jobs: list[Job],
     out: Path,
     workers: int,
-    log=print,
-    pool=None,
-    manifest=None,
+    log: Log = print,
+    pool: Executor | None = None,
+    manifest: incremental.Manifest | None = None,
     templates: Path = TEMPLATES,
 ) -> Result:
     """Under the out folder's lock: write every pending output; rename into place
@@ -176,21 +186,29 @@ def build(
         return _build(jobs, out, workers, log, pool, manifest, templates)
 
 
-def _build(jobs: list[Job], out: Path, workers: int, log, pool, manifest, templates: Path) -> Result:
+def _build(
+    jobs: list[Job],
+    out: Path,
+    workers: int,
+    log: Log,
+    pool: Executor | None,
+    manifest: incremental.Manifest | None,
+    templates: Path,
+) -> Result:
     tasks = [(job, fmt) for job in jobs for fmt in job.formats]
     result = Result(documents=len(jobs), kept=sum(len(j.kept) for j in jobs))
     staged: list[tuple[Job, str, Path, Path, int]] = []
     problems: list[Problem] = []
     total = len(tasks)
 
-    def collect(job, fmt, value):
+    def collect(job: Job, fmt: str, value: tuple[Path, Path, int, float, float]) -> None:
         tmp, target, pages, seconds, rss = value
         staged.append((job, fmt, tmp, target, pages))
         result.peak_rss_mb = max(result.peak_rss_mb, rss)
         extra = f"{pages} page{'s' if pages != 1 else ''}" if fmt == "pdf" else "docx"
         log(f"[{len(staged):>{len(str(total))}}/{total}] {display_path(target)}  {extra}  {seconds:.2f}s")
 
-    own_pool = None
+    own_pool: Executor | None = None
     try:
         if workers == 1 or len(tasks) <= 1:
             for job, fmt in tasks:
@@ -219,13 +237,13 @@ def _build(jobs: list[Job], out: Path, workers: int, log, pool, manifest, templa
     finally:
         if own_pool is not None:
             own_pool.shutdown(cancel_futures=True)
-    for job, fmt, tmp, target, pages in staged:
+    for _, _, tmp, target, pages in staged:
         files.commit(tmp, target)
         result.files += 1
         result.pages += pages
         result.written.append(target)
     if manifest is not None:
-        for job, fmt, tmp, target, pages in staged:
+        for job, fmt, _, _, pages in staged:
             manifest.record(
                 job.rel(fmt), inputs=job.inputs, key=job.keys.get(fmt, ""), pages=pages, declared=job.declared
             )
@@ -253,7 +271,7 @@ def selection(args: argparse.Namespace) -> tuple[str, list[Path]]:
     return key, briefs
 
 
-def run(args: argparse.Namespace, log=print, pool=None) -> Result:
+def run(args: argparse.Namespace, log: Log = print, pool: Executor | None = None) -> Result:
     """Build what is out of date (everything with --force); raise ContentError on content problems."""
     out = args.out.resolve()
     manifest = incremental.Manifest(out)

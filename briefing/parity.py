@@ -19,11 +19,12 @@ and the check skips it.
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from . import formatting
-from .load import Document
 from .errors import Problem
+from .load import Document
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _SLOT = re.compile(r"\{(\w+)\}")

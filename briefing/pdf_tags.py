@@ -33,7 +33,9 @@ from __future__ import annotations
 
 import contextlib
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 from xml.etree import ElementTree
 
 import pydyf
@@ -70,7 +72,7 @@ for _prefix, _uri in (("pdfaExtension", _EXT), ("pdfaSchema", _SCHEMA), ("pdfaPr
 class ArchivalMetadata(DocumentMetadata):
     """Document metadata whose PDF/A XMP also identifies the file as PDF/UA-1."""
 
-    def generate_rdf_metadata(self, variant, version, conformance):
+    def generate_rdf_metadata(self, variant: str, version: int | None, conformance: str | None) -> bytes:
         data = super().generate_rdf_metadata(variant, version, conformance)
         if variant != "a":
             return data
@@ -101,7 +103,7 @@ class ArchivalMetadata(DocumentMetadata):
 
 
 # -- The tagging patches ---------------------------------------------------------
-def _reordered(box) -> bool:
+def _reordered(box: boxes.TextBox) -> bool:
     """Whether a text box's glyphs may stand in another order than its text: right-to-left script,
     or a right-to-left context (digits, ranges and mirrored brackets in an Arabic line)."""
     text = box.text
@@ -113,7 +115,7 @@ def _reordered(box) -> bool:
 _pagination = 0  # > 0 while a page margin box is drawn
 
 
-def _draw_stacking_context(stream, stacking_context):
+def _draw_stacking_context(stream: Stream, stacking_context: Any) -> None:
     global _pagination
     margin = isinstance(stacking_context.box, boxes.MarginBox)
     _pagination += margin
@@ -124,7 +126,7 @@ def _draw_stacking_context(stream, stacking_context):
 
 
 @contextlib.contextmanager
-def _marked(self, box, tag):
+def _marked(self: Stream, box: boxes.Box, tag: str) -> Iterator[None]:
     """Margin-box content is an artifact; text with right-to-left script keeps its logical text."""
     if self._tags is not None and _pagination:
         with self.artifact():
@@ -140,18 +142,20 @@ def _marked(self, box, tag):
 class _Tree:
     """What one add_tags call learns while WeasyPrint builds the tree."""
 
-    pdf: object
-    lang: dict = field(default_factory=dict)  # id(structure element) -> its language
-    open_langs: list = field(default_factory=list)  # languages of the boxes being built, innermost last
-    open_boxes: list = field(default_factory=list)
-    references: dict = field(default_factory=dict)  # id(footnote element) -> Reference structure element
-    notes: list = field(default_factory=list)  # (footnote element, Note structure element), of this page
+    pdf: pydyf.PDF
+    lang: dict[int, str] = field(default_factory=dict)  # id(structure element) -> its language
+    open_langs: list[str] = field(default_factory=list)  # languages of the boxes being built, innermost last
+    open_boxes: list[boxes.Box] = field(default_factory=list)
+    # id(footnote element) -> Reference structure element
+    references: dict[int, pydyf.Dictionary] = field(default_factory=dict)
+    # (footnote element, Note structure element), of this page
+    notes: list[tuple[Any, pydyf.Dictionary]] = field(default_factory=list)
 
 
 _tree: _Tree | None = None
 
 
-def _add_tags(pdf, document, pdf_version, page_streams):
+def _add_tags(pdf: pydyf.PDF, document: Any, pdf_version: Any, page_streams: list[Stream]) -> Any:
     global _tree
     _tree = _Tree(pdf)
     try:
@@ -160,12 +164,21 @@ def _add_tags(pdf, document, pdf_version, page_streams):
         _tree = None
 
 
-def _obj(pdf, reference):
+def _obj(pdf: pydyf.PDF, reference: str) -> pydyf.Dictionary:
     return pdf.objects[int(reference.split()[0])]
 
 
-def _build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
+def _build_box_tree(
+    box: boxes.Box,
+    parent: pydyf.Dictionary,
+    pdf: pydyf.PDF,
+    page_number: int,
+    nums: dict[int, str],
+    annotations: Any,
+    tags: dict[boxes.Box, dict[str, Any]],
+) -> Iterator[pydyf.Dictionary]:
     tree = _tree
+    assert tree is not None  # inside _add_tags
     if isinstance(box, AbsolutePlaceholder):
         box = box._box
     if isinstance(box, boxes.MarginBox):
@@ -212,19 +225,19 @@ def _build_box_tree(box, parent, pdf, page_number, nums, annotations, tags):
         yield from _place_notes(pdf, tree)
 
 
-def _catalog_lang(pdf) -> str:
+def _catalog_lang(pdf: pydyf.PDF) -> str:
     lang = pdf.catalog.get("Lang")
     return lang.string if lang is not None else ""
 
 
-def _text_children(box):
+def _text_children(box: boxes.Box) -> Iterator[boxes.TextBox]:
     for child in box.children:
         for kid in child.children if isinstance(child, boxes.LineBox) else [child]:
             if isinstance(kid, boxes.TextBox):
                 yield kid
 
 
-def _auto_scope(table_box) -> None:
+def _auto_scope(table_box: boxes.Box) -> None:
     """HTML's "auto" scope (a th in a row with data cells heads that row), written
     as scope="row" so that WeasyPrint links the row's data cells to it."""
     for row in table_box.element.iter("tr"):
@@ -235,7 +248,7 @@ def _auto_scope(table_box) -> None:
                     cell.set("scope", "row")
 
 
-def _retag(box, element, pdf, tree) -> bool:
+def _retag(box: boxes.Box, element: pydyf.Dictionary, pdf: pydyf.PDF, tree: _Tree) -> bool:
     """WeasyPrint's element for `box`, corrected; False for one to leave out of the tree."""
     tag = box.element_tag or ""
     if box.link_annotation is not None and box.element is not None:
@@ -256,12 +269,12 @@ def _retag(box, element, pdf, tree) -> bool:
     return True
 
 
-def _layout_table(element, pdf) -> bool:
+def _layout_table(element: pydyf.Dictionary, pdf: pydyf.PDF) -> bool:
     """A layout table as a Div of its cells, column by column; False if it has no content
     at all (the tracker's progress bars: coloured cells, the figures are in the text)."""
-    columns: dict[int, list] = {}
+    columns: dict[int, list[str]] = {}
 
-    def rows(el):
+    def rows(el: pydyf.Dictionary) -> Iterator[pydyf.Dictionary]:
         for ref in el["K"]:
             kid = _obj(pdf, ref)
             if kid["S"] == "/TR":
@@ -282,7 +295,7 @@ def _layout_table(element, pdf) -> bool:
     return any(len(_obj(pdf, ref)["K"]) for ref in element["K"])
 
 
-def _place_notes(pdf, tree):
+def _place_notes(pdf: pydyf.PDF, tree: _Tree) -> Iterator[pydyf.Dictionary]:
     """Each Note right after its Reference; a note whose call is not found stays at the foot of the page."""
     for footnote, note in tree.notes:
         reference = tree.references.get(id(footnote))
@@ -320,7 +333,7 @@ def install() -> None:
 
 
 @contextlib.contextmanager
-def weasyprint_alone():
+def weasyprint_alone() -> Iterator[None]:
     """WeasyPrint's own tagging, for the tests that check each patch is still needed."""
     for owner, name in _patched:
         setattr(owner, name, _original[name])

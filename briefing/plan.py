@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -23,7 +24,10 @@ from . import __version__, drafts, files, incremental, kinds, render, translatio
 from .briefs import load_brief
 from .errors import ContentError, Problem, display_path
 from .jobs import SAFE_NAME, Job, UnsafePath, brief_files
-from .validate import load_content
+from .model import Bilingual, BriefBase
+from .validate import Content, load_content
+
+Briefs = list[tuple[Path, BriefBase]]  # each brief file with its typed brief
 
 
 class Jobs(list):
@@ -38,7 +42,11 @@ def _warn(line: str) -> None:
 
 
 def plan(
-    args: argparse.Namespace, manifest=None, shared: dict | None = None, warn=_warn, after=None
+    args: argparse.Namespace,
+    manifest: incremental.Manifest | None = None,
+    shared: dict[str, str] | None = None,
+    warn: Callable[[str], None] = _warn,
+    after: Callable[[str], None] | None = None,
 ) -> Jobs:
     """Load and validate everything, render what is out of date; raise ContentError on any problem.
 
@@ -51,11 +59,12 @@ def plan(
     """
     templates = args.templates
     problems: list[Problem] = []
+    content: Content | None = None
+    labels: dict[str, Bilingual] = {}
     try:
         content = load_content(args.content)
     except ContentError as exc:
         problems += exc.problems
-        content = None
     try:
         labels = render.load_labels(templates)
     except ContentError as exc:
@@ -63,7 +72,7 @@ def plan(
     paths = brief_files(args)
     if not paths:
         problems.append(Problem("briefs/", 1, 1, "", "no brief files found"))
-    briefs = []
+    briefs: Briefs = []
     for path in paths:
         if not SAFE_NAME.fullmatch(path.stem) or path.stem in (".", ".."):
             problems.append(
@@ -96,6 +105,7 @@ def plan(
     problems += _gaps(args, briefs, content, later.append)  # fields with no value: as drafts
     if problems:
         raise ContentError(problems)
+    assert content is not None  # it loaded, or there were problems
     if args.country is not None:
         briefs = _restrict(briefs, args.country, content)
     shown: dict[translations.Status, list[str]] = {}
@@ -148,7 +158,7 @@ def _to_review(shown: dict, final: bool, warn) -> list[Problem]:
     return []
 
 
-def _drafts(path: Path, final: bool, warn) -> list[Problem]:
+def _drafts(path: Path, final: bool, warn: Callable[[str], None]) -> list[Problem]:
     """A brief's draft fields: problems with --final, otherwise a warning and none."""
     found = drafts.in_file(path)
     if found and final:
@@ -186,7 +196,7 @@ def _gaps(args, briefs, content, warn) -> list[Problem]:
     return []
 
 
-def _restrict(briefs: list, country: str, content) -> list:
+def _restrict(briefs: Briefs, country: str, content: Content) -> Briefs:
     """--country: the briefs whose kind has the country filter, restricted to `country`."""
     if country not in content.countries:
         raise ContentError(
@@ -211,14 +221,22 @@ def _restrict(briefs: list, country: str, content) -> list:
 
 
 def _jobs(
-    args, briefs, content, labels, manifest, shared, problems: list[Problem], review, shown
+    args: argparse.Namespace,
+    briefs: Briefs,
+    content: Content,
+    labels: dict[str, Bilingual],
+    manifest: incremental.Manifest | None,
+    shared: dict[str, str] | None,
+    problems: list[Problem],
+    review: translations.Translations | None,
+    shown: dict[translations.Status, list[str]],
 ) -> list[Job]:
     """Each document in each edition, rendered unless up to date; `shown` gets, for each text
     to review that a document shows, that document's name."""
     templates = args.templates
     env = render.environment(templates)
     shared = shared or incremental.shared_digests(templates, files.FONTS)
-    force = manifest is None or args.force
+    previous = None if args.force else manifest  # what was built before, unless everything is rebuilt
     jobs: list[Job] = []
     for path, brief in briefs:
         kind = kinds.of(brief)
@@ -265,11 +283,11 @@ def _jobs(
                     template=display_path(templates / f"{brief.template}.html.j2"),
                 )
                 if (
-                    not force
+                    previous is not None
                     and not candidates  # rendered, to know whether it shows them
                     and all(
-                        manifest.outputs.get(job.rel(f), {}).get("inputs") == job.inputs
-                        and manifest.intact(job.rel(f))
+                        previous.outputs.get(job.rel(f), {}).get("inputs") == job.inputs
+                        and previous.intact(job.rel(f))
                         for f in formats
                     )
                 ):
@@ -284,7 +302,7 @@ def _jobs(
                         job.html = render.render(
                             env, labels, kind, brief, content, doc_id, edition, len(held)
                         )
-                except Exception as exc:  # noqa: BLE001  (any template error becomes a located problem)
+                except Exception as exc:  # any template error becomes a located problem
                     problems.append(_template_problem(exc, path))
                     continue
                 problems += voice.check(
@@ -299,12 +317,12 @@ def _jobs(
                     job.keys[fmt] = incremental.digest(
                         incremental.output_digests(shared), fmt, job.html, job.metadata, job.expected_pages
                     )
-                if not force:
+                if previous is not None:
                     job.kept = tuple(
                         f
                         for f in formats
-                        if manifest.outputs.get(job.rel(f), {}).get("key") == job.keys[f]
-                        and manifest.intact(job.rel(f))
+                        if previous.outputs.get(job.rel(f), {}).get("key") == job.keys[f]
+                        and previous.intact(job.rel(f))
                     )
                     job.formats = tuple(f for f in formats if f not in job.kept)
                 jobs.append(job)

@@ -20,6 +20,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from . import model, tracker
+from .validate import Content
 
 ENGAGEMENTS = 3  # how many recent engagements the state of play shows
 
@@ -31,13 +32,13 @@ def split_ref(ref: str, default_event: str | None) -> tuple[str | None, str]:
     return (event or default_event), item
 
 
-def participant(content, ref: str, default_event: str | None) -> model.EventParticipant | None:
+def participant(content: Content, ref: str, default_event: str | None) -> model.EventParticipant | None:
     event_id, pid = split_ref(ref, default_event)
     event = content.events.get(event_id) if event_id else None
     return next((p for p in event.participants if p.id == pid), None) if event else None
 
 
-def figure(content, ref: str) -> model.EventFigure | None:
+def figure(content: Content, ref: str) -> model.EventFigure | None:
     event_id, fid = split_ref(ref, None)
     event = content.events.get(event_id) if event_id else None
     return next((f for f in event.figures if f.id == fid), None) if event else None
@@ -53,7 +54,7 @@ class OpenItem:
 
 
 def open_items(
-    content, counterparts: list[str], when: dt.date, only: list[str] | None = None
+    content: Content, counterparts: list[str], when: dt.date, only: list[str] | None = None
 ) -> list[OpenItem]:
     """Roadmap items involving any counterpart, on record and not closed on `when`;
     with `only`, those items (any parties) in that order."""
@@ -71,7 +72,11 @@ def open_items(
 
 
 def recent_events(
-    content, counterparts: list[str], when: dt.date, exclude: str | None = None, n: int = ENGAGEMENTS
+    content: Content,
+    counterparts: list[str],
+    when: dt.date,
+    exclude: str | None = None,
+    n: int = ENGAGEMENTS,
 ) -> list[model.Event]:
     """The last `n` events involving any counterpart that had taken place by `when`, latest first."""
     events = [

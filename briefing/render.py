@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import jinja2
 from markupsafe import Markup, escape
@@ -30,6 +30,19 @@ EDITIONS = {"ar": ("ar",), "en": ("en",), "ar-en": ("ar", "en")}
 _ARABIC = re.compile(r"[\u0600-\u06FF]")
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _LATIN_SCRIPT = {"en", "fr", "de", "it", "uz", "tk", "az"}  # languages the sources name in Latin script
+
+
+class Adapter(Protocol):
+    """What rendering needs of a document kind (a kinds.base.Kind; render cannot import
+    the kinds, which import it): its pages, what its template gets, and one feature."""
+
+    landscape: bool
+
+    def pages(
+        self, labels: dict[str, model.Bilingual], content: Content, langs: tuple[str, ...]
+    ) -> list[Page]: ...
+
+    def context(self, brief: Any, content: Content, doc_id: str) -> dict[str, Any]: ...
 
 
 @dataclass
@@ -167,9 +180,9 @@ def load_labels(templates: Path) -> dict[str, model.Bilingual]:
 
 def render(
     env: jinja2.Environment,
-    labels: dict,
-    kind: Any,  # a kinds.base.Kind (render does not import the kinds: they import render)
-    brief: Any,
+    labels: dict[str, model.Bilingual],
+    kind: Adapter,
+    brief: model.BriefBase,
     content: Content,
     doc_id: str,
     edition: str,
@@ -208,6 +221,7 @@ def arabic_text(html: str, digits: str, months: str) -> str:
     (COP29) stay as they are. Both formats read this HTML, so they agree.
     """
     import lxml.html
+    from lxml.html import HtmlElement
 
     root = lxml.html.document_fromstring(html)
 
@@ -215,7 +229,7 @@ def arabic_text(html: str, digits: str, months: str) -> str:
         text = formatting.months_in_text(text, months)
         return formatting.arabic_indic(text) if digits == "arabic-indic" else text
 
-    def lang_of(el) -> str:
+    def lang_of(el: HtmlElement | None) -> str:
         while el is not None:
             if el.get("lang"):
                 return el.get("lang")

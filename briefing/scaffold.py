@@ -26,7 +26,7 @@ from . import drafts, files, model, premeeting
 from .briefs import load_brief
 from .errors import EXIT_CONTENT, ContentError, Problem, display_path, print_problems
 from .files import BRIEFS, CONTENT, TEMPLATES
-from .validate import load_content
+from .validate import Content, load_content
 
 D = drafts.PREFIX
 
@@ -106,7 +106,7 @@ def _is_arabic(text: str) -> bool:
     return bool(re.search(r"[\u0600-\u06FF]", text))
 
 
-def _matching_event(content, args) -> str | None:
+def _matching_event(content: Content, args: argparse.Namespace) -> str | None:
     """The one event at the given place whose date fits the meeting's, if exactly one."""
     place = args.place.casefold().strip()
     found = []
@@ -128,7 +128,7 @@ def _matching_event(content, args) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _place_ar(content, place: str) -> str | None:
+def _place_ar(content: Content, place: str) -> str | None:
     """The Arabic for a place content already names (an event's place, a country, a capital)."""
     key = place.casefold().strip()
     for event in content.events.values():
@@ -169,16 +169,17 @@ def draft_para(indent: str, ar: str, en: str) -> str:
     return f"{indent}text:\n{indent}  ar: {q(f'{D} {ar}')}\n{indent}  en: {q(f'{D} {en}')}\n{indent}sources: []\n"
 
 
-def scaffold(args, content) -> str:
+def scaffold(args: argparse.Namespace, content: Content) -> str:
     """The text of the starter brief."""
     countries = [content.countries[c] for c in args.countries]
     event = content.events.get(args.event) if args.event else None
-    theirs, ours = [], []
+    theirs: list[str] = []  # participant ids
+    ours: list[str] = []
     if event:
         names = {c.name.en.casefold() for c in countries}
         for p in event.participants:
             if p.id:
-                (theirs if p.affiliation.en.casefold() in names else ours).append(p)
+                (theirs if p.affiliation.en.casefold() in names else ours).append(p.id)
     meeting_ar = args.meeting if _is_arabic(args.meeting) else f"{D} اسم الاجتماع بالعربية"
     meeting_en = f"{D} the meeting's name in English" if _is_arabic(args.meeting) else args.meeting
     place_ar = _place_ar(content, args.place) or f"{D} {args.place} بالعربية"
@@ -247,13 +248,11 @@ def scaffold(args, content) -> str:
         draft_attendee("    ", "الجهة", "institution").rstrip("\n"),
     ]
     if ours:
-        out.append(
-            f"  ours: [{', '.join(p.id for p in ours)}]  # from the event: check the sides, move the principal out"
-        )
+        out.append(f"  ours: [{', '.join(ours)}]  # from the event: check the sides, move the principal out")
     else:
         out.append("  ours: []")
     if theirs:
-        out.append(f"  theirs: [{', '.join(p.id for p in theirs)}]")
+        out.append(f"  theirs: [{', '.join(theirs)}]")
     else:
         out.append("  theirs:")
         out.append("    - " + draft_attendee("      ", "الدولة", "country").strip().replace("\n", "\n"))

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 from .model import STATUSES, ActionItem, StatusEntry, last_day
 
@@ -104,7 +104,8 @@ def progress(by_status: dict[str, int]) -> Progress:
     order = sorted(range(3), key=lambda i: exact[i] - whole[i], reverse=True)
     for i in order[: 100 - sum(whole)]:
         whole[i] += 1
-    return Progress(*whole, total=total)
+    done, in_progress, rest = whole
+    return Progress(done, in_progress, rest, total)
 
 
 def by_area(items: Sequence[ActionItem], area_ids: Sequence[str]) -> dict[str, list[ActionItem]]:

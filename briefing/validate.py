@@ -8,12 +8,13 @@ file named after the id it holds. Briefs are checked by briefs.py and their kind
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from . import model
 from .errors import ContentError, Problem
@@ -30,7 +31,7 @@ def check(schema: type[BaseModel], doc: Document) -> tuple[Any, list[Problem]]:
         return None, [_problem(schema, doc, err) for err in exc.errors()]
 
 
-def _problem(schema: type[BaseModel], doc: Document, err: dict) -> Problem:
+def _problem(schema: type[BaseModel], doc: Document, err: ErrorDetails) -> Problem:
     loc = tuple(p for p in err["loc"] if p not in _BRANCH_TAGS)
     kind, msg = err["type"], err["msg"]
     if kind == "extra_forbidden":
@@ -137,7 +138,7 @@ def load_content(root: Path) -> Content:
         if not isinstance(doc.data, list):
             problems.append(doc.problem((), "expected a list of sources"))
             continue
-        for i, entry in enumerate(doc.data):
+        for i in range(len(doc.data)):
             source, found = check(model.Source, Sub(doc, (i,)))
             problems.extend(found)
             if source is None:
@@ -150,7 +151,12 @@ def load_content(root: Path) -> Content:
             Problem(str(root / "sources.yaml"), 1, 1, "", "missing: the bibliography is required")
         )
 
-    def load_kind(pattern: str, schema, store: dict, cross_checks=None) -> None:
+    def load_kind(
+        pattern: str,
+        schema: type[BaseModel],
+        store: dict[str, Any],
+        cross_checks: Callable[[Any, Document, Content], list[Problem]] | None = None,
+    ) -> None:
         """One file per item, named after its id; `cross_checks` sees what is loaded so far."""
         for doc in load_all(pattern):
             item, found = check(schema, doc)
@@ -273,17 +279,19 @@ def event_problems(event: model.Event, doc: Document, content: Content) -> list[
     return problems
 
 
-def unknown_sources(doc: Document, sources: dict[str, Any]) -> list[Problem]:
+def unknown_sources(doc: Document, sources: Collection[object]) -> list[Problem]:
+    """The source ids `doc` cites that are not among `sources` (ids, or the sources by id)."""
     if doc.path.name == "sources.yaml":
         return []
+    known = [s for s in sources if isinstance(s, str)]
     return [
-        doc.problem(loc, f"unknown source id {sid!r}" + suggest(sid, sources))
+        doc.problem(loc, f"unknown source id {sid!r}" + suggest(sid, known))
         for loc, sid in source_refs(doc.data)
         if sid not in sources
     ]
 
 
-def suggest(name: str, options: Any) -> str:
+def suggest(name: str, options: Iterable[str]) -> str:
     """The closest of `options` as `; did you mean 'x'?`, or an empty text."""
     close = difflib.get_close_matches(name, list(options), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""

@@ -13,10 +13,17 @@ from __future__ import annotations
 import argparse
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import outputs
 from .errors import EXIT_OK, ContentError, display_path, print_problems
 from .files import BRIEFS, FONTS, TEMPLATES
+
+if TYPE_CHECKING:
+    import threading
+    from concurrent.futures import Executor
+
+    from watchfiles import Change
 
 STEP_MS = 50  # quiet time after the last change before rebuilding
 
@@ -27,16 +34,18 @@ def watched(args: argparse.Namespace) -> list[Path]:
     return [p for p in roots if p.exists()]
 
 
-def _relevant(change: tuple, _path: str) -> bool:
-    name = Path(_path).name
+def _relevant(_change: Change, path: str) -> bool:
+    name = Path(path).name
     return not name.startswith(".") and not name.endswith((".tmp", "~", ".swp"))
 
 
-def rebuild(args: argparse.Namespace, pool, log=print, quiet=False) -> str:
+def rebuild(
+    args: argparse.Namespace, pool: Executor | None, log: outputs.Log = print, quiet: bool = False
+) -> str:
     """One incremental build; return its one-line report."""
     started = time.perf_counter()
     try:
-        result = outputs.run(args, log=(lambda line: None) if quiet else log, pool=pool)
+        result = outputs.run(args, log=(lambda _: None) if quiet else log, pool=pool)
     except ContentError as exc:
         print_problems(exc.problems)
         return f"build failed: {len(exc.problems)} problem(s); no output was changed ({time.perf_counter() - started:.2f}s)"
@@ -47,7 +56,7 @@ def rebuild(args: argparse.Namespace, pool, log=print, quiet=False) -> str:
     return f"rebuilt {result.files} file(s) in {seconds:.2f}s: {names}"
 
 
-def watch(args: argparse.Namespace, stop_event=None) -> int:
+def watch(args: argparse.Namespace, stop_event: threading.Event | None = None) -> int:
     import watchfiles
 
     from . import load
@@ -59,7 +68,7 @@ def watch(args: argparse.Namespace, stop_event=None) -> int:
         args.force = False  # --force applies to the first build only
         roots = watched(args)
         print(f"watching {', '.join(display_path(r) for r in roots)} (Ctrl-C to stop)", flush=True)
-        for changes in watchfiles.watch(
+        for _changes in watchfiles.watch(
             *roots,
             watch_filter=_relevant,
             step=STEP_MS,
@@ -67,7 +76,7 @@ def watch(args: argparse.Namespace, stop_event=None) -> int:
             stop_event=stop_event,
             raise_interrupt=False,
         ):
-            print(rebuild(args, pool, log=lambda line: None), flush=True)
+            print(rebuild(args, pool, log=lambda _: None), flush=True)
     finally:
         if pool is not None:
             pool.shutdown(cancel_futures=True)

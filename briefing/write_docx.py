@@ -19,15 +19,25 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
+import docx.document
+import docx.table
 import lxml.html
 from docx import Document
+from docx.blkcntnr import BlockItemContainer
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Mm, Pt, RGBColor
+from docx.section import Section
+from docx.shared import Length, Mm, Pt, RGBColor
+from docx.styles.style import CharacterStyle
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+from lxml.html import HtmlElement  # lxml has no type information: Any to mypy, a name to the reader
 
 from . import ooxml, ooxml_notes
+from .jobs import Metadata
 
 LATIN_FONT = "Noto Serif"
 ARABIC_FONT = "Noto Naskh Arabic"
@@ -35,7 +45,6 @@ INK = RGBColor(0x12, 0x3C, 0x69)
 GREY = RGBColor(0x5B, 0x65, 0x72)
 ALERT = RGBColor(0xC0, 0x12, 0x1F)  # style.css's .review-run
 INLINE = {"span", "bdi", "strong", "b", "em", "i", "sup", "a"}
-_SPACE = re.compile(r"\s+")
 _WIDTH = re.compile(r"width:\s*([\d.]+)%")
 _BACKGROUND = re.compile(r"background-color:\s*#([0-9A-Fa-f]{6})")
 # Paragraph styles: name -> (base, size in pt, bold, colour, space before, space after)
@@ -102,11 +111,11 @@ HATCHED = {"seg-in_progress": ("thinDiagStripe", "1D232B")}  # w:shd pattern and
 assert set(PARAGRAPH_STYLES) | set(FIELDS) | set(HATCHED) <= set(CLASSES)
 
 
-def classes(el) -> list[str]:
+def classes(el: HtmlElement) -> list[str]:
     return (el.get("class") or "").split() if isinstance(el.tag, str) else []
 
 
-def has_class(el, name: str) -> bool:
+def has_class(el: HtmlElement, name: str) -> bool:
     """Whether `el` has class `name`, one of the declared CLASSES."""
     if name not in CLASSES:
         raise KeyError(f"DOCX writer: class {name!r} is not declared in write_docx.CLASSES")
@@ -121,7 +130,7 @@ class Special:
     """An inline element that is not text: a footnote (its element) or a field (its instruction)."""
 
     kind: str
-    el: object = None
+    el: HtmlElement | None = None
     instr: str = ""
 
 
@@ -136,7 +145,7 @@ class Fmt:
 _blank_bytes: bytes | None = None
 
 
-def _blank() -> Document:
+def _blank() -> docx.document.Document:
     """A new document with our styles: set up once per process (a third of a
     short document's write time), then opened afresh from its saved bytes."""
     global _blank_bytes
@@ -159,14 +168,14 @@ def _blank() -> Document:
 _TEMPLATE_PARTS = ("/stylesWithEffects", "/customXml", "/thumbnail")
 
 
-def _drop_template_parts(doc: Document) -> None:
+def _drop_template_parts(doc: docx.document.Document) -> None:
     for part in (doc.part, doc.part.package):
         for rid, rel in list(part.rels.items()):
             if rel.reltype.endswith(_TEMPLATE_PARTS):
                 del part.rels[rid]
 
 
-def build(html: str, metadata: dict) -> Document:
+def build(html: str, metadata: Metadata) -> docx.document.Document:
     """The python-docx Document for a rendered HTML page set."""
     root = lxml.html.document_fromstring(html)
     doc = _blank()
@@ -192,7 +201,7 @@ def build(html: str, metadata: dict) -> Document:
     return doc
 
 
-def write(html: str, target: Path, metadata: dict) -> None:
+def write(html: str, target: Path, metadata: Metadata) -> None:
     doc = build(html, metadata)
     buffer = io.BytesIO()
     doc.save(buffer)
@@ -219,7 +228,7 @@ def _normalise_zip(data: bytes) -> bytes:
     return out.getvalue()
 
 
-def _setup_styles(doc: Document) -> None:
+def _setup_styles(doc: docx.document.Document) -> None:
     styles = doc.styles
     # Every style of the template (those we do not restyle too) gets our fonts
     # for complex script instead of theme fonts, and a complex-script size.
@@ -254,11 +263,27 @@ def _setup_styles(doc: Document) -> None:
             fmt.keep_with_next = True
 
 
+class Container(Protocol):
+    """Where blocks go: the document's body, or a table cell (the bilingual layout)."""
+
+    def add_paragraph(self, text: str = "") -> Paragraph: ...
+
+    def add_table(self, rows: int, cols: int) -> Table: ...
+
+
 class _Writer:
-    def __init__(self, doc: Document, section, article, notes=None) -> None:
+    """Writes one <article> (one language) into one section of the document."""
+
+    def __init__(
+        self,
+        doc: docx.document.Document,
+        section: Section,
+        article: HtmlElement,
+        notes: ooxml_notes.Footnotes | None = None,
+    ) -> None:
         self.doc, self.section, self.article = doc, section, article
         self.notes = notes or ooxml_notes.Footnotes(doc)
-        self.width_mm = TEXT_WIDTH_MM  # of the column being written: the page, or a table cell
+        self.width_mm: float = TEXT_WIDTH_MM  # of the column being written: the page, or a table cell
         self.bookmarks = 0
         self.lang = article.get("lang", "en")
         self.rtl = article.get("dir") == "rtl"
@@ -267,9 +292,8 @@ class _Writer:
         self.number_format = "hindiNumbers" if has_class(article, "digits-arabic-indic") else "decimal"
 
     @property
-    def text_width(self):
-        s = self.section
-        return s.page_width - s.left_margin - s.right_margin
+    def text_width(self) -> Length:
+        return _text_width(self.section)
 
     def write(self) -> None:
         s = self.section
@@ -291,7 +315,7 @@ class _Writer:
             self.block(el, self.doc)
 
     # -- blocks ---------------------------------------------------------
-    def block(self, el, container) -> None:
+    def block(self, el: HtmlElement, container: Container) -> None:
         tag = el.tag
         if tag == "header" and has_class(el, "page-header"):
             self.furniture(el, self.section.header)
@@ -317,7 +341,7 @@ class _Writer:
         elif isinstance(tag, str):
             raise ValueError(f"DOCX writer: unsupported element <{tag}> in the rendered HTML")
 
-    def toc_entry(self, el, container) -> None:
+    def toc_entry(self, el: HtmlElement, container: Container) -> None:
         """A contents line: the heading's text, a dotted tab, and a PAGEREF to the heading's bookmark."""
         from docx.enum.text import WD_TAB_ALIGNMENT, WD_TAB_LEADER
 
@@ -330,10 +354,10 @@ class _Writer:
         )
         par.add_run("\t")
         ooxml_notes.add_page_ref(
-            par, ooxml_notes.bookmark_name(link.get("href", "#").lstrip("#")), rtl=par._rtl
+            par, ooxml_notes.bookmark_name(link.get("href", "#").lstrip("#")), rtl=self._rtl(link)
         )
 
-    def set_style(self, par, name: str) -> None:
+    def set_style(self, par: Paragraph, name: str) -> None:
         """par.style = name, without python-docx's per-call scan of every style for the
         default (most of a DOCX's write time): ids are looked up once per document."""
         ids = self.doc.__dict__.setdefault("_style_ids", {})
@@ -343,21 +367,24 @@ class _Writer:
         else:
             par._p.style = ids[name]
 
-    def style_size(self, par) -> float | None:
+    def style_size(self, par: Paragraph) -> float | None:
         sizes = self.doc.__dict__.setdefault("_style_sizes", {})
         sid = par._p.style
         if sid not in sizes:
             sizes[sid] = _style_size(par.style)
         return sizes[sid]
 
-    def paragraph(self, el, container, style: str, inline_fmt: Fmt = Fmt()):
+    def paragraph(
+        self, el: HtmlElement, container: Container, style: str, inline_fmt: Fmt = Fmt()
+    ) -> Paragraph:
         par = container.add_paragraph()
         self.set_style(par, style)
-        self.direction(par, el)
-        self.inline(par, el, inline_fmt)
+        rtl = self.direction(par, el)
+        self.inline(par, el, inline_fmt, rtl)
         return par
 
-    def direction(self, par, el) -> None:
+    def direction(self, par: Paragraph, el: HtmlElement) -> bool:
+        """Give `par` the direction of `el` (and Arabic line spacing); return whether it is right-to-left."""
         rtl = self._rtl(el)
         if rtl:
             ooxml.set_paragraph_bidi(par)
@@ -366,9 +393,9 @@ class _Writer:
             size = self.style_size(par)
             if size:
                 par.paragraph_format.line_spacing = Pt(size * 1.5)
-        par._rtl = rtl
+        return rtl
 
-    def _rtl(self, el) -> bool:
+    def _rtl(self, el: HtmlElement) -> bool:
         node = el
         while node is not None:
             if node.get("dir"):
@@ -376,16 +403,18 @@ class _Writer:
             node = node.getparent()
         return self.rtl
 
-    def listing(self, el, container) -> None:
+    def listing(self, el: HtmlElement, container: Container) -> None:
         numbered = el.tag == "ol"
         style = "List Number" if numbered else "List Bullet"
         small = el.getparent() is not None and has_class(el.getparent(), "sources")
         num_id = self.new_numbering() if numbered else None
         for li in el.iterchildren("li"):
             par = self.paragraph(li, container, style)
-            if small:
+            if small and num_id is not None:
                 self.set_style(par, "Sources")
                 self.number(par, num_id)
+            elif small:
+                self.set_style(par, "Sources")
             elif num_id is not None:
                 self.number(par, num_id)
 
@@ -412,13 +441,13 @@ class _Writer:
         ooxml.restart_numbering(num, 1)
         return num.numId
 
-    def number(self, par, num_id: int) -> None:
+    def number(self, par: Paragraph, num_id: int) -> None:
         ppr = par._p.get_or_add_pPr()
         numpr = ppr.get_or_add_numPr()
         numpr.get_or_add_ilvl().val = 0
         numpr.get_or_add_numId().val = num_id
 
-    def table(self, el, container) -> None:
+    def table(self, el: HtmlElement, container: Container) -> None:
         rows = _rows(el)  # this table's own rows: a cell of the bilingual layout can hold a table
         ncols = max(len([c for c in tr if c.tag in ("th", "td")]) for tr in rows)
         table = container.add_table(len(rows), ncols)
@@ -433,14 +462,16 @@ class _Writer:
         # Column widths: the table's <col style="width: N%">, as the PDF lays them
         # out; otherwise equal columns (bilingual layout) or defaults by count.
         cols = [_percent(col) for col in el.iter("col") if next(col.iterancestors("table")) is el]
-        if len(cols) == ncols and all(cols):
-            shares = [c / 100 for c in cols]
+        known = [c for c in cols if c]
+        shares: list[float] | None
+        if len(known) == len(cols) == ncols:
+            shares = [c / 100 for c in known]
         elif has_class(el, "bi"):
             shares = [1 / ncols] * ncols
         else:
-            shares = {2: (0.3, 0.7), 3: (0.3, 0.3, 0.4)}.get(ncols)
+            shares = {2: [0.3, 0.7], 3: [0.3, 0.3, 0.4]}.get(ncols)
         widths = [Mm(self.width_mm * share) for share in shares] if shares else None
-        if widths:
+        if shares:
             # Fixed widths: Word and LibreOffice otherwise autofit a table to its text.
             ooxml.set_table_width(table, round(self.width_mm * sum(shares) * 1440 / 25.4))
             ooxml.set_grid_widths(table, [round(self.width_mm * share * 1440 / 25.4) for share in shares])
@@ -461,7 +492,7 @@ class _Writer:
                 par = cell.paragraphs[0]
                 self.set_style(par, text_style)
                 par.paragraph_format.space_after = Pt(1)
-                self.direction(par, cell_el)
+                rtl = self.direction(par, cell_el)
                 header = cell_el.tag == "th"
                 if header:
                     ooxml.shade_cell(cell, "EEF3F8")
@@ -476,9 +507,9 @@ class _Writer:
                     for t in cell_el:
                         if t.tag == "table":
                             t.drop_tree()
-                self.inline(par, cell_el, Fmt(bold=header or has_class(cell_el, "status")))
+                self.inline(par, cell_el, Fmt(bold=header or has_class(cell_el, "status")), rtl)
 
-    def bar(self, el, cell, par, width) -> None:
+    def bar(self, el: HtmlElement, cell: docx.table._Cell, par: Paragraph, width: Length) -> None:
         """A progress bar: one row of shaded cells whose widths are the shares; no picture."""
         segments = [td for td in _rows(el)[0] if td.tag == "td"]
         inner = width - Mm(2.2)  # the outer cell's margins
@@ -486,11 +517,11 @@ class _Writer:
         table.style = self.doc.styles["Table Grid"]
         if self._rtl(el):
             ooxml.set_table_bidi(table)
-        widths = [int(inner * _percent(td) / 100) for td in segments]
+        widths = [Length(int(inner * (_percent(td) or 0) / 100)) for td in segments]
         ooxml.set_table_width(table, int(sum(widths) / 635))
         row = table.rows[0]
         row.height, row.height_rule = Mm(3), WD_ROW_HEIGHT_RULE.EXACTLY
-        for i, (td, w) in enumerate(zip(segments, widths)):
+        for i, (td, w) in enumerate(zip(segments, widths, strict=True)):
             table.columns[i].width = w
             seg = table.cell(0, i)
             seg.width = w
@@ -506,7 +537,7 @@ class _Writer:
         if ooxml.is_empty_paragraph(trailing):
             trailing.getparent().remove(trailing)
 
-    def block_cell(self, cell, cell_el, width_mm: float) -> None:
+    def block_cell(self, cell: docx.table._Cell, cell_el: HtmlElement, width_mm: float) -> None:
         """A table cell holding headings, paragraphs, lists or tables (the bilingual layout)."""
         outer, self.width_mm = self.width_mm, width_mm - 2
         first = cell.paragraphs[0]._p
@@ -518,31 +549,30 @@ class _Writer:
         if len(cell._tc.xpath("./w:p | ./w:tbl")) > 1:
             cell._tc.remove(first)
 
-    def furniture(self, el, part) -> None:
+    def furniture(self, el: HtmlElement, part: BlockItemContainer) -> None:
         """Page header or footer: a borderless two-cell row, start and end, mirrored in Arabic."""
         spans = [c for c in el if c.tag == "span"]
         par = part.paragraphs[0]
-        sec = self.section
-        text_width = sec.page_width - sec.left_margin - sec.right_margin
+        text_width = _text_width(self.section)
         table = part.add_table(rows=1, cols=len(spans), width=text_width)
         ooxml.set_table_width(table, text_width // 635)  # EMU -> twentieths of a point
         # The start cell holds the long part (a title), the end cell a short one (a
         # name, a marking, a page number), as the PDF's auto-width table shares them.
         shares = [0.68, 0.32] if len(spans) == 2 else [1 / len(spans)] * len(spans)
         ooxml.set_grid_widths(table, [int(text_width * share) // 635 for share in shares])
-        for cell, share in zip(table.rows[0].cells, shares):
-            cell.width = int(text_width * share)
+        for cell, share in zip(table.rows[0].cells, shares, strict=True):
+            cell.width = Length(int(text_width * share))
         if self.rtl:
             ooxml.set_table_bidi(table)
         for i, span in enumerate(spans):
             cpar = table.cell(0, i).paragraphs[0]
             self.set_style(cpar, "Page Furniture")
-            self.direction(cpar, span)
+            rtl = self.direction(cpar, span)
             if i == len(spans) - 1 and len(spans) > 1:
                 # Transitional OOXML's jc is logical in a bidi paragraph:
                 # "right" is the end side there too (visually left in Arabic).
                 cpar.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            self.inline(cpar, span, Fmt())
+            self.inline(cpar, span, Fmt(), rtl)
         # The part's own first paragraph stays, empty and tiny, after the table.
         self.set_style(par, "Page Furniture")
         part._element.remove(par._p)
@@ -551,18 +581,19 @@ class _Writer:
             ooxml.set_paragraph_bidi(par)
 
     # -- inline ---------------------------------------------------------
-    def inline(self, par, el, fmt: Fmt) -> None:
-        pieces: list[tuple[str, Fmt]] = []
+    def inline(self, par: Paragraph, el: HtmlElement, fmt: Fmt, rtl: bool) -> None:
+        """The text and inline elements of `el` as runs of `par`, a paragraph of direction `rtl`."""
+        pieces: list[tuple[str | Special, Fmt]] = []
         self._collect(el, fmt, pieces)
         # Collapse white space as HTML does, then trim the paragraph's ends.
-        collapsed: list[tuple[object, Fmt]] = []
+        collapsed: list[tuple[str | Special, Fmt]] = []
         prev_space = True
         for chunk, f in pieces:
             if isinstance(chunk, Special):
                 collapsed.append((chunk, f))
                 prev_space = False  # a field's text or a note mark stands between the words around it
                 continue
-            out = []
+            out: list[str] = []
             for ch in chunk:
                 if ch.isspace():
                     if not prev_space:
@@ -572,23 +603,21 @@ class _Writer:
                     out.append(ch)
                     prev_space = False
             collapsed.append(("".join(out), f))
-        while collapsed and isinstance(collapsed[-1][0], str) and collapsed[-1][0].endswith(" "):
-            collapsed[-1] = (collapsed[-1][0][:-1], collapsed[-1][1])
-            if not collapsed[-1][0]:
+        while collapsed and isinstance(last := collapsed[-1][0], str) and last.endswith(" "):
+            collapsed[-1] = (last[:-1], collapsed[-1][1])
+            if not last[:-1]:
                 collapsed.pop()
-        rtl = getattr(par, "_rtl", self.rtl)
         for chunk, f in collapsed:
             if isinstance(chunk, Special) and chunk.kind == "footnote":
                 note_rtl = self._rtl(chunk.el)
                 note = self.notes.add(par, rtl=note_rtl)
-                note._rtl = note_rtl
-                self.inline(note, chunk.el, Fmt())
+                self.inline(note, chunk.el, Fmt(), note_rtl)
             elif isinstance(chunk, Special):
                 ooxml.add_field(par, chunk.instr)
             elif chunk:
                 self.add_text(par, chunk, f, rtl)
 
-    def _collect(self, el, fmt: Fmt, pieces: list) -> None:
+    def _collect(self, el: HtmlElement, fmt: Fmt, pieces: list[tuple[str | Special, Fmt]]) -> None:
         if el.text:
             pieces.append((el.text, fmt))
         for child in el:
@@ -612,7 +641,7 @@ class _Writer:
             if child.tail:
                 pieces.append((child.tail, fmt))
 
-    def add_text(self, par, text: str, fmt: Fmt, rtl_paragraph: bool) -> None:
+    def add_text(self, par: Paragraph, text: str, fmt: Fmt, rtl_paragraph: bool) -> None:
         for chunk, rtl in ooxml.script_runs(text, rtl_paragraph):
             run = par.add_run(chunk)
             if fmt.bold:
@@ -628,7 +657,7 @@ class _Writer:
                 ooxml.set_run_rtl(run)
 
 
-def _style_size(style) -> float | None:
+def _style_size(style: CharacterStyle | None) -> float | None:
     while style is not None:
         if style.font.size is not None:
             return style.font.size.pt
@@ -636,15 +665,21 @@ def _style_size(style) -> float | None:
     return None
 
 
-def _is_bar(el) -> bool:
+def _text_width(s: Section) -> Length:
+    """The width between the section's margins (_Writer.write sets them all)."""
+    assert s.page_width is not None and s.left_margin is not None and s.right_margin is not None
+    return Length(s.page_width - s.left_margin - s.right_margin)
+
+
+def _is_bar(el: HtmlElement) -> bool:
     return el.tag == "table" and has_class(el, "bar")
 
 
-def _rows(table_el) -> list:
+def _rows(table_el: HtmlElement) -> list[HtmlElement]:
     """The rows of this table, not of tables nested in its cells."""
     return [tr for tr in table_el.iter("tr") if next(tr.iterancestors("table")) is table_el]
 
 
-def _percent(el) -> float | None:
+def _percent(el: HtmlElement) -> float | None:
     found = _WIDTH.search(el.get("style") or "")
     return float(found.group(1)) if found else None

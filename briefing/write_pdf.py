@@ -11,8 +11,10 @@ import os
 import re
 import unicodedata
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .files import FONTS, TEMPLATES
 
@@ -20,13 +22,18 @@ from .files import FONTS, TEMPLATES
 os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 
 from urllib.request import url2pathname
+from urllib.response import addinfourl
 
 import weasyprint
 import weasyprint.pdf
+import weasyprint.pdf.fonts
+from weasyprint.pdf.fonts import Font
+from weasyprint.text.ffi import harfbuzz_subset
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import incremental, pdf_tags
 from .errors import Problem, display_path
+from .jobs import Metadata
 
 ALLOWED = (FONTS, TEMPLATES)
 
@@ -43,7 +50,7 @@ _MARK = re.compile(r"[\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED]")
 _own_chars: dict[str, dict[int, str]] = {}
 
 
-def _glyph_chars(font) -> dict[int, str]:
+def _glyph_chars(font: Font) -> dict[int, str]:
     """glyph id -> the character(s) the glyph stands for on its own, where the font says."""
     if font.hash not in _own_chars:
         from fontTools.ttLib import TTFont
@@ -70,7 +77,7 @@ def _mirrored(text: str) -> bool:
     return any(unicodedata.mirrored(c) for c in text)
 
 
-def repair_to_unicode(font) -> None:
+def repair_to_unicode(font: Font) -> None:
     chars = None
     for gid, text in list(font.to_unicode.items()):
         if text and not _MARK.search(text) and not _mirrored(text):
@@ -85,7 +92,7 @@ def repair_to_unicode(font) -> None:
             font.to_unicode[gid] = own
 
 
-def _build_fonts_dictionary(pdf, fonts, *args, **kwargs):
+def _build_fonts_dictionary(pdf: Any, fonts: dict[str, Font], *args: Any, **kwargs: Any) -> Any:
     for font in fonts.values():
         repair_to_unicode(font)
     return _original_build_fonts_dictionary(pdf, fonts, *args, **kwargs)
@@ -107,9 +114,6 @@ DATA_URL_LIMIT = 64 * 1024  # a data: URL larger than this is refused (the templ
 # the PDF draws the glyphs HarfBuzz chose while laying out (contextual Arabic
 # forms and ligatures included), and the subset keeps exactly those glyph ids.
 
-import weasyprint.pdf.fonts
-from weasyprint.text.ffi import harfbuzz_subset
-
 SUBSETTER = "harfbuzz" if harfbuzz_subset else "fonttools"
 _subset_cache_dir: Path | None = None
 _subset_memory: dict[str, bytes] = {}
@@ -124,7 +128,7 @@ def _font_digest(data: bytes) -> str:
     return _font_digests[probe]
 
 
-def _cached_subset(font, to_unicode, hinting):
+def _cached_subset(font: Font, to_unicode: dict[int, str], hinting: bool) -> None:
     if not to_unicode:
         return
     gids = ",".join(map(str, sorted(to_unicode)))
@@ -189,7 +193,7 @@ class ProjectFetcher(URLFetcher):
         raise ValueError(f"refused {shown!r}: {reason}")
 
 
-def urlopen_data(url: str):
+def urlopen_data(url: str) -> addinfourl:
     """Decode a data: URL with the standard library (no I/O)."""
     from urllib.request import DataHandler, Request
 
@@ -233,7 +237,7 @@ def build_time(as_of: dt.date | str) -> dt.datetime:
 
 
 @contextlib.contextmanager
-def _font_timestamps(when: dt.datetime):
+def _font_timestamps(when: dt.datetime) -> Iterator[None]:
     """fontTools stamps each font subset with the current time (head.modified) unless
     SOURCE_DATE_EPOCH is set: pin it for the duration of one write."""
     saved = os.environ.get("SOURCE_DATE_EPOCH")
@@ -261,18 +265,18 @@ class Overflow:
     extra_lines: int  # text lines on the extra page(s)
 
 
-def _page_lang(page) -> str | None:
+def _page_lang(page: weasyprint.Page) -> str | None:
     for box in page._page_box.descendants():
         if box.element_tag == "article" and box.element is not None:
             return box.element.get("lang")
     return None
 
 
-def overflows(document, pages_per_language: int) -> list[Overflow]:
+def overflows(document: weasyprint.Document, pages_per_language: int) -> list[Overflow]:
     """Languages whose <article> takes more than `pages_per_language` pages."""
     from weasyprint.formatting_structure.boxes import LineBox, MarginBox
 
-    by_lang: dict[str | None, list] = {}
+    by_lang: dict[str | None, list[weasyprint.Page]] = {}
     for page in document.pages:
         by_lang.setdefault(_page_lang(page), []).append(page)
     found = []
@@ -344,7 +348,7 @@ class PdfWriter:
         target: Path,
         *,
         base_url: Path,
-        metadata: dict,
+        metadata: Metadata,
         pages_per_language: int | None = None,
     ) -> int:
         """Write `html` to `target`; return the number of pages.

@@ -329,7 +329,7 @@ def problems(path: Path, pdf_a: bool = False) -> list[str]:
 def _number_tree(node) -> dict[int, object]:
     entries = {}
     nums = list(node.get("/Nums", []))
-    for key, value in zip(nums[::2], nums[1::2]):
+    for key, value in zip(nums[::2], nums[1::2], strict=True):
         entries[int(key)] = value
     for kid in node.get("/Kids", []):
         entries.update(_number_tree(kid))

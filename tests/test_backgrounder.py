@@ -69,7 +69,7 @@ def _is(colour, rgb) -> bool:
     return (
         isinstance(colour, tuple)
         and len(colour) == 3
-        and all(abs(c * 255 - v) < 1.5 for c, v in zip(colour, rgb))
+        and all(abs(c * 255 - v) < 1.5 for c, v in zip(colour, rgb, strict=True))
     )
 
 
@@ -134,7 +134,7 @@ def test_each_footnote_sits_at_the_foot_of_the_page_that_calls_it(built, edition
         calls = [coloured_numbers(p, CALL_RGB) for p in pdf.pages]
         marks = [coloured_numbers(p, MARKER_RGB) for p in pdf.pages]
     deferred = []
-    for number, (c, m) in enumerate(zip(calls, marks), 1):
+    for number, (c, m) in enumerate(zip(calls, marks, strict=True), 1):
         if edition != "ar-en":
             assert sorted(c) == sorted(m), f"page {number}: calls {c} but notes {m}"
             continue
@@ -258,7 +258,7 @@ def test_contents_page_numbers_are_where_the_headings_land(built, edition):
         for lang in LANGS[edition]:
             numbers = toc_numbers(toc_page, lang if edition == "ar-en" else None)
             assert len(numbers) == len(SECTIONS), numbers
-            for key, number in zip(SECTIONS, numbers):
+            for key, number in zip(SECTIONS, numbers, strict=True):
                 title = normalise(label(key, lang))
                 landed = [page for t, page in marks if t == title]
                 assert landed == [number], f"{lang} {key}: contents say {number}, heading on {landed}"

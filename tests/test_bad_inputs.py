@@ -131,7 +131,7 @@ def test_bad_input(case, tmp_path, monkeypatch, capsys):
     assert lines[-1] == f"build failed: {len(expected)} problem(s); no output was changed", err
     assert sorted(lines[:-1]) == sorted(expected)
     assert snapshot(tree / "out") == before
-    assert not [p for p in (tree / "out").rglob("*.tmp")]
+    assert not list((tree / "out").rglob("*.tmp"))
     assert not (tree / "elsewhere").exists() or not any((tree / "elsewhere").iterdir())
 
 

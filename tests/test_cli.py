@@ -86,6 +86,6 @@ def test_an_overflowing_one_pager_fails_and_names_the_document(minimal, tmp_path
     assert not any(out.rglob("*.tmp")) if out.exists() else True
 
 
-def test_build_py_runs_as_a_script(tmp_path):
+def test_build_py_runs_as_a_script():
     result = subprocess.run([sys.executable, "build.py", "--check"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -93,8 +93,8 @@ def test_subset_pages_look_exactly_like_whole_font_pages(rendered):
     # Our PDFs drop hinting instructions (WeasyPrint's default): anti-aliasing differs a
     # little, shapes do not: hardly any pixel differs by more than a quarter of the range.
     fresh = _pixels(rendered.tmp / "fresh.pdf")
-    for ours, theirs in zip(fresh, full):
-        far = sum(abs(a - b) > 64 for a, b in zip(ours, theirs))
+    for ours, theirs in zip(fresh, full, strict=True):
+        far = sum(abs(a - b) > 64 for a, b in zip(ours, theirs, strict=True))
         assert far < len(ours) / 10_000, far
     assert _pixels(rendered.tmp / "cached.pdf") == fresh
 

@@ -204,9 +204,8 @@ def test_the_no_op_build_loads_neither_the_schema_nor_the_writers(tmp_path):
     select = ["--only", "kz", "--edition", "en", "--format", "docx", "--out", str(out)]
     assert cli.main(select) == 0
     code = (
-        "import sys; from briefing import cli; code = cli.main(%r); "
+        f"import sys; from briefing import cli; code = cli.main({select!r}); "
         "print(code, sorted(m for m in ('pydantic', 'jinja2', 'weasyprint', 'docx', 'ruamel.yaml') if m in sys.modules))"
-        % select
     )
     result = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True

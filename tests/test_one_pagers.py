@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -106,14 +107,14 @@ def test_arabic_text_extracts_in_logical_order(built, country):
     raw = pdf_text(out_file(built, country, "ar", "pdf"))
     assert not PRESENTATION_FORMS.search(raw), "reshaped (presentation-form) text in the PDF"
     extracted = arabic_words(raw)
-    pairs = set(zip(extracted, extracted[1:]))
+    pairs = set(pairwise(extracted))
     compared = found = 0
     for sentence in arabic_sentences(CONTENT.countries[country]):
         # Extractors move a word that carries vowel marks (they are drawn raised)
         # out of its line, and with it may cut a line; so we compare the pairs of
         # neighbouring words without marks: in logical order, nearly all are there.
         tokens = [None if MARKS.search(w) else arabic_letters(w) or None for w in normalise(sentence).split()]
-        for pair in zip(tokens, tokens[1:]):
+        for pair in pairwise(tokens):
             if None not in pair:
                 compared += 1
                 found += pair in pairs
@@ -172,7 +173,7 @@ def test_docx_marks_every_arabic_paragraph_run_table_and_section(built, country,
     sections = body_paragraphs_by_section(root)
     assert len(sections) == len(langs) == len(doc.sections)
     checked = Counter()
-    for lang, paragraphs, section in zip(langs, sections, doc.sections):
+    for lang, paragraphs, section in zip(langs, sections, doc.sections, strict=True):
         rtl = lang == "ar"
         assert (section._sectPr.find(W + "bidi") is not None) == rtl
         for p in paragraphs:

@@ -85,7 +85,7 @@ def test_markup_and_urls_in_content_show_literally_and_load_nothing(
 
 
 def test_a_template_asking_for_anything_else_fails_the_build_and_says_what(
-    minimal, tmp_path, requested, listener, capsys
+    minimal, tmp_path, listener, capsys
 ):
     port, server = listener
     templates = tmp_path / "templates"

@@ -104,3 +104,54 @@ def test_raw_ooxml_stays_in_the_ooxml_modules():
 
 def test_the_command_module_stays_small():
     assert len((PACKAGE / "cli.py").read_text(encoding="utf-8").splitlines()) < 250
+
+
+def _top_level_names(path: Path) -> set[str]:
+    names = set()
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names |= {t.id for t in node.targets if isinstance(t, ast.Name)}
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+def _names_read(path: Path) -> set[str]:
+    """Every name a module reads: plain names, attributes (module.NAME) and imported names."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+            found.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            found.add(node.attr)
+        elif isinstance(node, ast.alias):
+            found.add(node.name.rpartition(".")[2])
+    return found
+
+
+def test_every_name_defined_in_briefing_is_used_somewhere():
+    """Ruff sees unused names within a module; this sees across modules: a constant, function or class
+    of briefing/ that no module, test, template or script reads is dead code (issue #21 found seven)."""
+    code = [
+        *PACKAGE.rglob("*.py"),
+        *(ROOT / "tests").glob("*.py"),
+        ROOT / "build.py",
+        *(ROOT / "bench").glob("*.py"),
+    ]
+    read = set().union(*map(_names_read, code))
+    templates = " ".join(p.read_text(encoding="utf-8") for p in (ROOT / "templates").glob("*.j2"))
+    unused = {
+        f"{path.relative_to(ROOT)}: {name}"
+        for path in PACKAGE.rglob("*.py")
+        for name in _top_level_names(path)
+        if not name.startswith("__") and name not in read and not re.search(rf"\b{name}\b", templates)
+    }
+    assert not unused, sorted(unused)
+
+
+def test_the_unused_name_finder_finds_one(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("USED = 1\nUNUSED = 2\n\n\ndef f():\n    return USED\n", encoding="utf-8")
+    assert _top_level_names(module) - _names_read(module) == {"UNUSED", "f"}

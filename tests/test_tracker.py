@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import warnings
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import lxml.etree
@@ -170,7 +171,7 @@ def _luminance(hex_colour: str) -> float:
 
 def test_status_colours_stay_apart_in_greyscale_and_keep_black_text_readable():
     lum = sorted(_luminance(c) for c in STATUS_FILL.values())
-    assert all(b - a >= 0.1 for a, b in zip(lum, lum[1:])), lum
+    assert all(b - a >= 0.1 for a, b in pairwise(lum)), lum
     assert (lum[0] + 0.05) / 0.05 >= 4.5  # WCAG AA contrast of black text on the darkest fill
 
 
@@ -238,7 +239,7 @@ def test_summary_counts_equal_the_items_in_the_detail_tables(content):
         for tr in table.xpath("tr[td]"):
             cells = [td.text_content().strip() for td in tr.xpath("td")]
             area = cells[0]
-            counts = dict(zip(statuses, map(int, cells[1:6])))
+            counts = dict(zip(statuses, map(int, cells[1:6]), strict=True))
             in_detail = [r for r in rows.values() if r["area"] == area]
             if tr.get("class") == "total":
                 continue

@@ -104,7 +104,7 @@ def test_fonts_are_embedded_obfuscated_and_reproducibly(built, tmp_path):
     embeds = re.findall(r'<w:(embed\w+) r:id="(\w+)" w:fontKey="(\{[0-9A-F-]{36}\})"/>', table)
     assert {e for e, *_ in embeds} == {"embedRegular", "embedBold", "embedItalic"} and len(embeds) == 5
     families = set()
-    for element, rid, key in embeds:
+    for _, rid, key in embeds:
         target = re.search(rf'Id="{rid}"[^>]*Target="([^"]+)"', rels).group(1)
         data = fonts["word/" + target]
         assert data[:4] not in (b"\x00\x01\x00\x00", b"true", b"OTTO")  # obfuscated: the header is unreadable

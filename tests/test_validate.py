@@ -82,7 +82,7 @@ def test_numbers_differ_exempts_a_field_with_its_reason(minimal, capsys):
     assert code == 0, err
 
 
-def test_label_slots_must_match(tmp_path):
+def test_label_slots_must_match():
     from briefing import parity
 
     assert parity.difference("حتى {date}", "as of {day}") == ({"{date}"}, {"{day}"})

@@ -8,11 +8,13 @@ The order of KINDS is the order error messages list them in.
 
 from __future__ import annotations
 
+from typing import Any
+
 from ..model import BriefBase
 from . import country_profile, pre_meeting, roadmap_tracker, summit_backgrounder
 from .base import Kind
 
-KINDS: tuple[Kind, ...] = (
+KINDS: tuple[Kind[Any], ...] = (
     country_profile.KIND,
     roadmap_tracker.KIND,
     summit_backgrounder.KIND,
@@ -20,11 +22,11 @@ KINDS: tuple[Kind, ...] = (
 )
 
 
-def by_name(kinds: tuple[Kind, ...] = KINDS) -> dict[str, Kind]:
+def by_name(kinds: tuple[Kind[Any], ...] = KINDS) -> dict[str, Kind[Any]]:
     """The kinds by their briefs' `kind:` value."""
     return {kind.name: kind for kind in kinds}
 
 
-def of(brief: BriefBase) -> Kind:
+def of(brief: BriefBase) -> Kind[Any]:
     """The kind of a loaded brief."""
     return by_name()[brief.kind]

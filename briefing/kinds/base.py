@@ -11,18 +11,22 @@ The list of kinds is in `briefing/kinds/__init__.py`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from ..errors import Problem
 from ..load import Document
-from ..model import BriefBase
+from ..model import Bilingual, BriefBase
 from ..render import Page
 from ..validate import Content
 
+B = TypeVar("B", bound=BriefBase)
 
-class Kind:
+
+class Kind(Generic[B]):
+    """A kind of document; B is the type of its briefs (its `schema`), which its methods receive."""
+
     name: str  # the briefs' `kind:` value
-    schema: type[BriefBase]  # the briefs' schema: BriefBase and this kind's fields
+    schema: type[B]  # the briefs' schema: BriefBase and this kind's fields
     template: str  # its template, templates/<template>.html.j2 (extends base.html.j2)
 
     # Optional features, declared (defaults: off).
@@ -31,31 +35,31 @@ class Kind:
     country_filter: bool = False  # `country:` in the brief, and build.py --country, restrict it
     landscape: bool = False  # A4 landscape pages (base.html.j2 marks the article)
 
-    def check(self, brief: Any, doc: Document, content: Content) -> list[Problem]:
+    def check(self, brief: B, doc: Document, content: Content) -> list[Problem]:
         """Problems with what the brief names in content (unknown ids…); the template and
         source ids are checked for every kind by briefs.load_brief."""
         return []
 
-    def documents(self, brief: Any, content: Content) -> list[str]:
+    def documents(self, brief: B, content: Content) -> list[str]:
         """The ids of the documents one brief makes (they name the output files)."""
         raise NotImplementedError
 
-    def context(self, brief: Any, content: Content, doc_id: str) -> dict:
+    def context(self, brief: B, content: Content, doc_id: str) -> dict[str, Any]:
         """What the template gets besides `brief`, `pages`, `edition` and `landscape`."""
         raise NotImplementedError
 
-    def title(self, brief: Any, content: Content, doc_id: str, lang: str) -> str:
+    def title(self, brief: B, content: Content, doc_id: str, lang: str) -> str:
         return getattr(brief.title, lang)
 
     def source_file(self, content: Content, doc_id: str) -> Path:
         """The content file a layout problem of this document is reported against."""
         return content.root
 
-    def pages(self, labels: dict, content: Content, langs: tuple[str, ...]) -> list[Page]:
+    def pages(self, labels: dict[str, Bilingual], content: Content, langs: tuple[str, ...]) -> list[Page]:
         """One Page per language of the edition; a kind may share state between them."""
         return [Page(lang, labels, content.sources) for lang in langs]
 
-    def inputs(self, brief: Any, content: Content, doc_id: str) -> list[Path]:
+    def inputs(self, brief: B, content: Content, doc_id: str) -> list[Path]:
         """Every content file this document's HTML can show something of (incremental
         builds re-render a document only when one of these, its brief, the templates,
         the fonts or the code changed). The default is conservative: all of content/."""

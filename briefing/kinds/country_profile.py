@@ -23,7 +23,7 @@ class CountryProfileBrief(BriefBase):
     countries: list[Id] | Literal["all"] = "all"
 
 
-class CountryProfile(Kind):
+class CountryProfile(Kind[CountryProfileBrief]):
     name = "country-profile"
     schema = CountryProfileBrief
     template = "country-profile"

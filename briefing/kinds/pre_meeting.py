@@ -11,6 +11,7 @@ marked DRAFT, and `build.py --final` refuses it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from markupsafe import Markup, escape
@@ -40,7 +41,7 @@ class Attendee(Strict):
     """Someone at the meeting written in the brief itself (our own delegation, or
     a person no content file names yet); `source` when a source names them."""
 
-    name: OrUnknown(Bilingual)
+    name: OrUnknown[Bilingual]
     role: Bilingual
     affiliation: Bilingual
     source: SourceId | None = None
@@ -115,7 +116,7 @@ class PreMeetingPage(Page):
             k: getattr(v, self.lang) for k, v in self.labels.items() if k.startswith(("scale_", "unit_"))
         }
         text = formatting.figure(fig, self.lang, words)
-        if getattr(fig, "upper", None) is not None:
+        if fig.upper is not None:
             low = formatting.number(fig.value, self.lang)
             text = text.replace(low, f"{low}–{formatting.number(fig.upper, self.lang)}", 1)
         return bdi(text)
@@ -127,7 +128,7 @@ class PreMeetingPage(Page):
             return Markup('<strong class="draft-field">') + escape(text) + Markup("</strong>")
         return Markup(escape(text))
 
-    def cites(self, sources) -> Markup:
+    def cites(self, sources: Iterable[str | None]) -> Markup:
         """Several sources as one superscript, "1,2", numbered into the page's source list."""
         ids = [s for s in dict.fromkeys(sources) if s]
         if not ids:
@@ -142,7 +143,7 @@ class PreMeetingPage(Page):
         return self.label(f"track_{status}")
 
 
-class PreMeeting(Kind):
+class PreMeeting(Kind[PreMeetingBrief]):
     """One brief per file: the meeting card, what we want, what to say, and the state of play."""
 
     name = "pre-meeting"
@@ -169,7 +170,9 @@ class PreMeeting(Kind):
                     f"unknown event {meeting.event!r}" + suggest(meeting.event, content.events),
                 )
             )
-        people = [(("meeting", "principal"), meeting.principal)]
+        people: list[tuple[tuple[str | int, ...], str | Attendee]] = [
+            (("meeting", "principal"), meeting.principal)
+        ]
         people += [
             (("meeting", side, i), a)
             for side in ("ours", "theirs")
@@ -226,7 +229,7 @@ class PreMeeting(Kind):
     def documents(self, brief: PreMeetingBrief, content: Content) -> list[str]:
         return ["brief"]
 
-    def pages(self, labels: dict, content: Content, langs: tuple[str, ...]) -> list[Page]:
+    def pages(self, labels: dict[str, Bilingual], content: Content, langs: tuple[str, ...]) -> list[Page]:
         return [PreMeetingPage(lang, labels, content.sources) for lang in langs]
 
     def title(self, brief: PreMeetingBrief, content: Content, doc_id: str, lang: str) -> str:
@@ -235,7 +238,7 @@ class PreMeeting(Kind):
     def context(self, brief: PreMeetingBrief, content: Content, doc_id: str) -> dict:
         meeting = brief.meeting
 
-        def person(ref):
+        def person(ref: str | Attendee) -> Attendee | model.EventParticipant | None:
             return premeeting.participant(content, ref, meeting.event) if isinstance(ref, str) else ref
 
         only = None if brief.roadmap_items == "auto" else list(brief.roadmap_items)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -113,6 +114,13 @@ class TrackerView:
         return sum(row.overdue for r in self.roadmaps for a in r.areas for row in a.rows)
 
 
+def _entry(item: model.ActionItem, when: dt.date) -> model.StatusEntry:
+    """The entry in force of an item shown (tracker.on_record: it has one)."""
+    entry = tracker.entry_at(item, when)
+    assert entry is not None
+    return entry
+
+
 def view(brief: TrackerBrief, content: Content, country: str | None) -> TrackerView:
     ids = sorted(content.roadmaps) if brief.roadmaps == "all" else brief.roadmaps
     out = TrackerView(brief.as_of, brief.previous_as_of, content.countries[country] if country else None)
@@ -124,8 +132,7 @@ def view(brief: TrackerBrief, content: Content, country: str | None) -> TrackerV
         areas, empty = [], []
         for area in roadmap.areas:
             rows = [
-                Row(i, tracker.entry_at(i, brief.as_of), tracker.is_overdue(i, brief.as_of))
-                for i in groups[area.id]
+                Row(i, _entry(i, brief.as_of), tracker.is_overdue(i, brief.as_of)) for i in groups[area.id]
             ]
             if not rows:
                 empty.append(area)
@@ -147,7 +154,7 @@ def view(brief: TrackerBrief, content: Content, country: str | None) -> TrackerV
     return out
 
 
-class RoadmapTracker(Kind):
+class RoadmapTracker(Kind[TrackerBrief]):
     """One tracker document per brief; with a country, only the items involving it."""
 
     name = "roadmap-tracker"
@@ -193,10 +200,10 @@ class RoadmapTracker(Kind):
             title += f": {getattr(content.countries[brief.country].name, lang)}"
         return title
 
-    def source_file(self, content: Content, doc_id: str):
+    def source_file(self, content: Content, doc_id: str) -> Path:
         return content.root / "roadmaps"
 
-    def inputs(self, brief: TrackerBrief, content: Content, doc_id: str):
+    def inputs(self, brief: TrackerBrief, content: Content, doc_id: str) -> list[Path]:
         # The roadmaps shown, the sources, and the countries whose names it prints:
         # the brief's country and every party of an item of those roadmaps (the
         # template looks parties up in content_countries; other countries never show).

@@ -16,6 +16,7 @@ numbering, so [2] is the same entry in either column.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 from markupsafe import Markup, escape
@@ -33,7 +34,7 @@ from .base import Kind
 class Participant(Sourced):
     """A row of a participants table: the name in both scripts, role, country or institution."""
 
-    name: OrUnknown(Bilingual)
+    name: OrUnknown[Bilingual]
     role: Bilingual
     affiliation: Bilingual
 
@@ -183,7 +184,7 @@ class BackgrounderPage(Page):
         return self.footnote(rest, lead)
 
 
-class SummitBackgrounder(Kind):
+class SummitBackgrounder(Kind[BackgrounderBrief]):
     """A backgrounder on one event, from a `summit-backgrounder` brief."""
 
     name = "summit-backgrounder"
@@ -201,16 +202,19 @@ class SummitBackgrounder(Kind):
     def documents(self, brief: BackgrounderBrief, content: Content) -> list[str]:
         return [brief.event]
 
-    def pages(self, labels: dict, content: Content, langs: tuple[str, ...]) -> list[Page]:
+    def pages(self, labels: dict[str, Bilingual], content: Content, langs: tuple[str, ...]) -> list[Page]:
         cited: list[str] = []  # shared: the bilingual edition numbers its sources once
         return [BackgrounderPage(lang, labels, content.sources, cited) for lang in langs]
 
-    def source_file(self, content: Content, doc_id: str):
+    def source_file(self, content: Content, doc_id: str) -> Path:
         return content.root / "events" / f"{doc_id}.yaml"
 
     def context(self, brief: BackgrounderBrief, content: Content, doc_id: str) -> dict:
         event = content.events[doc_id]
-        paras = lambda items: [Unit("para", p) for p in items]
+
+        def paras(items: list[Para]) -> list[Unit]:
+            return [Unit("para", p) for p in items]
+
         sections = [
             Section("cover", [Unit("cover")], in_toc=False),
             Section("takeaways", [Unit("takeaways")], in_toc=False),
