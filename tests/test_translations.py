@@ -565,6 +565,21 @@ def site(tmp_path, minimal, monkeypatch) -> Path:
 
     (tmp_path / "briefs").mkdir()
     shutil.copy(files.BRIEFS / "country-profiles.yaml", tmp_path / "briefs")
+    # No field without a value: those are refused by --final too, which would hide what is tested here.
+    kz = minimal / "countries" / "kz.yaml"
+    lines = kz.read_text(encoding="utf-8").splitlines(keepends=True)
+    kz.write_text(
+        "".join(
+            "capital:\n  value: {ar: أستانا, en: Astana}\n  source: seed-001\n"
+            if line == "capital: unknown\n"
+            else line
+            for line in lines
+            if not line.startswith(
+                ("foreign_minister: unknown", "population: {value: unknown", "gdp: {value: unknown")
+            )
+        ),
+        encoding="utf-8",
+    )
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
