@@ -1,4 +1,4 @@
-"""House voice: phrases that must never reach a page (/work/shared/EDITORIAL.md, "Voice").
+"""House voice: phrases that must never reach a page (the house style's rules on voice).
 
 The document speaks for the desk, about the world; never about itself, the tool or
 the gaps in its material. Every build checks each document's text (the HTML both

@@ -37,6 +37,27 @@ def minimal(tmp_path) -> Path:
     return dest
 
 
+FILLED = {  # the fixture's fields with no value, filled or left out (a line each, so line numbers hold)
+    "capital: unknown": "capital: {value: {ar: أستانا, en: Astana}, source: seed-001}",
+    "foreign_minister: unknown": "",
+    "population: {value: unknown, unit: people}": "",
+    "gdp: {value: unknown, unit: USD}": "",
+}
+
+
+@pytest.fixture
+def complete(minimal) -> Path:
+    """The fixture content with no field left without a value: what `--final` accepts, for tests
+    of other refusals that --final would otherwise hide behind the empty fields."""
+    kz = minimal / "countries" / "kz.yaml"
+    text = kz.read_text(encoding="utf-8")
+    for old, new in FILLED.items():
+        assert old in text, old
+        text = text.replace(old, new)
+    kz.write_text(text, encoding="utf-8")
+    return minimal
+
+
 def normalise(text: str) -> str:
     """NFKC, no bidi controls, single spaces."""
     text = unicodedata.normalize("NFKC", text).translate(BIDI_CONTROLS)

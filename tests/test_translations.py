@@ -559,27 +559,12 @@ def test_a_text_is_found_with_the_briefs_month_names_and_as_whole_words(project,
 
 # -- builds ------------------------------------------------------------------------------
 @pytest.fixture
-def site(tmp_path, minimal, monkeypatch) -> Path:
+def site(tmp_path, complete, monkeypatch) -> Path:
     """The one-country fixture content and a copy of the country-profile brief, in a temp folder."""
     from briefing import files
 
     (tmp_path / "briefs").mkdir()
     shutil.copy(files.BRIEFS / "country-profiles.yaml", tmp_path / "briefs")
-    # No field without a value: those are refused by --final too, which would hide what is tested here.
-    kz = minimal / "countries" / "kz.yaml"
-    lines = kz.read_text(encoding="utf-8").splitlines(keepends=True)
-    kz.write_text(
-        "".join(
-            "capital:\n  value: {ar: أستانا, en: Astana}\n  source: seed-001\n"
-            if line == "capital: unknown\n"
-            else line
-            for line in lines
-            if not line.startswith(
-                ("foreign_minister: unknown", "population: {value: unknown", "gdp: {value: unknown")
-            )
-        ),
-        encoding="utf-8",
-    )
     monkeypatch.chdir(tmp_path)
     return tmp_path
 

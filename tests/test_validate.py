@@ -35,13 +35,13 @@ def test_the_fixture_content_is_valid(minimal, capsys):
 
 
 # -- language parity (parity.py) ----------------------------------------------
-def test_a_number_that_differs_between_the_languages_needs_review(minimal, capsys):
+def test_a_number_that_differs_between_the_languages_needs_review(complete, capsys):
     """A translation to review (translations.py): marked in a draft build, refused by --final."""
-    kz = minimal / "countries" / "kz.yaml"
+    kz = complete / "countries" / "kz.yaml"
     edit(kz, "في 9 أغسطس 2024.", "في 9 أغسطس ٢٠٢٥.")  # Arabic-Indic digits are compared as numbers too
     edit(kz, "a €10 billion priority", "a €12 billion priority")
-    assert run(minimal, capsys)[0] == 0
-    code, err = run(minimal, capsys, "--final")
+    assert run(complete, capsys)[0] == 0
+    code, err = run(complete, capsys, "--final")
     assert code == 1
     line = line_of(kz, "9 August 2024")
     shown = "; shown in country-profiles/kz.ar, country-profiles/kz.ar-en"
@@ -60,25 +60,25 @@ def test_a_number_that_differs_between_the_languages_needs_review(minimal, capsy
     ), err
 
 
-def test_an_ordinal_word_matches_its_digits_in_the_other_language(minimal, capsys):
-    kz = minimal / "countries" / "kz.yaml"
+def test_an_ordinal_word_matches_its_digits_in_the_other_language(complete, capsys):
+    kz = complete / "countries" / "kz.yaml"
     # "السادس" (sixth) against "6th": the same number, as a word; it passed above. Now a wrong ordinal word:
     edit(kz, "الاجتماع التشاوري السادس", "الاجتماع التشاوري السابع")
-    code, err = run(minimal, capsys, "--final")
+    code, err = run(complete, capsys, "--final")
     assert code == 1
     assert any(
         "regional_role.text: ar needs review (numbers differ: ar has {}, en has {6})" in e for e in err
     ), err
 
 
-def test_numbers_differ_exempts_a_field_with_its_reason(minimal, capsys):
-    kz = minimal / "countries" / "kz.yaml"
+def test_numbers_differ_exempts_a_field_with_its_reason(complete, capsys):
+    kz = complete / "countries" / "kz.yaml"
     edit(
         kz,
         'en: "The 27% US tariff is a challenge."}',
         'en: "The 28% US tariff is a challenge.", numbers_differ: "test: the sources disagree"}',
     )
-    code, err = run(minimal, capsys, "--final")
+    code, err = run(complete, capsys, "--final")
     assert code == 0, err
 
 
