@@ -95,17 +95,17 @@ def plan(
     for path, brief in briefs:  # fields still to fill: a warning, or with --final a refusal
         if kinds.of(brief).drafts:
             problems += _drafts(path, args.final, warn)
-    review = None
+    review: translations.Translations | None = None
     if content is not None:
         review = translations.Translations.scan(_translation_trees(args, paths), loaded=content.docs)
         problems += review.problems
     if problems:
         raise ContentError(problems)
+    assert content is not None and review is not None  # they loaded, or there were problems
     later: list[str] = []  # warnings about gaps: printed once the build is known to go ahead
     problems += _gaps(args, briefs, content, later.append)  # fields with no value: as drafts
     if problems:
         raise ContentError(problems)
-    assert content is not None  # it loaded, or there were problems
     if args.country is not None:
         briefs = _restrict(briefs, args.country, content)
     shown: dict[translations.Status, list[str]] = {}
@@ -137,7 +137,9 @@ def _translation_trees(args: argparse.Namespace, briefs: list[Path]) -> list[tra
     ]
 
 
-def _to_review(shown: dict, final: bool, warn) -> list[Problem]:
+def _to_review(
+    shown: dict[translations.Status, list[str]], final: bool, warn: Callable[[str], None]
+) -> list[Problem]:
     """Texts to review that documents show: problems with --final, otherwise warnings and none."""
     found = [
         replace(problem, message=f"{problem.message}; shown in {', '.join(docs)}")
@@ -173,7 +175,9 @@ def _drafts(path: Path, final: bool, warn: Callable[[str], None]) -> list[Proble
     return []
 
 
-def _gaps(args, briefs, content, warn) -> list[Problem]:
+def _gaps(
+    args: argparse.Namespace, briefs: Briefs, content: Content, warn: Callable[[str], None]
+) -> list[Problem]:
     """Fields with no value (`unknown`) in the briefs and the content their documents show: problems
     with --final, otherwise one warning listing them (the pages carry a DRAFT mark in their place)."""
     paths = []
@@ -228,7 +232,7 @@ def _jobs(
     manifest: incremental.Manifest | None,
     shared: dict[str, str] | None,
     problems: list[Problem],
-    review: translations.Translations | None,
+    review: translations.Translations,
     shown: dict[translations.Status, list[str]],
 ) -> list[Job]:
     """Each document in each edition, rendered unless up to date; `shown` gets, for each text

@@ -41,10 +41,10 @@ import json
 import re
 import subprocess
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
@@ -53,8 +53,12 @@ from .errors import ContentError, Problem, display_path
 from .load import Document, dotted, load
 
 LOCK_NAME = files.TRANSLATIONS_LOCK
-TRANSLATED, NEEDS_REVIEW, REVIEWED = "translated", "needs review", "reviewed"
-LANGS = ("ar", "en")
+State: TypeAlias = Literal["translated", "needs review", "reviewed"]  # a field's state in the lock
+TRANSLATED: State = "translated"
+NEEDS_REVIEW: State = "needs review"
+REVIEWED: State = "reviewed"
+Lang: TypeAlias = Literal["ar", "en"]
+LANGS: tuple[Lang, ...] = ("ar", "en")
 ORIGINAL = "original"  # the key a bilingual field names its source language with
 DEFAULT_SOURCE = "en"  # for a number mismatch on a field whose source is not known yet
 _INVISIBLE = dict.fromkeys(
@@ -72,7 +76,7 @@ ABOUT = (
 )
 
 
-def other(lang: str) -> str:
+def other(lang: str) -> Lang:
     return "en" if lang == "ar" else "ar"
 
 
@@ -142,6 +146,10 @@ class Field:
     def text(self, lang: str) -> str:
         return self.ar if lang == "ar" else self.en
 
+    def with_text(self, lang: str, text: str) -> Field:
+        """The field with its `lang` side replaced by `text`."""
+        return replace(self, ar=text) if lang == "ar" else replace(self, en=text)
+
     def problem(self, message: str) -> Problem:
         return Problem(display_path(self.path), self.line, self.col, self.key, message)
 
@@ -178,9 +186,9 @@ class Record(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    state: Literal["translated", "needs review", "reviewed"]
-    changed: Literal["ar", "en"] | None = None  # with `needs review`: the side edited since
-    source: Literal["ar", "en"] | None = None  # learnt: the side the other was last translated from
+    state: State
+    changed: Lang | None = None  # with `needs review`: the side edited since
+    source: Lang | None = None  # learnt: the side the other was last translated from
     by: str | None = None
     at: str | None = None  # ISO date the pair was fingerprinted, translated or reviewed
     ar: str
@@ -198,15 +206,23 @@ class Record(BaseModel):
 _ORDER = ("state", "changed", "source", "by", "at", "ar", "ar_text", "en", "en_text")  # a lock entry's keys
 
 
-def pair(f: Field, state: str, **extra) -> Record:
+def pair(
+    f: Field,
+    state: State,
+    source: Lang | None = None,
+    by: str | None = None,
+    at: str | None = None,
+) -> Record:
     """A record of the field's current texts."""
     return Record(
         state=state,
+        source=source,
+        by=by,
+        at=at,
         ar=fingerprint(f.ar),
         ar_text=normalise(f.ar),
         en=fingerprint(f.en),
         en_text=normalise(f.en),
-        **extra,
     )
 
 
@@ -311,7 +327,7 @@ class Status:
     new: bool = False  # fingerprinted in this run
 
     @property
-    def state(self) -> str:
+    def state(self) -> State:
         return NEEDS_REVIEW if self.review else self.record.state
 
     @property
@@ -325,7 +341,10 @@ class Status:
         return self.record.text(self.changed) if self.changed else None
 
     def reasons(self) -> list[str]:
-        return [f"{self.changed} changed"] * bool(self.changed) + [self.numbers] * bool(self.numbers)
+        reasons = [f"{self.changed} changed"] if self.changed else []
+        if self.numbers:
+            reasons.append(self.numbers)
+        return reasons
 
     def problem(self) -> Problem:
         return self.field.problem(f"{self.review} needs review ({'; '.join(self.reasons())})")
@@ -334,7 +353,8 @@ class Status:
         """`en: the [-old-]{+new+} text`: the changed side's edit since the last translation."""
         if not self.changed:
             return None
-        return f"{self.changed}: {word_diff(self.previous, normalise(self.field.text(self.changed)))}"
+        old = self.record.text(self.changed)  # `previous`, known here to be a text
+        return f"{self.changed}: {word_diff(old, normalise(self.field.text(self.changed)))}"
 
 
 def _match(fields: list[Field], records: dict[str, Record]) -> list[Record | None]:
@@ -346,18 +366,28 @@ def _match(fields: list[Field], records: dict[str, Record]) -> list[Record | Non
     def claim(i: int, key: str) -> None:
         found[i] = free.pop(key)
 
-    def both(i, r):
+    def both(i: int, r: Record) -> bool:
         return (r.ar, r.en) == prints[i]
 
-    def one(i, r):
+    def one(i: int, r: Record) -> bool:
         return r.ar == prints[i][0] or r.en == prints[i][1]
 
-    for test, anywhere in ((both, False), (both, True), (one, False), (one, True), (None, False)):
+    def by_path(_i: int, _r: Record) -> bool:
+        return True  # the last pass: the path alone
+
+    passes: list[tuple[Callable[[int, Record], bool], bool]] = [
+        (both, False),
+        (both, True),
+        (one, False),
+        (one, True),
+        (by_path, False),
+    ]
+    for test, anywhere in passes:
         for i, f in enumerate(fields):
             if found[i] is not None:
                 continue
             if not anywhere:
-                if f.key in free and (test is None or test(i, free[f.key])):
+                if f.key in free and test(i, free[f.key]):
                     claim(i, f.key)
                 continue
             candidates = [k for k, r in free.items() if test(i, r)]
@@ -424,6 +454,8 @@ def shown(statuses: Iterable[Status], text: str, months: str = "default") -> lis
     (its digits are normalised away), so that is how each is looked for, as whole words."""
     found = []
     for status in statuses:
+        if status.review is None:  # nothing to review in it (callers pass those that need review)
+            continue
         side = status.field.text(status.review)
         if status.review == "ar":
             side = formatting.months_in_text(side, months)
@@ -467,7 +499,7 @@ class Translations:
                     continue
                 self.scanned.add(path.resolve())
                 found = fields_of(doc, tree)
-                for f, record in zip(found, _match(found, locked.get(tree.rel(path), {}))):
+                for f, record in zip(found, _match(found, locked.get(tree.rel(path), {})), strict=True):
                     self.statuses.append(reconcile(f, record, self.today))
         return self
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TextIO
 
 from . import files, translations_po
 from .errors import EXIT_CONTENT, EXIT_OK, display_path, print_problems
@@ -71,7 +72,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
-def report(translations: Translations, out=None) -> int:
+def report(translations: Translations, out: TextIO | None = None) -> int:
     """One line per field that needs review, with the word diff of the change; the count last."""
     out = out or sys.stdout
     pending = translations.needs_review()

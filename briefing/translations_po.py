@@ -27,7 +27,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import defaultdict
-from dataclasses import replace
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -70,14 +69,15 @@ def catalog_for(lang: str, statuses: list[Status], today: str) -> Catalog:
         if s.review != lang:
             continue
         source = other(lang)
+        previous = s.previous  # a text when the source side changed
         message = catalog.add(
             s.field.text(source),
             s.field.text(lang),
             locations=[(display_path(s.field.path), s.field.line)],
             flags=["fuzzy"],
             auto_comments=[f"{lang} needs review ({'; '.join(s.reasons())})"],
-            previous_id=s.previous
-            if s.changed == source and s.previous != normalise(s.field.text(source))
+            previous_id=previous
+            if s.changed == source and previous is not None and previous != normalise(s.field.text(source))
             else (),
             context=s.field.context,
         )
@@ -137,12 +137,16 @@ def import_po(
                 continue  # the header
             line = message.lineno or 1
             where = message.context or "(no msgctxt)"
+            msgid, msgstr = message.id, message.string or ""
+            if not isinstance(msgid, str) or not isinstance(msgstr, str):  # Babel's plural entries
+                problems.append(Problem(name, line, 1, where, "plural forms: these catalogs have none"))
+                continue
             status = translations.find(message.context or "")
             if status is None:
                 problems.append(Problem(name, line, 1, where, "no such field now: export again"))
                 continue
             source = other(lang)
-            if normalise(message.id) != normalise(status.field.text(source)):
+            if normalise(msgid) != normalise(status.field.text(source)):
                 problems.append(
                     Problem(
                         name,
@@ -154,7 +158,7 @@ def import_po(
                     )
                 )
                 continue
-            text = (message.string or "").strip()
+            text = msgstr.strip()
             if message.fuzzy or not text:
                 continue  # not finished: the field keeps needing review
             if normalise(text) == normalise(status.field.text(lang)):
@@ -176,13 +180,17 @@ def import_po(
     for path, text in new_files.items():
         files.write_atomic(path, text.encode("utf-8"))
     written = []
-    for status, lang, text, translator in done:
-        f = status.field if text is None else replace(status.field, **{lang: text})
+    for status, lang, new_text, translator in done:
+        now = status.field if new_text is None else status.field.with_text(lang, new_text)
         learnt = status.record.source or other(lang)  # translated from the other side: that is its source
         record = pair(
-            f, TRANSLATED if text else REVIEWED, source=learnt, by=translator or by, at=translations.today
+            now,
+            TRANSLATED if new_text else REVIEWED,
+            source=learnt,
+            by=translator or by,
+            at=translations.today,
         )
-        written.append(translations.set(status, record, f))
+        written.append(translations.set(status, record, now))
     return written, []
 
 

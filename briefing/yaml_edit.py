@@ -40,7 +40,7 @@ def replace_texts(text: str, edits: dict[tuple, str]) -> str:
         spans.append((node.start_mark.index, node.end_mark.index, loc, value, node.style, in_flow))
     expected = _with_values(YAML(typ="safe", pure=True).load(text), edits)
     out = text
-    for start, end, loc, value, style, in_flow in sorted(spans, key=lambda s: -s[0]):
+    for start, end, _loc, value, style, in_flow in sorted(spans, key=lambda s: -s[0]):
         trailing = "\n" if style in ("|", ">") and text[start:end].endswith("\n") else ""
         out = out[:start] + _emit(value, style, in_flow) + trailing + out[end:]
     if _parses_to(out, expected):
@@ -48,7 +48,7 @@ def replace_texts(text: str, edits: dict[tuple, str]) -> str:
     # A style that looked possible did not hold the text (a plain scalar that
     # now reads as something else): write every edit double-quoted, then check again.
     out = text
-    for start, end, loc, value, style, in_flow in sorted(spans, key=lambda s: -s[0]):
+    for start, end, _loc, value, style, in_flow in sorted(spans, key=lambda s: -s[0]):
         trailing = "\n" if style in ("|", ">") and text[start:end].endswith("\n") else ""
         out = out[:start] + _emit(value, '"', in_flow) + trailing + out[end:]
     if _parses_to(out, expected):

@@ -559,14 +559,15 @@ def test_a_text_is_found_with_the_briefs_month_names_and_as_whole_words(project,
 
 # -- builds ------------------------------------------------------------------------------
 @pytest.fixture
-def site(tmp_path, complete, monkeypatch) -> Path:
+def site(complete, monkeypatch) -> Path:
     """The one-country fixture content and a copy of the country-profile brief, in a temp folder."""
     from briefing import files
 
-    (tmp_path / "briefs").mkdir()
-    shutil.copy(files.BRIEFS / "country-profiles.yaml", tmp_path / "briefs")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+    root = complete.parent  # `complete` is that folder's content/, no field left without a value
+    (root / "briefs").mkdir()
+    shutil.copy(files.BRIEFS / "country-profiles.yaml", root / "briefs")
+    monkeypatch.chdir(root)
+    return root
 
 
 def build(capsys, *args: str) -> tuple[int, list[str]]:
