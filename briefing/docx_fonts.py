@@ -8,7 +8,9 @@ element of the font's `w:font` entry in word/fontTable.xml, which points at
 the part by relationship id. settings.xml says `w:embedTrueTypeFonts`.
 
 Reproducible: the GUID is a name-based UUID (v5) of the embedded bytes' hash,
-so a rebuild writes the same bytes. Permitted: a font is embedded only if its
+so a rebuild writes the same bytes, and the subset's bytes depend only on the
+font, the characters kept and the pinned fontTools (see _subset: not on which
+optional packages happen to be installed). Permitted: a font is embedded only if its
 OS/2 fsType allows it (0, installable, for the bundled Noto fonts).
 Small: Noto Naskh Arabic goes in whole (176 KB, so the document stays fully
 editable in Arabic); Noto Serif, three times larger, is cut to Latin,
@@ -24,8 +26,10 @@ import uuid
 from functools import lru_cache
 from pathlib import Path
 
+import fontTools
 from fontTools import subset
 from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables.otBase import USE_HARFBUZZ_REPACKER
 
 from . import incremental
 
@@ -87,7 +91,9 @@ def font_bytes(name: str, extra: frozenset[int]) -> bytes:
     family = next(f for f, files in EMBEDDED.items() if name in files.values())
     if family not in SUBSET:
         return data
-    key = hashlib.sha256(data + repr(sorted(extra)).encode()).hexdigest()[:32]
+    # The recipe (fontTools' version and our options) is part of the key: a cache filled
+    # by another recipe would otherwise give other bytes than a clean build.
+    key = hashlib.sha256(data + repr((sorted(extra), _recipe())).encode()).hexdigest()[:32]
     cached = cache_dir / f"{key}.ttf" if cache_dir is not None else None
     if cached is not None and cached.is_file():
         return cached.read_bytes()
@@ -97,11 +103,7 @@ def font_bytes(name: str, extra: frozenset[int]) -> bytes:
     return out
 
 
-def _subset(data: bytes, extra: frozenset[int]) -> bytes:
-    """Noto Serif cut to the Latin ranges plus `extra` (deterministic: no timestamp)."""
-    # recalcTimestamp off: fontTools would stamp the subset with the current time,
-    # and the DOCX would differ from one build to the next.
-    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+def _options() -> subset.Options:
     options = subset.Options()
     options.layout_features = ["*"]
     options.name_IDs = ["*"]
@@ -109,7 +111,26 @@ def _subset(data: bytes, extra: frozenset[int]) -> bytes:
     options.notdef_outline = True
     options.glyph_names = False
     options.hinting = False  # hinting is for screens at small sizes; half the size
-    sub = subset.Subsetter(options)
+    return options
+
+
+@lru_cache(maxsize=1)
+def _recipe() -> str:
+    return f"fontTools {fontTools.version}; {sorted(vars(_options()).items())}; repacker off"
+
+
+def _subset(data: bytes, extra: frozenset[int]) -> bytes:
+    """Noto Serif cut to the Latin ranges plus `extra`, the same bytes in every environment."""
+    # recalcTimestamp off: fontTools would stamp the subset with the current time,
+    # and the DOCX would differ from one build to the next.
+    font = TTFont(io.BytesIO(data), recalcTimestamp=False)
+    # fontTools lays out GSUB and GPOS with HarfBuzz's repacker when the optional
+    # package uharfbuzz can be imported, and with its own serializer otherwise: the
+    # same font, other bytes. Whether uharfbuzz is installed is an accident of the
+    # environment (another tool may pull it in), so the choice is pinned here: the
+    # pure-Python serializer, which needs nothing beyond the pinned fontTools.
+    font.cfg[USE_HARFBUZZ_REPACKER] = False
+    sub = subset.Subsetter(_options())
     unicodes = {c for lo, hi in LATIN_RANGES for c in range(lo, hi + 1)} | set(extra)
     sub.populate(unicodes=unicodes)
     sub.subset(font)
