@@ -17,11 +17,11 @@ import time
 from pathlib import Path
 
 from . import __version__, files
-from .errors import EXIT_CONTENT, EXIT_OK, ContentError, print_problems
-from .outputs import BuildLocked, Result, run
+from .errors import EXIT_CONTENT, EXIT_OK, ContentError, UsageError, display_path, print_problems
+from .outputs import BuildLocked, Result, Terminated, run, stop_on_sigterm
 
 
-def parse_args(argv: list[str]) -> argparse.Namespace:
+def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py",
         usage="%(prog)s [options] [BRIEF ...]\n       %(prog)s new-brief --meeting TEXT --date DATE --place TEXT --with ID[,ID] "
@@ -76,6 +76,11 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--templates", type=Path, default=files.TEMPLATES, help=argparse.SUPPRESS)
     parser.add_argument("--debug", action="store_true", help="show tracebacks for unexpected errors")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = make_parser()
     args = parser.parse_args(argv)
     for name, allowed in (("edition", {"ar", "en", "ar-en"}), ("format", {"pdf", "docx"})):
         value = getattr(args, name)
@@ -93,12 +98,26 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     for brief in args.briefs:
         if not brief.is_file():
             parser.error(f"brief not found: {brief}")
+    # The build writes into --out and removes its own temp files there: never among its inputs.
+    out = args.out.resolve()
+    for folder in (args.content, args.templates, files.BRIEFS, files.FONTS):
+        folder = Path(folder).resolve()
+        if out.is_relative_to(folder) or folder.is_relative_to(out):
+            where = "is inside" if out.is_relative_to(folder) else "holds"
+            parser.error(
+                f"--out {args.out} {where} {display_path(folder)}/, an input folder: "
+                "outputs need a folder of their own (default: out/)"
+            )
     return args
 
 
 def summary(result: Result, seconds: float) -> str:
     if not result.files and not result.documents:
         return f"Up to date: {result.kept} file(s), in {seconds:.2f}s"
+    if not result.files and result.removed:
+        return (
+            f"Up to date: {result.kept} file(s); removed {len(result.removed)} old one(s), in {seconds:.2f}s"
+        )
     line = (
         f"Built {result.files} file(s) from {result.documents} document edition(s), {result.pages} PDF page(s), "
         f"in {seconds:.1f}s"
@@ -121,10 +140,23 @@ def main(argv: list[str] | None = None) -> int:
 
         return translations_command.main(argv[1:])
     args = parse_args(argv)
-    if args.watch:
-        from .watch import watch
+    # A supervisor's SIGTERM unwinds like Ctrl-C: temp files removed, workers ended.
+    try:
+        with stop_on_sigterm():
+            if args.watch:
+                from .watch import watch
 
-        return watch(args)
+                return watch(args)
+            return _build(args)
+    except UsageError as exc:  # an id on the command line that content does not have
+        make_parser().error(str(exc))
+    except (KeyboardInterrupt, Terminated) as exc:
+        what = "interrupted" if isinstance(exc, KeyboardInterrupt) else "terminated"
+        print(f"{what}; no output was changed", file=sys.stderr)
+        return 130 if isinstance(exc, KeyboardInterrupt) else 143
+
+
+def _build(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     try:
         if args.check:
@@ -142,9 +174,8 @@ def main(argv: list[str] | None = None) -> int:
     except BuildLocked as exc:
         print(f"build refused: {exc}", file=sys.stderr)
         return EXIT_CONTENT
-    except KeyboardInterrupt:
-        print("interrupted; no output was changed", file=sys.stderr)
-        return 130
+    except UsageError:
+        raise
     except Exception as exc:  # a bug, not a content problem: say so plainly
         if args.debug:
             raise

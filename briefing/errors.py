@@ -39,9 +39,16 @@ class ContentError(Exception):
         return type(self), (self.problems,)
 
 
+class UsageError(Exception):
+    """A command line that names something that does not exist (`--only zz`): known only once
+    content is loaded, and reported as argparse reports any other usage error (exit 2)."""
+
+
 def display_path(path: Path, root: Path | None = None) -> str:
-    """Paths are shown relative to the working directory when they are below it."""
-    path = Path(path).resolve()
+    """Paths are shown relative to the working directory when they are below it, by the
+    name they were given (a symlink is named, not the file it leads to)."""
+    path = Path(path)
+    path = path.parent.resolve() / path.name if path.name not in ("", ".", "..") else path.resolve()
     for base in (root, Path.cwd()):
         if base is not None:
             try:

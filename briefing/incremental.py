@@ -14,10 +14,13 @@ build) records, for each output file, two keys and the file itself:
   edited by hand no longer matches and is rebuilt.
 
 and, per selection of the command line (briefs, --only, --edition, ...), a hash
-of the whole input tree: when it is unchanged and every output is intact the
-build stops there, before importing the schema, the templates or the PDF
-engine. A failed build writes no manifest, so nothing it did not finish can
-be taken as up to date. This module imports only the standard library.
+of the whole input tree and the sha256 of each output it made: when the tree is
+unchanged and every output is still that very file (no build of another
+selection rewrote it since: a `--only kz` build of an edited tree, then the
+edit reverted, must not leave kz's outputs stale) the build stops there,
+before importing the schema, the templates or the PDF engine. A failed build
+writes no manifest, so nothing it did not finish can be taken as up to date.
+This module imports only the standard library.
 """
 
 from __future__ import annotations
@@ -25,12 +28,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
-from .files import ROOT, TRANSLATIONS_LOCK, write_atomic
+from .files import ROOT, TRANSLATIONS_LOCK, Refused, kind_of, read_inside, stage, write_atomic
 
 MANIFEST = ".manifest.json"
+MAX_MANIFEST = 64_000_000  # a few hundred bytes per output
 VERSION = 1
 _hashes: dict[Path, tuple[int, int, int, str]] = {}  # path -> (size, mtime_ns, inode, sha256)
 
@@ -42,10 +48,18 @@ def file_hash(path: Path) -> str:
         st = path.stat()
     except OSError:
         return "missing"
+    if not stat.S_ISREG(st.st_mode):  # a FIFO would block, /dev/zero never end: not opened
+        return f"not a file: {kind_of(st.st_mode)}"
     seen = _hashes.get(path)
     if seen and seen[:3] == (st.st_size, st.st_mtime_ns, st.st_ino):
         return seen[3]
-    with path.open("rb") as f:  # streamed: a huge file (refused later by load) costs no memory
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        return f"unreadable: {exc.strerror}"
+    with os.fdopen(fd, "rb") as f:  # streamed: a huge file (refused later by load) costs no memory
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return "not a file"
         digest = hashlib.file_digest(f, "sha256").hexdigest()
     _hashes[path] = (st.st_size, st.st_mtime_ns, st.st_ino, digest)
     return digest
@@ -70,7 +84,9 @@ def files_digest(paths: Iterable[Path]) -> str:
 
 
 def _files(folder: Path, pattern: str = "*") -> list[Path]:
-    return sorted(p for p in folder.glob(pattern) if p.is_file())
+    """Every entry but folders (a FIFO too, hashed by what it is): a file that is not
+    a regular one still changes what a build would say."""
+    return sorted(p for p in folder.glob(pattern) if not p.is_dir())
 
 
 def generator_files() -> list[Path]:
@@ -100,13 +116,23 @@ def output_digests(shared: dict[str, str]) -> dict[str, str]:
 
 
 def tree_digest(content: Path, briefs: list[Path], templates: Path, fonts: Path) -> str:
-    """Everything a build of this selection can read; the no-op fast path compares it. The
-    translation locks too: a text accepted or newly needing review changes a document's marking."""
+    """Everything a build of this selection can read or would refuse (a `*.yml` file, a
+    folder named `x.yaml`, a FIFO…); the no-op fast path compares it. Hidden names
+    (editors' swap and lock files) aside. The translation locks too: a text accepted or
+    newly needing review changes a document's marking."""
     locks = [content / TRANSLATIONS_LOCK] + sorted({b.parent / TRANSLATIONS_LOCK for b in briefs})
+    entries = [
+        p
+        for p in content.rglob("*")
+        if not any(part.startswith(".") for part in p.relative_to(content).parts)
+        and (not p.is_dir() or p.suffix in (".yaml", ".yml"))
+    ]
+    folders = {p.parent for p in briefs}  # a brief's neighbours: `*.yml` ones are refused
     return digest(
-        files_digest(sorted(content.rglob("*.yaml"))),
+        files_digest(sorted(entries)),
         files_digest(briefs),
         files_digest(locks),
+        sorted(str(p) for folder in folders for p in folder.glob("*.yml")),
         shared_digests(templates, fonts),
     )
 
@@ -118,11 +144,11 @@ class Manifest:
         self.outputs: dict[str, dict] = {}
         self.selections: dict[str, dict] = {}
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(read_inside(self.path, self.out, MAX_MANIFEST).decode("utf-8"))
             if data.get("version") == VERSION:
                 self.outputs = data.get("outputs", {})
                 self.selections = data.get("selections", {})
-        except (OSError, ValueError, AttributeError):
+        except (OSError, ValueError, AttributeError, Refused):
             pass  # no manifest, or an unreadable one: everything is out of date
 
     def intact(self, rel: str) -> bool:
@@ -137,26 +163,55 @@ class Manifest:
         return st.st_size == entry.get("size") and st.st_mtime_ns == entry.get("mtime_ns")
 
     def up_to_date(self, selection: str, tree: str) -> list[str] | None:
-        """The outputs of `selection` if its input tree is unchanged and every output intact."""
+        """The outputs of `selection` if its input tree is unchanged and every output is
+        intact and still the file this selection's last build left (same sha256)."""
         entry = self.selections.get(selection)
-        if not entry or entry.get("tree") != tree:
+        if not entry or entry.get("tree") != tree or not isinstance(entry.get("outputs"), dict):
             return None
-        outputs = entry.get("outputs", [])
-        return outputs if all(self.intact(rel) for rel in outputs) else None
+        outputs = entry["outputs"]
+        if all(
+            self.intact(rel) and self.outputs[rel].get("sha256") == sha256 for rel, sha256 in outputs.items()
+        ):
+            return sorted(outputs)
+        return None
 
-    def record(self, rel: str, *, inputs: str, key: str, pages: int, declared: list[str]) -> None:
-        path = self.out / rel
-        st = path.stat()
+    def record(
+        self, rel: str, written: Path, *, inputs: str, key: str, pages: int, declared: list[str]
+    ) -> None:
+        """Record output `rel` as the file `written` (its temp file: a rename keeps size and times)."""
+        st = Path(written).stat()
         self.outputs[rel] = {
             "inputs": inputs,
             "key": key,
             "pages": pages,
             "declared": declared,
-            "sha256": file_hash(path),
+            "sha256": file_hash(written),
             "size": st.st_size,
             "mtime_ns": st.st_mtime_ns,
         }
 
-    def save(self) -> None:
+    def select(self, selection: str, tree: str, outputs) -> None:
+        """Remember that `selection`, over input tree `tree`, is exactly these recorded outputs."""
+        self.selections[selection] = {
+            "tree": tree,
+            "outputs": {rel: self.outputs[rel]["sha256"] for rel in sorted(outputs)},
+        }
+
+    def forget(self, rel: str) -> Path | None:
+        """Drop output `rel`; its path if the file there is the one recorded (ours to remove)."""
+        from .jobs import UnsafePath, safe_target
+
+        ours = self.intact(rel)
+        self.outputs.pop(rel, None)
+        try:
+            return safe_target(self.out, *rel.split("/")) if ours else None
+        except UnsafePath:  # a manifest edited by hand: never remove anything outside out/
+            return None
+
+    def data(self) -> bytes:
         data = {"version": VERSION, "outputs": self.outputs, "selections": self.selections}
-        write_atomic(self.path, json.dumps(data, indent=1, sort_keys=True).encode("utf-8"))
+        return json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
+
+    def stage(self) -> Path:
+        """The manifest, written to a temp file beside it (files.commit puts it in place)."""
+        return stage(self.path, self.data())

@@ -10,6 +10,7 @@ line and column of every value for error messages.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from . import files
 from .errors import ContentError, Problem, display_path
 
 MAX_BYTES = 1_000_000  # the largest content file is a few KB; refuse pathological input early
@@ -61,9 +63,14 @@ def dotted(loc: tuple) -> str:
 cache: dict | None = None
 
 
-def load(path: Path) -> Document:
-    """Read one YAML file; raise ContentError with one line per problem."""
+def load(path: Path, root: Path | None = None) -> Document:
+    """Read one YAML file; raise ContentError with one line per problem.
+
+    Only a regular file inside `root` (default: the file's own folder), symlinks
+    followed, is read (files.read_inside).
+    """
     path = Path(path)
+    root = path.parent if root is None else Path(root)
     if cache is not None:
         try:
             st = path.stat()
@@ -73,28 +80,19 @@ def load(path: Path) -> Document:
         hit = cache.get(path)
         if stamp is not None and hit is not None and hit[0] == stamp:
             return hit[1]
-        doc = _load(path)
+        doc = _load(path, root)
         if stamp is not None:
             cache[path] = (stamp, doc)
         return doc
-    return _load(path)
+    return _load(path, root)
 
 
-def _load(path: Path) -> Document:
+def _load(path: Path, root: Path) -> Document:
     name = display_path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise ContentError(
-                [
-                    Problem(
-                        name, 1, 1, "", f"file is {size:,} bytes; content files are limited to {MAX_BYTES:,}"
-                    )
-                ]
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise ContentError([Problem(name, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
+        raw = files.read_inside(path, root, MAX_BYTES)
+    except files.Refused as exc:
+        raise ContentError([Problem(name, 1, 1, "", str(exc))]) from None
     try:
         text = raw.decode("utf-8-sig")  # a BOM is harmless: accept it
     except UnicodeDecodeError as exc:
@@ -221,6 +219,8 @@ def _convert(node: Node, loc: tuple, doc: Document, problems: list[Problem], see
 def _scalar(node: ScalarNode, loc: tuple, doc: Document, problems: list[Problem]) -> Any:
     tag, value = node.tag or "", node.value
     if tag in (_CORE + "str", _CORE + "timestamp", "!") or not tag:
+        if not value.isprintable():  # fast: only then look for invisible characters
+            problems += _invisible(node, loc, doc)
         return value  # dates stay text: the schema parses and checks them
     if tag == _CORE + "null":
         return None
@@ -234,6 +234,42 @@ def _scalar(node: ScalarNode, loc: tuple, doc: Document, problems: list[Problem]
     except ValueError:
         return value
     return _bad_tag(node, loc, doc, problems)
+
+
+# Bidi controls: embeddings, overrides, isolates and the marks. In a field they reorder
+# text beyond it (an override runs on into what the template puts next to it); the
+# templates isolate every inserted value themselves (<bdi>, dir), so content needs none.
+BIDI_CONTROLS = set("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+# Zero-width non-joiner and joiner change how letters join (Persian, some Arabic
+# spellings), never the order: kept.
+JOINING = {"\u200c", "\u200d"}
+
+
+def _invisible(node: ScalarNode, loc: tuple, doc: Document) -> list[Problem]:
+    """Invisible format and control characters in a text, one problem each kind, where it is written."""
+    problems, seen = [], set()
+    for i, char in enumerate(node.value):
+        category = unicodedata.category(char)
+        if char in seen or char in JOINING or char in "\t\n" or category not in ("Cf", "Cc"):
+            continue
+        seen.add(char)
+        name = unicodedata.name(char, "")
+        what = f"U+{ord(char):04X}" + (f" {name}" if name else "")
+        if char in BIDI_CONTROLS:
+            why = "an invisible bidi control that reorders the text around it"
+        elif category == "Cf":
+            why = "an invisible format character"
+        else:
+            why = "a control character"
+        line, col = _pos(node)
+        mark = node.start_mark
+        source = getattr(mark, "buffer", None)
+        at = source.find(char, mark.index, node.end_mark.index) if isinstance(source, str) else -1
+        if at >= 0:  # written as is (not as an escape such as "\u202e"): point at it
+            line = source.count("\n", 0, at) + 1
+            col = at - source.rfind("\n", 0, at)
+        problems.append(Problem(doc.name, line, col, dotted(loc), f"contains {what}, {why}: remove it"))
+    return problems
 
 
 def _bad_tag(node: Node, loc: tuple, doc: Document, problems: list[Problem]) -> None:

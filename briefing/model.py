@@ -22,8 +22,20 @@ from pydantic import (
     Tag,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=64)]
+# A number as YAML writes one: not `true` (which lax parsing would take as 1), not
+# infinity or NaN (YAML reads 1e400 and .inf as infinity), not a number in quotes.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+
+def rule_error(at: tuple, message: str) -> PydanticCustomError:
+    """A rule of a whole model about one of its fields: reported at that field
+    (validate reads `at`), not at the model."""
+    return PydanticCustomError("rule", "{message}", {"message": message, "at": at})
+
+
 SourceId = Id
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Unknown = Literal["unknown"]
@@ -197,12 +209,44 @@ class Person(Sourced):
     )
 
 
+SCALES = {"one": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+# What a figure can plausibly be, in units (value times scale). Not facts about the
+# world: bounds that catch a slip (a wrong `scale`, a stray exponent) before it is
+# printed as "1,000 billion people". A percentage is a share or a change (can be
+# negative, not below -100%); counts and amounts cannot be negative.
+LIMITS = {"people": 1e10, "USD": 1e15, "EUR": 1e15, "tonnes": 1e12, "percent": 1e3}
+
+
+def implausible(value: float, unit: str, scale: str) -> str | None:
+    """Why a figure's value cannot be right, or None."""
+    amount = value * SCALES[scale]
+    if unit == "percent":
+        if amount < -100:
+            return f"{value:,.15g}% is impossible: nothing falls by more than 100%"
+    elif amount < 0:
+        return f"{value:,.15g} {unit} is impossible: a count or an amount cannot be negative"
+    if abs(amount) > LIMITS[unit]:
+        shown = f"{value:,.15g}" + (f" {scale}" if scale != "one" else "")
+        return (
+            f"{shown} {unit} is beyond any plausible figure (the limit is {LIMITS[unit]:,.0f} {unit}): "
+            "check `value` and `scale`"
+        )
+    return None
+
+
 class Money(Strict):
     """The same amount in another currency, as the source gives it (e.g. US$13.2 billion beside €12 billion)."""
 
-    value: float
+    value: Number
     unit: Literal["USD", "EUR"]
     scale: Literal["one", "thousand", "million", "billion"] = "one"
+
+    @model_validator(mode="after")
+    def _plausible(self) -> Money:
+        why = implausible(self.value, self.unit, self.scale)
+        if why:
+            raise rule_error(("value",), why)
+        return self
 
 
 class Figure(Strict):
@@ -212,7 +256,7 @@ class Figure(Strict):
     carry its year and source.
     """
 
-    value: OrUnknown[float]
+    value: OrUnknown[Number]
     unit: Literal["people", "USD", "EUR", "percent", "tonnes"]
     scale: Literal["one", "thousand", "million", "billion"] = "one"
     year: int | None = Field(None, ge=1900, le=2100)
@@ -230,6 +274,9 @@ class Figure(Strict):
     def _known_needs_year_and_source(self) -> Figure:
         if self.value != "unknown" and (self.year is None or self.source is None):
             raise ValueError("a known figure needs both `year` and `source`")
+        why = implausible(self.value, self.unit, self.scale) if self.value != "unknown" else None
+        if why:
+            raise rule_error(("value",), why)
         return self
 
 
@@ -287,6 +334,18 @@ class Country(Strict):
     engagements: list[Engagement] = Field(min_length=1, max_length=6)
     talking_points: list[Bilingual] = Field(min_length=3, max_length=5)
     as_of: FullDate
+
+    @model_validator(mode="after")
+    def _engagements_by_as_of(self) -> Country:
+        # The page lists engagements as having taken place "as of" this date.
+        for i, engagement in enumerate(self.engagements):
+            if PartialDate(engagement.date).first_day() > self.as_of:
+                raise rule_error(
+                    ("engagements", i, "date"),
+                    f"{engagement.date} is after this file's as_of ({self.as_of.isoformat()}): the page "
+                    "lists engagements that have taken place by then; correct the date or move as_of on",
+                )
+        return self
 
 
 class BriefBase(Strict):
@@ -480,7 +539,7 @@ class EventFigure(Figure):
         None, description="A handle other files use to show this figure (a pre-meeting brief's key figures)"
     )
     label: Bilingual
-    upper: float | None = Field(
+    upper: Number | None = Field(
         None, description="Upper end, when the source gives a range (`value` is the lower end)"
     )
 
@@ -488,6 +547,9 @@ class EventFigure(Figure):
     def _upper_above_value(self) -> EventFigure:
         if self.upper is not None and (self.value == "unknown" or self.upper <= self.value):
             raise ValueError("`upper` must be above a known `value` (a range from value to upper)")
+        why = implausible(self.upper, self.unit, self.scale) if self.upper is not None else None
+        if why:
+            raise rule_error(("upper",), why)
         return self
 
 

@@ -3,17 +3,26 @@ file in worker processes, and put them in place only when all have succeeded.
 
 Every output is staged as a temp file beside its target (files.stage) and
 renamed into place (files.commit) only when every one of them was written, so
-a failed build leaves the previous outputs as they were. The manifest is saved
-only after that.
+a failed build leaves the previous outputs as they were. The manifest is staged
+too, before the first rename, and renamed last: a full disk fails the build
+before anything changed, and a build killed while renaming leaves outputs the
+manifest does not vouch for, which the next build therefore rebuilds.
+
+Stopping: SIGTERM (a supervisor, an IDE, `docker stop`) ends a build like
+Ctrl-C: its temp files are removed and its workers ended; each worker also
+asks the kernel to end it when the build process dies, however it dies
+(PR_SET_PDEATHSIG), so none is ever left running on its own.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import fcntl
 import os
 import re
+import signal
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -34,8 +43,11 @@ if TYPE_CHECKING:  # imported where used: a build with nothing to do loads neith
 Log = Callable[[str], None]  # gets each progress line
 
 LOCK_NAME = ".build.lock"
-# Our temp files: "." + target name + "." + mkstemp's random part + ".tmp".
-STALE_TMP = re.compile(r"\.[A-Za-z0-9][A-Za-z0-9._-]*\.(pdf|docx)\.[A-Za-z0-9_]+\.tmp")
+# Ours: "." + the target's name + "." + mkstemp's random part + ".tmp", for an output,
+# the manifest, or a font subset in the cache.
+STALE_TMP = re.compile(
+    r"\.(?:[A-Za-z0-9][A-Za-z0-9._-]*\.(?:pdf|docx|ttf)|\.manifest\.json)\.[A-Za-z0-9_]{8}\.tmp"
+)
 
 
 @dataclass
@@ -46,6 +58,7 @@ class Result:
     documents: int = 0  # document editions selected
     peak_rss_mb: float = 0.0  # largest resident memory of a process that wrote a file
     written: list[Path] = field(default_factory=list)  # paths written
+    removed: list[Path] = field(default_factory=list)  # outputs of documents that no longer exist, removed
 
 
 # -- workers ------------------------------------------------------------------
@@ -69,7 +82,10 @@ def run_task(
     started = time.perf_counter()
     target = job.target(out, fmt)
     assert job.html is not None  # a job with formats to write was rendered
-    tmp = files.stage(target)
+    try:
+        tmp = files.stage(target)
+    except OSError as exc:
+        raise WriteError([write_problem(target, exc)]) from None
     try:
         pages = 0
         if fmt == "pdf":
@@ -99,10 +115,24 @@ def run_task(
 
             docx_fonts.cache_dir = out / ".cache" / "docx-fonts"
             write_docx.write(job.html, tmp, job.metadata)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):  # the disk is full, the folder went read-only…
+            raise WriteError([write_problem(target, exc)]) from None
         raise
     return tmp, target, pages, time.perf_counter() - started, _peak_rss_mb()
+
+
+class WriteError(ContentError):
+    """The output folder cannot take a file (full, read-only, not a folder): the build
+    stops at the first one, as nothing else can be written either."""
+
+
+def write_problem(path: Path, exc: OSError) -> Problem:
+    reason = exc.strerror or str(exc)
+    if exc.errno == errno.ENOSPC:
+        reason += " (the disk is full)"
+    return Problem(display_path(path), 1, 1, "(write)", f"cannot write this file: {reason}")
 
 
 def _cost(job: Job, fmt: str) -> float:
@@ -120,7 +150,63 @@ def make_pool(workers: int, formats: set[str]) -> ProcessPoolExecutor:
         from . import write_pdf  # noqa: F401
     if "docx" in formats:
         from . import write_docx  # noqa: F401
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"))
+    return ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=_worker_started,
+        initargs=(os.getpid(),),
+    )
+
+
+def _worker_started(parent: int) -> None:
+    """In each worker: die with the build process, and leave stopping to it."""
+    # The build forwards SIGTERM as an exception; a worker would catch that in its
+    # task and carry on. The default action ends the worker; Ctrl-C (SIGINT reaches
+    # the whole process group) is for the build process to handle: it ends us.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # the build died before the line above: nobody to work for
+        os._exit(1)
+
+
+def stop_pool(pool: Executor) -> None:
+    """End a pool's workers now, mid-task if need be (shutdown alone waits for running tasks)."""
+    import multiprocessing
+
+    pool.shutdown(wait=False, cancel_futures=True)
+    for child in multiprocessing.active_children():  # our children are only pool workers
+        child.terminate()
+    for child in multiprocessing.active_children():
+        child.join(5)
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread: unwinds like Ctrl-C (temp files removed, workers ended)."""
+
+
+def _terminated(signum, frame):
+    raise Terminated()
+
+
+@contextlib.contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """While the build runs: SIGTERM raises Terminated in the main thread (its default
+    action would end the process at once, leaving temp files and orphaned workers)."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 # -- the output folder's lock -----------------------------------------------------
@@ -138,8 +224,16 @@ def locked(out: Path) -> Iterator[None]:
     kernel when the process ends, however it ends, so a killed build never
     leaves a stale lock.
     """
-    out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        if out.exists() and not out.is_dir():
+            raise NotADirectoryError(errno.ENOTDIR, "not a folder")
+        out.mkdir(parents=True, exist_ok=True)
+        fd = os.open(out / LOCK_NAME, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        reason = "not a folder" if isinstance(exc, (FileExistsError, NotADirectoryError)) else exc.strerror
+        raise WriteError(
+            [Problem("--out", 1, 1, "(write)", f"cannot write into {display_path(out)}: {reason}")]
+        ) from None
     try:
         try:
             # A POSIX record lock (lockf), not flock: it belongs to this process
@@ -164,56 +258,31 @@ def clean_stale(out: Path) -> list[Path]:
     removed = []
     for path in out.rglob(".*.tmp"):
         if STALE_TMP.fullmatch(path.name) and path.is_file() and not path.is_symlink():
-            path.unlink(missing_ok=True)
-            removed.append(path)
+            with contextlib.suppress(OSError):  # a read-only folder: the build reports that itself
+                path.unlink()
+                removed.append(path)
     return removed
 
 
 # -- writing every job ------------------------------------------------------------
-def build(
-    jobs: list[Job],
-    out: Path,
-    workers: int,
-    log: Log = print,
-    pool: Executor | None = None,
-    manifest: incremental.Manifest | None = None,
-    templates: Path = TEMPLATES,
-) -> Result:
-    """Under the out folder's lock: write every pending output; rename into place
-    only when all have succeeded, then record them in the manifest."""
-    with locked(out):
-        clean_stale(out)
-        return _build(jobs, out, workers, log, pool, manifest, templates)
-
-
-def _build(
-    jobs: list[Job],
-    out: Path,
-    workers: int,
-    log: Log,
-    pool: Executor | None,
-    manifest: incremental.Manifest | None,
-    templates: Path,
-) -> Result:
+def write_all(
+    jobs: list[Job], out: Path, workers: int, pool: Executor | None = None, templates: Path = TEMPLATES
+) -> list[tuple]:
+    """Write every pending output into a temp file beside its target (in `workers` processes);
+    return them as (job, format, temp, target, pages, seconds, peak MB). On any failure every temp
+    file is removed and ContentError (WriteError for the output folder) raised."""
     tasks = [(job, fmt) for job in jobs for fmt in job.formats]
-    result = Result(documents=len(jobs), kept=sum(len(j.kept) for j in jobs))
-    staged: list[tuple[Job, str, Path, Path, int]] = []
+    staged: list[tuple] = []
     problems: list[Problem] = []
-    total = len(tasks)
-
-    def collect(job: Job, fmt: str, value: tuple[Path, Path, int, float, float]) -> None:
-        tmp, target, pages, seconds, rss = value
-        staged.append((job, fmt, tmp, target, pages))
-        result.peak_rss_mb = max(result.peak_rss_mb, rss)
-        extra = f"{pages} page{'s' if pages != 1 else ''}" if fmt == "pdf" else "docx"
-        log(f"[{len(staged):>{len(str(total))}}/{total}] {display_path(target)}  {extra}  {seconds:.2f}s")
-
     own_pool: Executor | None = None
     try:
         if workers == 1 or len(tasks) <= 1:
             for job, fmt in tasks:
                 try:
-                    collect(job, fmt, run_task(job, fmt, out, templates))
+                    staged.append((job, fmt, *run_task(job, fmt, out, templates)))
+                except WriteError as exc:  # nothing else will fit either
+                    problems += exc.problems
+                    break
                 except ContentError as exc:
                     problems += exc.problems
         else:
@@ -225,33 +294,75 @@ def _build(
             futures = {pool.submit(run_task, job, fmt, out, templates): (job, fmt) for job, fmt in tasks}
             for future in as_completed(futures):
                 try:
-                    collect(*futures[future], future.result())
+                    staged.append((*futures[future], *future.result()))
+                except WriteError as exc:
+                    # The first says it: the tasks already running fail the same way (a full
+                    # disk), and those not started are cancelled.
+                    if not any(p.field == "(write)" for p in problems):
+                        problems += exc.problems
+                    for other in futures:
+                        other.cancel()
                 except ContentError as exc:
                     problems += exc.problems
+                except BaseException as exc:
+                    if type(exc).__name__ != "CancelledError":
+                        raise
         if problems:
             raise ContentError(problems)
-    except BaseException:
+    except BaseException as exc:
         for _, _, tmp, *_ in staged:
             tmp.unlink(missing_ok=True)
+        if pool is not None and not isinstance(exc, ContentError):
+            # Interrupted (Ctrl-C, SIGTERM): end the workers now, mid-task, and remove
+            # the temp files they were writing (the lock is still ours).
+            stop_pool(pool)
+            clean_stale(out)
         raise
     finally:
         if own_pool is not None:
             own_pool.shutdown(cancel_futures=True)
-    for _, _, tmp, target, pages in staged:
-        files.commit(tmp, target)
-        result.files += 1
-        result.pages += pages
-        result.written.append(target)
-    if manifest is not None:
-        for job, fmt, _, _, pages in staged:
-            manifest.record(
-                job.rel(fmt), inputs=job.inputs, key=job.keys.get(fmt, ""), pages=pages, declared=job.declared
-            )
-        for job in jobs:
-            for fmt in job.kept:  # unchanged output, possibly from changed inputs: remember the new ones
-                entry = manifest.outputs[job.rel(fmt)]
-                entry["inputs"], entry["declared"] = job.inputs, job.declared
-    return result
+    return staged
+
+
+def commit_all(
+    staged: list[tuple], manifest: incremental.Manifest, log: Log, result: Result, prune: list[str]
+) -> None:
+    """Put every staged output in place, then the manifest that vouches for them.
+
+    The manifest is written to its temp file first (recording each output by its
+    temp file, which keeps its size and times when renamed): if even that fails
+    (a full disk), nothing has changed. A progress line is printed per file renamed
+    into place, so a line always means a file written. `prune`: outputs this build
+    made earlier for documents that no longer exist, removed.
+    """
+    removed = [manifest.forget(rel) for rel in prune]
+    try:
+        manifest_tmp = manifest.stage()
+    except OSError as exc:
+        for _, _, tmp, *_ in staged:
+            tmp.unlink(missing_ok=True)
+        raise WriteError([write_problem(manifest.path, exc)]) from None
+    total, width = len(staged), len(str(len(staged)))
+    try:
+        for i, (job, fmt, tmp, target, pages, seconds, _) in enumerate(staged, 1):
+            files.commit(tmp, target)
+            result.files += 1
+            result.pages += pages
+            result.written.append(target)
+            extra = f"{pages} page{'s' if pages != 1 else ''}" if fmt == "pdf" else "docx"
+            log(f"[{i:>{width}}/{total}] {display_path(target)}  {extra}  {seconds:.2f}s")
+        for path in filter(None, removed):
+            path.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                path.parent.rmdir()  # the brief's folder, once it holds nothing
+            result.removed.append(path)
+            log(f"removed {display_path(path)}: its document no longer exists")
+        files.commit(manifest_tmp, manifest.path)
+    except OSError as exc:  # renames do not fill a disk; a folder changed under us
+        for _, _, tmp, *_ in staged:
+            tmp.unlink(missing_ok=True)
+        manifest_tmp.unlink(missing_ok=True)
+        raise WriteError([write_problem(manifest.path, exc)]) from None
 
 
 # -- one build, as the command and watch mode run it -------------------------
@@ -271,30 +382,55 @@ def selection(args: argparse.Namespace) -> tuple[str, list[Path]]:
     return key, briefs
 
 
-def run(args: argparse.Namespace, log: Log = print, pool: Executor | None = None) -> Result:
-    """Build what is out of date (everything with --force); raise ContentError on content problems."""
-    out = args.out.resolve()
-    manifest = incremental.Manifest(out)
-    key, briefs = selection(args)
-    templates = Path(args.templates).resolve()
-    tree = incremental.tree_digest(Path(args.content), briefs, templates, files.FONTS)
-    if not args.force and not args.final:  # --final must look at the briefs' draft fields
-        outputs = manifest.up_to_date(key, tree)
-        if outputs is not None:  # nothing changed: stop before importing the pipeline
-            return Result(kept=len(outputs))
-    from .plan import plan  # only now: the no-op path above never imports the pipeline
+def plain(args: argparse.Namespace) -> bool:
+    """The whole build: every brief, document, edition and format (what `out/` should hold)."""
+    return not (args.briefs or args.only or args.edition or args.format or args.country is not None)
 
-    later: list[str] = []  # warnings about fields with no value: printed once the build succeeded
-    jobs = plan(args, manifest, after=later.append)
-    result = build(jobs, out, args.jobs, log=log, pool=pool, manifest=manifest, templates=templates)
-    for line in later:
-        print(line, file=sys.stderr)
-    manifest.selections[key] = {
-        "tree": tree,
-        "outputs": sorted(j.rel(f) for j in jobs for f in j.formats + j.kept),
-    }
-    manifest.save()
-    if jobs.translations is not None:  # new texts fingerprinted, states changed: translations.py
-        for lock in jobs.translations.save():
-            log(f"updated {display_path(lock)}")
-    return result
+
+def run(args: argparse.Namespace, log: Log = print, pool: Executor | None = None) -> Result:
+    """Build what is out of date (everything with --force); raise ContentError on content problems.
+
+    Under the output folder's lock from the start: the temp files a killed build
+    left are removed even when nothing else is to be done.
+    """
+    out = args.out.resolve()
+    with locked(out):
+        clean_stale(out)
+        manifest = incremental.Manifest(out)
+        key, briefs = selection(args)
+        templates = Path(args.templates).resolve()
+        tree = incremental.tree_digest(Path(args.content), briefs, templates, files.FONTS)
+        if not args.force and not args.final:  # --final must look at the briefs' draft fields
+            outputs = manifest.up_to_date(key, tree)
+            if outputs is not None:  # nothing changed: stop before importing the pipeline
+                return Result(kept=len(outputs))
+        from .plan import plan  # only now: the no-op path above never imports the pipeline
+
+        later: list[str] = []  # warnings about fields with no value: printed once the build succeeded
+        jobs = plan(args, manifest, after=later.append)
+        result = Result(documents=len(jobs), kept=sum(len(j.kept) for j in jobs))
+        staged = write_all(jobs, out, args.jobs, pool=pool, templates=templates)
+        for job, fmt, tmp, _, pages, _, rss in staged:  # by the temp file, which keeps its size and times
+            result.peak_rss_mb = max(result.peak_rss_mb, rss)
+            manifest.record(
+                job.rel(fmt),
+                tmp,
+                inputs=job.inputs,
+                key=job.keys.get(fmt, ""),
+                pages=pages,
+                declared=job.declared,
+            )
+        for job in jobs:
+            for fmt in job.kept:  # unchanged output, possibly from changed inputs: remember the new ones
+                entry = manifest.outputs[job.rel(fmt)]
+                entry["inputs"], entry["declared"] = job.inputs, job.declared
+        produced = {job.rel(fmt) for job in jobs for fmt in job.formats + job.kept}
+        prune = sorted(set(manifest.outputs) - produced) if plain(args) else []
+        manifest.select(key, tree, produced)
+        commit_all(staged, manifest, log, result, prune)
+        for line in later:
+            print(line, file=sys.stderr)
+        if jobs.translations is not None:  # new texts fingerprinted, states changed: translations.py
+            for lock in jobs.translations.save():
+                log(f"updated {display_path(lock)}")
+        return result

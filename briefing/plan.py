@@ -22,10 +22,11 @@ from pathlib import Path
 
 from . import __version__, drafts, files, incremental, kinds, render, translations, voice
 from .briefs import load_brief
-from .errors import ContentError, Problem, display_path
+from .errors import ContentError, Problem, UsageError, display_path
 from .jobs import SAFE_NAME, Job, UnsafePath, brief_files
+from .load import load
 from .model import Bilingual, BriefBase
-from .validate import Content, load_content
+from .validate import Content, load_content, misnamed
 
 Briefs = list[tuple[Path, BriefBase]]  # each brief file with its typed brief
 
@@ -65,11 +66,17 @@ def plan(
         content = load_content(args.content)
     except ContentError as exc:
         problems += exc.problems
+    # Folders a library reads whole (fontconfig: fonts/) or by name (Jinja, WeasyPrint):
+    # only regular files inside them, checked before anything reads one.
+    for folder in (templates, files.FONTS):
+        problems += [Problem(display_path(p), 1, 1, "", why) for p, why in files.refused_in(folder)]
     try:
         labels = render.load_labels(templates)
     except ContentError as exc:
         problems += exc.problems
     paths = brief_files(args)
+    if not args.briefs:
+        problems += misnamed(files.BRIEFS, "brief files")
     if not paths:
         problems.append(Problem("briefs/", 1, 1, "", "no brief files found"))
     briefs: Briefs = []
@@ -95,6 +102,9 @@ def plan(
     for path, brief in briefs:  # fields still to fill: a warning, or with --final a refusal
         if kinds.of(brief).drafts:
             problems += _drafts(path, args.final, warn)
+    for path, brief in briefs:  # dates that look wrong but may be meant (an upcoming event)
+        for problem in kinds.of(brief).warnings(brief, load(path), content) if content else []:
+            warn(f"warning: {problem}")
     review: translations.Translations | None = None
     if content is not None:
         review = translations.Translations.scan(_translation_trees(args, paths), loaded=content.docs)
@@ -102,6 +112,14 @@ def plan(
     if problems:
         raise ContentError(problems)
     assert content is not None and review is not None  # they loaded, or there were problems
+    if args.only:  # ids the command line names must exist: a usage error, like an unknown option
+        matched = {d for _, b in briefs for d in kinds.of(b).documents(b, content)}
+        missing = sorted(set(args.only) - matched)
+        if missing:
+            raise UsageError(
+                f"--only: no document {', '.join(map(repr, missing))} in the selected briefs; "
+                f"expected one of: {', '.join(sorted(matched))}"
+            )
     later: list[str] = []  # warnings about gaps: printed once the build is known to go ahead
     problems += _gaps(args, briefs, content, later.append)  # fields with no value: as drafts
     if problems:
@@ -118,10 +136,6 @@ def plan(
                 job.target(args.out, fmt)
             except UnsafePath as exc:
                 problems += exc.problems
-    if args.only:
-        matched = {d for _, b in briefs for d in kinds.of(b).documents(b, content)}
-        for missing in sorted(set(args.only) - matched):
-            problems.append(Problem("--only", 1, 1, "", f"no document {missing!r} in the selected briefs"))
     if problems:
         raise ContentError(problems)
     for line in later:
@@ -203,24 +217,14 @@ def _gaps(
 def _restrict(briefs: Briefs, country: str, content: Content) -> Briefs:
     """--country: the briefs whose kind has the country filter, restricted to `country`."""
     if country not in content.countries:
-        raise ContentError(
-            [
-                Problem(
-                    "--country",
-                    1,
-                    1,
-                    "",
-                    f"unknown country {country!r}; expected one of: {', '.join(sorted(content.countries))}",
-                )
-            ]
+        raise UsageError(
+            f"--country: unknown country {country!r}; expected one of: {', '.join(sorted(content.countries))}"
         )
     filtered = [
         (path, b.model_copy(update={"country": country})) for path, b in briefs if kinds.of(b).country_filter
     ]
     if not filtered:
-        raise ContentError(
-            [Problem("--country", 1, 1, "", "none of the selected briefs can be restricted to a country")]
-        )
+        raise UsageError("--country: none of the selected briefs can be restricted to a country")
     return filtered
 
 
@@ -286,6 +290,8 @@ def _jobs(
                     pages_per_language=kind.pages_per_language,
                     template=display_path(templates / f"{brief.template}.html.j2"),
                 )
+                if "docx" in formats:
+                    problems += _docx_metadata_problems(job, path)
                 if (
                     previous is not None
                     and not candidates  # rendered, to know whether it shows them
@@ -307,7 +313,7 @@ def _jobs(
                             env, labels, kind, brief, content, doc_id, edition, len(held)
                         )
                 except Exception as exc:  # any template error becomes a located problem
-                    problems.append(_template_problem(exc, path))
+                    problems += _template_problem(exc, path)
                     continue
                 problems += voice.check(
                     job.html,
@@ -333,7 +339,37 @@ def _jobs(
     return jobs
 
 
-def _template_problem(exc: Exception, brief: Path) -> Problem:
+DOCX_PROPERTY_LIMIT = 255  # characters of a DOCX core property (python-docx refuses more)
+
+
+def _docx_metadata_problems(job: Job, brief: Path) -> list[Problem]:
+    """A title, subject or author too long for the DOCX's properties, at the brief field it comes
+    from, before anything is written (the writer would fail half-way through the build)."""
+    problems = []
+    for key, value, field in (
+        ("title", job.metadata["title"], "title"),
+        ("subject", job.metadata["subject"], "title"),
+        ("author", job.metadata["authors"][0], "organisation"),
+    ):
+        if len(value) > DOCX_PROPERTY_LIMIT:
+            joined = " (both languages' texts joined)" if job.edition == "ar-en" else ""
+            problems.append(
+                load(brief).problem(
+                    (field,),
+                    f"{job.brief}/{job.doc_id}.{job.edition}: the DOCX {key} would be {len(value)} "
+                    f"characters{joined}; a DOCX holds at most {DOCX_PROPERTY_LIMIT}: shorten it",
+                )
+            )
+    return problems
+
+
+def _template_problem(exc: Exception, brief: Path) -> list[Problem]:
+    if isinstance(exc, ContentError):  # a template file refused (render.ProjectLoader)
+        return exc.problems
+    return [_located(exc, brief)]
+
+
+def _located(exc: Exception, brief: Path) -> Problem:
     import jinja2
 
     if isinstance(exc, jinja2.TemplateSyntaxError):

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import jinja2
+from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
-from . import formatting, model, parity
-from .errors import ContentError
+from . import files, formatting, model, parity
+from .errors import ContentError, Problem, display_path
 from .load import load
 from .validate import Content, Sub, check
 
@@ -154,9 +155,33 @@ def bdi(text: str) -> Markup:
     return Markup("<bdi>") + escape(text) + Markup("</bdi>")
 
 
+MAX_TEMPLATE_BYTES = 1_000_000
+
+
+class ProjectLoader(jinja2.BaseLoader):
+    """Templates (and what they include) from the templates folder only: regular files
+    inside it (files.read_inside), so an include cannot show a file from elsewhere."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    def get_source(self, environment: jinja2.Environment, template: str):
+        path = self.root.joinpath(*split_template_path(template))  # refuses ".." itself
+        if not path.exists() and not path.is_symlink():
+            raise jinja2.TemplateNotFound(template)
+        try:
+            source = files.read_inside(path, self.root, MAX_TEMPLATE_BYTES, "templates").decode("utf-8")
+        except files.Refused as exc:
+            raise ContentError([Problem(display_path(path), 1, 1, "", str(exc))]) from None
+        except UnicodeDecodeError as exc:
+            raise ContentError([Problem(display_path(path), 1, 1, "", f"not UTF-8 ({exc.reason})")]) from None
+        stamp = path.stat().st_mtime_ns
+        return source, str(path), lambda: path.exists() and path.stat().st_mtime_ns == stamp
+
+
 def environment(templates: Path) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates)),
+        loader=ProjectLoader(templates),
         autoescape=True,  # content is data: markup in a text field shows literally
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

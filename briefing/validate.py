@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from . import model
-from .errors import ContentError, Problem
+from .errors import ContentError, Problem, display_path
 from .load import Document, load
 
 _BRANCH_TAGS = {"known", "unknown"}
@@ -34,6 +34,8 @@ def check(schema: type[BaseModel], doc: Document) -> tuple[Any, list[Problem]]:
 def _problem(schema: type[BaseModel], doc: Document, err: ErrorDetails) -> Problem:
     loc = tuple(p for p in err["loc"] if p not in _BRANCH_TAGS)
     kind, msg = err["type"], err["msg"]
+    # A model's rule about one of its fields (model.rule_error) is reported at that field.
+    loc += tuple(err.get("ctx", {}).get("at", ()))
     if kind == "extra_forbidden":
         msg = f"unknown field {loc[-1]!r}" + _did_you_mean(schema, loc)
     elif kind == "missing":
@@ -44,6 +46,10 @@ def _problem(schema: type[BaseModel], doc: Document, err: ErrorDetails) -> Probl
         msg = "must not be empty"
     elif kind == "value_error":
         msg = msg.removeprefix("Value error, ")
+    elif kind == "float_type":
+        msg = "expected a number"
+    elif kind == "finite_number":
+        msg = "expected a finite number: YAML reads 1e400, or .inf, as infinity"
     elif kind == "literal_error" and "'unknown'" in msg and "or" not in msg:
         msg = "expected a value or the word `unknown`"
     if (
@@ -126,7 +132,7 @@ def load_content(root: Path) -> Content:
         docs = []
         for path in sorted(root.glob(pattern)):
             try:
-                doc = load(path)
+                doc = load(path, root)
             except ContentError as exc:
                 problems.extend(exc.problems)
                 continue
@@ -134,6 +140,7 @@ def load_content(root: Path) -> Content:
             docs.append(doc)
         return docs
 
+    problems += misnamed(root, "content files")
     for doc in load_all("sources.yaml"):
         if not isinstance(doc.data, list):
             problems.append(doc.problem((), "expected a list of sources"))
@@ -193,6 +200,21 @@ def load_content(root: Path) -> Content:
     if problems:
         raise ContentError(problems)
     return content
+
+
+def misnamed(folder: Path, what: str) -> list[Problem]:
+    """`*.yml` files, which the build would otherwise pass over in silence: refused, by name."""
+    return [
+        Problem(
+            display_path(path),
+            1,
+            1,
+            "",
+            f"{what} end in .yaml; this one would not be read: rename it to {path.stem}.yaml",
+        )
+        for path in sorted(Path(folder).rglob("*.yml"))
+        if not any(part.startswith(".") for part in path.relative_to(folder).parts)
+    ]
 
 
 def roadmap_problems(roadmap: model.Roadmap, doc: Document, content: Content) -> list[Problem]:

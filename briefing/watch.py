@@ -77,7 +77,10 @@ def watch(args: argparse.Namespace, stop_event: threading.Event | None = None) -
             raise_interrupt=False,
         ):
             print(rebuild(args, pool, log=lambda _: None), flush=True)
-    finally:
+    except BaseException:
         if pool is not None:
-            pool.shutdown(cancel_futures=True)
+            outputs.stop_pool(pool)  # Ctrl-C or SIGTERM: end the workers now, mid-task if need be
+        raise
+    if pool is not None:
+        pool.shutdown(cancel_futures=True)
     return EXIT_OK

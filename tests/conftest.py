@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
+import signal
 import subprocess
+import time
 import unicodedata
 import zipfile
 from pathlib import Path
@@ -19,6 +23,56 @@ FIXTURES = Path(__file__).parent / "fixtures"
 BIDI_CONTROLS = dict.fromkeys(
     map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c")
 )
+
+
+# -- no process left behind ----------------------------------------------------------
+# Every process a test starts carries this mark in its environment (subprocesses inherit
+# os.environ); build workers forked by this process are its children. When the session
+# ends none may be left: they are listed, ended, and the run fails.
+SESSION_MARK = "BRIEFING_TEST_SESSION"
+
+
+def pytest_configure(config):
+    os.environ[SESSION_MARK] = f"{os.getpid()}.{time.time_ns()}"
+
+
+def _left_behind() -> dict[int, str]:
+    mark = f"{SESSION_MARK}={os.environ.get(SESSION_MARK)}".encode()
+    mine = {
+        int(c) for task in Path("/proc/self/task").glob("*") for c in (task / "children").read_text().split()
+    }
+    found = {}
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit() or int(proc.name) == os.getpid():
+            continue
+        try:
+            state = (proc / "stat").read_text().rsplit(")", 1)[1].split()[0]
+            if state != "Z" and (
+                int(proc.name) in mine or mark in (proc / "environ").read_bytes().split(b"\0")
+            ):
+                found[int(proc.name)] = (
+                    (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+                )
+        except (OSError, IndexError):
+            continue  # ended meanwhile, or not ours to read
+    return found
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if not Path("/proc/self/task").is_dir():
+        return
+    deadline = time.monotonic() + 10  # a process in its last moments
+    while (left := _left_behind()) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if not left:
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    for pid, cmdline in left.items():
+        if reporter:
+            reporter.write_line(f"process left behind by the tests: {pid} {cmdline[:200]}", red=True)
+        with contextlib.suppress(OSError):
+            os.kill(pid, signal.SIGKILL)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture(scope="session")

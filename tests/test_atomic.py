@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import fcntl
 import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import pypdf
 import pytest
 
-from briefing import __version__, cli, kinds, write_pdf
+from briefing import __version__, cli, incremental, kinds, write_docx, write_pdf
 from briefing.briefs import load_brief
 from briefing.jobs import UnsafePath, safe_target
 from briefing.outputs import LOCK_NAME
@@ -228,3 +231,189 @@ def test_source_date_epoch_sets_the_pdf_dates(tmp_path, monkeypatch):
         metadata={"as_of": dt.date(2025, 10, 31), "generator": "t"},
     )
     assert pypdf.PdfReader(target).metadata["/CreationDate"] == "D:20231114221320Z"
+
+
+# -- failures while writing ---------------------------------------------------------
+# Each is one line naming the file and the cause, exit 1, the previous outputs as they
+# were and no temp file left. The output folder's own failures (a file or /dev/null as
+# --out) are in the bad-input catalogue; a full disk and a read-only folder are
+# simulated here by the error the system call gives (a test cannot fill a real disk).
+KZ_UZ = ["--only", "kz,uz", "--edition", "en", "-j", "1", PROFILES]
+
+
+@pytest.fixture
+def previous(tmp_path) -> tuple[Path, dict[str, bytes]]:
+    out = tmp_path / "out"
+    assert cli.main(["--only", "kz", "--edition", "en", "--out", str(out), "-j", "1", PROFILES]) == 0
+    return out, outputs(out)
+
+
+def full_disk_after(n: int):
+    """A writer that puts n bytes in its file, then finds the disk full."""
+
+    def write(html, target, metadata, *args, **kwargs):
+        Path(target).write_bytes(b"x" * n)
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    return write
+
+
+def failed_with(capsys, code: int) -> list[str]:
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err and "internal error" not in err, err
+    lines = err.splitlines()
+    assert lines[-1] == f"build failed: {len(lines) - 1} problem(s); no output was changed"
+    return lines[:-1]
+
+
+def test_a_full_disk_is_one_line_and_changes_nothing(previous, capsys, monkeypatch):
+    out, before = previous
+    monkeypatch.setattr(write_docx, "write", full_disk_after(1000))
+    code = cli.main(["--force", "--out", str(out), *KZ_UZ])
+    # The first DOCX fails and the build stops there: nothing else would fit either.
+    assert failed_with(capsys, code) == [
+        (
+            f"{out}/country-profiles/kz.en.docx:1:1: (write): cannot write this file: "
+            "No space left on device (the disk is full)"
+        )
+    ]
+    assert outputs(out) == before and not list(out.rglob("*.tmp"))
+
+
+def test_a_disk_full_by_the_manifest_changes_nothing(previous, capsys, monkeypatch):
+    """The manifest is staged before any output is put in place: if it cannot be written,
+    the outputs already written are dropped and the previous ones stay."""
+    out, before = previous
+
+    def stage(self):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(incremental.Manifest, "stage", stage)
+    code = cli.main(["--force", "--format", "docx", "--out", str(out), *KZ_UZ])
+    assert failed_with(capsys, code) == [
+        f"{out}/.manifest.json:1:1: (write): cannot write this file: No space left on device (the disk is full)"
+    ]
+    assert outputs(out) == before and not list(out.rglob("*.tmp"))
+
+
+@pytest.mark.parametrize("where", ["lock", "output"])
+def test_a_read_only_output_folder_is_one_line_and_changes_nothing(where, previous, capsys, monkeypatch):
+    """A read-only file system (EROFS) when the build takes its lock, or when it starts an output."""
+    out, before = previous
+    refuse = OSError(errno.EROFS, os.strerror(errno.EROFS))
+    if where == "lock":
+        real_open = os.open
+
+        def open_(path, flags, *args, **kwargs):
+            if Path(path).name == LOCK_NAME:
+                raise refuse
+            return real_open(path, flags, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", open_)
+        expected = f"--out:1:1: (write): cannot write into {out}: Read-only file system"
+    else:
+
+        def mkstemp(*args, **kwargs):
+            raise refuse
+
+        monkeypatch.setattr(tempfile, "mkstemp", mkstemp)
+        expected = (
+            f"{out}/country-profiles/kz.en.pdf:1:1: (write): cannot write this file: Read-only file system"
+        )
+    code = cli.main(["--force", "--out", str(out), *KZ_UZ])
+    assert failed_with(capsys, code) == [expected]
+    monkeypatch.undo()
+    assert outputs(out) == before and not list(out.rglob("*.tmp"))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into a read-only folder all the same")
+def test_a_folder_without_write_permission_is_one_line(previous, capsys):
+    out, before = previous
+    folder = out / "country-profiles"
+    folder.chmod(0o555)
+    try:
+        code = cli.main(["--force", "--out", str(out), *KZ_UZ])
+    finally:
+        folder.chmod(0o755)
+    assert failed_with(capsys, code) == [
+        f"{out}/country-profiles/kz.en.pdf:1:1: (write): cannot write this file: Permission denied"
+    ]
+    assert outputs(out) == before and not list(out.rglob("*.tmp"))
+
+
+# -- stopping -------------------------------------------------------------------------
+# SIGTERM is what a supervisor, an IDE or `docker stop` sends, to the build process only.
+# It must end the build's workers too, remove what they were writing, and leave none
+# running on its own (reparented to PID 1); a SIGKILLed build's workers die with it.
+def children(pid: int) -> set[int]:
+    found = set()
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            found |= {int(c) for c in (task / "children").read_text().split()}
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def wait_for(condition, seconds: float, what: str):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads /proc (Linux)")
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+@pytest.mark.parametrize("watch", [False, True], ids=["build", "watch"])
+def test_stopping_the_build_ends_its_workers(watch, signum, previous, tmp_path):
+    out, before = previous
+    cmd = [sys.executable, "build.py", "--out", str(out), "-j", "2", "--force", "--format", "pdf"]
+    cmd += ["--only", "kz,uz", "--edition", "en,ar-en", PROFILES] + (["--watch"] if watch else [])
+    log = tmp_path / "log"
+    with log.open("w") as stdout:
+        proc = subprocess.Popen(
+            cmd, cwd=ROOT, stdout=stdout, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    workers: set[int] = set()
+    try:
+        workers = wait_for(lambda: len(children(proc.pid)) >= 2 and children(proc.pid), 120, "two workers")
+        if watch:  # the first build done, the workers kept for the next
+            wait_for(lambda: "watching " in log.read_text(), 120, "watch mode to start")
+        else:  # mid-build: a worker is writing a temp file
+            wait_for(lambda: list(out.rglob("*.pdf.*.tmp")), 120, "a temp file being written")
+        os.kill(proc.pid, signum)
+        code = proc.wait(timeout=30)
+        # None is left: not running, not reparented to PID 1 (PR_SET_PDEATHSIG for SIGKILL).
+        wait_for(lambda: not any(alive(w) for w in workers), 10, f"workers {workers} to end")
+    finally:  # whatever happened, this test leaves no process behind
+        proc.kill()  # a no-op once it has ended
+        proc.wait()
+        for pid in workers:  # only if still ours: the pid of one that ended may be reused
+            with contextlib.suppress(OSError):
+                if str(out) in Path(f"/proc/{pid}/cmdline").read_text():
+                    os.kill(pid, signal.SIGKILL)
+    text = log.read_text()
+    if signum == signal.SIGTERM:
+        assert "Traceback" not in text, text
+        if not watch:
+            assert code == 143 and text.rstrip().endswith("terminated; no output was changed"), text
+            assert not list(out.rglob("*.tmp")) and outputs(out) == before
+    else:
+        assert code == -signal.SIGKILL
+    # Whatever was left, the next build removes (a SIGKILLed build's temp files included).
+    assert (
+        cli.main(
+            ["--only", "kz", "--edition", "en", "--format", "docx", "--out", str(out), "-j", "1", PROFILES]
+        )
+        == 0
+    )
+    assert not list(out.rglob("*.tmp"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import tracemalloc
 from pathlib import Path
@@ -20,6 +21,7 @@ CATALOGUE = Path(__file__).parent / "bad-inputs"
 BASE = CATALOGUE / "_base"
 CASES = sorted(p for p in CATALOGUE.iterdir() if p.is_dir() and not p.name.startswith("_"))
 PREVIOUS = b"%PDF previous build, must survive"
+TIMEOUT = 60  # seconds: every case takes one or two
 
 
 def read_case(case: Path) -> dict:
@@ -56,6 +58,17 @@ def make_tree(case: Path, tree: Path) -> dict:
         link = tree / spec["symlink"]["path"]
         (link.parent / spec["symlink"]["to"]).mkdir(parents=True, exist_ok=True)
         link.symlink_to(spec["symlink"]["to"], target_is_directory=True)
+    if (case / "outside").is_dir():  # files beside the tree, outside the project
+        shutil.copytree(case / "outside", tree.parent / "outside")
+    for link in spec.get("links", []):
+        path = tree / link["path"]
+        path.unlink(missing_ok=True)
+        path.symlink_to(link["to"])
+    for name in spec.get("fifos", []):
+        (tree / name).unlink(missing_ok=True)
+        os.mkfifo(tree / name)
+    for name in spec.get("folders", []):
+        (tree / name).mkdir(parents=True)
     return spec
 
 
@@ -103,6 +116,14 @@ def test_the_base_tree_is_valid(tmp_path, monkeypatch, capsys):
     assert code == 0, capsys.readouterr().err
 
 
+class Hung(Exception):
+    pass
+
+
+def _hung(signum, frame):
+    raise Hung()
+
+
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_bad_input(case, tmp_path, monkeypatch, capsys):
     tree = tmp_path / "tree"
@@ -112,21 +133,32 @@ def test_bad_input(case, tmp_path, monkeypatch, capsys):
     limit = spec.get("max_peak_mb")
     if limit:
         tracemalloc.start()
+    # A case that hangs (a FIFO read) fails instead of stopping the suite.
+    previous = signal.signal(signal.SIGALRM, _hung)
+    signal.alarm(TIMEOUT)
     try:
         code = cli.main(argv(spec, tree))
+    except Hung:
+        pytest.fail(f"the build was still running after {TIMEOUT} s")
     finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
         if limit:
             peak = tracemalloc.get_traced_memory()[1] / 1e6
             tracemalloc.stop()
     out, err = capsys.readouterr()
     expected = [line for line in spec["expect"].splitlines() if line.strip()]
     assert "Traceback" not in out + err and "internal error" not in err, err
+    for secret in spec.get("never_shown", []):  # text of a file outside the project
+        assert secret not in out + err, err
     if limit:
         assert peak < limit, f"peak {peak:.1f} MB"
-    if not expected:  # a valid input kept in the catalogue (e.g. a BOM)
+    warnings = [line for line in spec.get("warnings", "").splitlines() if line.strip()]
+    assert [line for line in err.splitlines() if line.startswith("warning: ")] == warnings, err
+    if not expected:  # a valid input kept in the catalogue (e.g. a BOM, a warning)
         assert code == 0, err
         return
-    lines = err.splitlines()
+    lines = [line for line in err.splitlines() if not line.startswith("warning: ")]
     assert code == 1, err
     assert lines[-1] == f"build failed: {len(expected)} problem(s); no output was changed", err
     assert sorted(lines[:-1]) == sorted(expected)

@@ -29,13 +29,31 @@ def test_help_lists_the_options_and_exit_codes():
         (["--format", "odt"], "--format: odt is not one of docx, pdf"),
         (["-j", "0"], "-j must be at least 1"),
         (["briefs/nope.yaml"], "brief not found: briefs/nope.yaml"),
+        # Ids the command line names that content does not have: known once content is loaded.
+        (
+            ["--only", "kz,zz", "--check"],
+            "--only: no document 'zz' in the selected briefs; expected one of: ",
+        ),
+        (
+            ["--country", "xx", "--check"],
+            "--country: unknown country 'xx'; expected one of: az, kg, kz, tj, tm, uz",
+        ),
+        # The build writes and cleans up in --out: never among its inputs.
+        (["--out", "content/out"], "--out content/out is inside content/, an input folder"),
+        (["--out", "templates"], "--out templates is inside templates/, an input folder"),
+        (["--out", "briefs/x"], "--out briefs/x is inside briefs/, an input folder"),
+        (["--out", "fonts/out"], "--out fonts/out is inside fonts/, an input folder"),
+        (["--out", "."], "--out . holds content/, an input folder"),
     ],
 )
-def test_usage_errors_exit_2_with_a_message(args, message, capsys):
+def test_usage_errors_exit_2_with_a_message(args, message, capsys, monkeypatch):
+    monkeypatch.chdir(ROOT)
     with pytest.raises(SystemExit) as exit_info:
         cli.main(args)
     assert exit_info.value.code == 2
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("usage: build.py") and f"build.py: error: {message}" in err, err
+    assert not (ROOT / "content" / "out").exists() and not (ROOT / "briefs" / "x").exists()
 
 
 def test_check_validates_and_writes_nothing(tmp_path, capsys):

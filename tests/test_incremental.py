@@ -184,9 +184,12 @@ def test_a_failed_build_marks_nothing_up_to_date(content_only, capsys):
     uz = countries / "uz.yaml"
     good_uz = uz.read_text(encoding="utf-8")
     edit(uz, '    en: "With the EPCA signed', f'    en: "{LONG} With the EPCA signed')  # overflows its page
+    capsys.readouterr()
     for _ in range(2):  # the failure is not remembered as success: it fails again
         assert build(project, *args) == 1
-        assert "uz.en: one-pager runs to" in capsys.readouterr().err
+        printed = capsys.readouterr()
+        assert "uz.en: one-pager runs to" in printed.err
+        assert printed.out == ""  # kz.en.pdf was written to a temp file, never put in place: no line for it
         assert snapshot(out) == first
         assert (out / incremental.MANIFEST).read_bytes() == manifest
         assert not list(out.rglob("*.tmp"))
@@ -197,6 +200,48 @@ def test_a_failed_build_marks_nothing_up_to_date(content_only, capsys):
     entry = json.loads((out / incremental.MANIFEST).read_text())["outputs"][f"{PROFILES}/kz.en.pdf"]
     assert entry["declared"] == ["countries/kz.yaml", "sources.yaml"]
     assert entry["sha256"] == incremental.file_hash(out / PROFILES / "kz.en.pdf")
+
+
+def test_a_subset_build_then_a_revert_never_leaves_the_whole_build_stale(content_only, capsys):
+    """Issue #12: build; edit; build only kz; revert; build: kz's outputs were reported up to
+    date while holding the reverted text (the fast path trusted a record another selection
+    had since rewritten)."""
+    project = content_only
+    whole = ("--edition", "en", "--format", "docx", str(ROOT / "briefs" / "country-profiles.yaml"))
+    assert build(project, *whole, "-j", "2") == 0
+    first = snapshot(project / "out")
+    kz = project / "content" / "countries" / "kz.yaml"
+    good = kz.read_text(encoding="utf-8")
+    edit(kz, 'en: "Astana"', 'en: "Astana (edited)"')
+    assert build(project, *whole, "--only", "kz", "-j", "1") == 0
+    kz.write_text(good, encoding="utf-8")
+    capsys.readouterr()
+    assert build(project, *whole, "-j", "1") == 0
+    assert "Up to date" not in capsys.readouterr().out
+    target = project / "out" / PROFILES / "kz.en.docx"
+    assert rebuilt(first, snapshot(project / "out")) == {f"{PROFILES}/kz.en.docx"}
+    assert not _docx_has(target, "Astana (edited)") and _docx_has(target, "Astana")
+
+
+def test_the_fast_path_removes_what_a_killed_build_left(tmp_path, capsys):
+    """A killed build's temp files go with the next build, even one with nothing to do."""
+    out = tmp_path / "out"
+    select = ["--only", "kz", "--edition", "en", "--format", "docx", "--out", str(out), "-j", "1"]
+    assert cli.main(select) == 0
+    left = [
+        out / PROFILES / ".kz.en.docx.k1ll3d00.tmp",  # an output being written
+        out / "..manifest.json.k1ll3d00.tmp",  # the manifest being staged
+        out / ".cache" / "docx-fonts" / ".0123abcd.ttf.k1ll3d00.tmp",  # a font subset being cached
+    ]
+    for path in left:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"half a file")
+    theirs = out / PROFILES / ".notes.tmp"  # not ours: kept
+    theirs.write_text("keep")
+    capsys.readouterr()
+    assert cli.main(select) == 0
+    assert capsys.readouterr().out.startswith("Up to date: 1 file(s)")
+    assert sorted(p.name for p in out.rglob("*.tmp")) == [".notes.tmp"]
 
 
 def test_the_no_op_build_loads_neither_the_schema_nor_the_writers(tmp_path):

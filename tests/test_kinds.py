@@ -4,6 +4,7 @@ state of play: test_premeeting.py.)"""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,33 @@ def test_a_pre_meeting_brief_naming_an_unknown_counterpart_or_figure_is_refused(
     assert checked(tmp_path, content, name, ("key_figures:", "key_figures:\n  - no-event-figure")) == [
         "key_figures[0]: expected EVENT-ID/FIGURE-ID, got 'no-event-figure'"
     ]
+
+
+def warned(tmp_path: Path, content, brief: str, edit: tuple[str, str]) -> list[str]:
+    """The kind's warnings about a brief of briefs/, edited: `file:line:col: field: message` each."""
+    text = (BRIEFS / f"{brief}.yaml").read_text(encoding="utf-8")
+    assert edit[0] in text
+    path = tmp_path / "brief.yaml"
+    path.write_text(text.replace(*edit, 1), encoding="utf-8")
+    doc = load(path)
+    kind = kinds.by_name()[doc.data["kind"]]
+    return [
+        f"{p.line}: {p.field}: {p.message}"
+        for p in kind.warnings(kind.schema.model_validate(doc.data), doc, content)
+    ]
+
+
+def test_a_timeline_event_after_the_backgrounders_as_of_is_a_warning(tmp_path, content):
+    assert warned(tmp_path, content, "samarkand-summit", ("as_of: 2025-10-31", "as_of: 2025-10-31")) == []
+    # Dated before every event of its timeline: each is warned about, where the brief names it,
+    # except the event the backgrounder is about (it may well be written before it).
+    lines = warned(tmp_path, content, "samarkand-summit", ("as_of: 2025-10-31", "as_of: 2000-01-01"))
+    data = load(BRIEFS / "samarkand-summit.yaml").data
+    timeline = [(i, eid) for i, eid in enumerate(data["timeline"]) if eid != data["event"]]
+    assert len(lines) == len(timeline) > 0
+    for line, (i, eid) in zip(lines, timeline, strict=True):
+        assert re.fullmatch(
+            rf"\d+: timeline\[{i}\]: event '{eid}' \(\d{{4}}[-\d]*\) is after the brief's as_of "
+            r"\(2000-01-01\): the timeline shows it as past",
+            line,
+        ), line

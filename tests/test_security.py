@@ -3,12 +3,14 @@ load the project's own fonts and templates; anything else is refused and reporte
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 
 import pytest
 
-from briefing import cli, write_pdf
+from briefing import cli, files, render, write_pdf
+from briefing.errors import ContentError
 
 from .conftest import ROOT, docx_xml, normalise, pdf_text
 
@@ -178,3 +180,69 @@ def test_the_fetcher_serves_only_the_project_and_small_data_urls(url, served):
         with pytest.raises(ValueError, match="refused"):
             fetcher.fetch(url)
         assert len(fetcher.refused) == 1
+
+
+# -- files the build reads: regular files inside their folder, never their text otherwise --
+def refused_lines(capsys, code: int) -> list[str]:
+    err = capsys.readouterr().err
+    assert code == 1 and "Traceback" not in err and "internal error" not in err, err
+    return err.splitlines()[:-1]
+
+
+def test_fonts_are_regular_files_inside_fonts(tmp_path, monkeypatch, capsys):
+    """fontconfig reads the whole of fonts/: a FIFO there would block it, a symlink would
+    bring in a file from elsewhere. Both are refused before any font is read."""
+    fonts = tmp_path / "fonts"
+    shutil.copytree(ROOT / "fonts", fonts)
+    (tmp_path / "elsewhere.ttf").write_bytes((ROOT / "fonts" / "NotoSerif-Italic.ttf").read_bytes())
+    (fonts / "NotoSerif-Italic.ttf").unlink()
+    (fonts / "NotoSerif-Italic.ttf").symlink_to(tmp_path / "elsewhere.ttf")
+    os.mkfifo(fonts / "Extra.ttf")
+    monkeypatch.setattr(files, "FONTS", fonts)
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["--check", "--only", "kz", BRIEF])
+    assert sorted(refused_lines(capsys, code)) == [
+        "fonts/Extra.ttf:1:1: (file): is a FIFO (named pipe), not a regular file",
+        (
+            "fonts/NotoSerif-Italic.ttf:1:1: (file): leads outside fonts/ through a symbolic link: "
+            "only files inside it are read"
+        ),
+    ]
+
+
+def test_a_yml_brief_is_refused_by_name_not_passed_over(tmp_path, monkeypatch, capsys):
+    briefs = tmp_path / "briefs"
+    briefs.mkdir()
+    shutil.copy(BRIEF, briefs / "country-profiles.yaml")
+    shutil.copy(BRIEF, briefs / "extra.yml")
+    monkeypatch.setattr(files, "BRIEFS", briefs)
+    monkeypatch.chdir(tmp_path)
+    assert refused_lines(capsys, cli.main(["--check"])) == [
+        "briefs/extra.yml:1:1: (file): brief files end in .yaml; this one would not be read: rename it to extra.yaml"
+    ]
+
+
+@pytest.mark.parametrize(
+    "make, reason",
+    [
+        (lambda p, out: p.symlink_to(out), "leads outside templates/ through a symbolic link"),
+        (lambda p, out: os.mkfifo(p), "is a FIFO (named pipe), not a regular file"),
+        (lambda p, out: p.symlink_to("/dev/zero"), "is a device (/dev/zero), not a regular file"),
+    ],
+    ids=["symlink-out", "fifo", "device"],
+)
+def test_templates_and_their_includes_come_from_templates_only(make, reason, tmp_path, monkeypatch):
+    """The template loader itself, whatever the folder check before it: an include of a file
+    that is not a regular file inside templates/ is refused, unread, with one line."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "page.html.j2").write_text('<p>{% include "part.html.j2" %}</p>', encoding="utf-8")
+    secret = tmp_path / "secret.html"
+    secret.write_text("text from elsewhere", encoding="utf-8")
+    make(templates / "part.html.j2", secret)
+    monkeypatch.chdir(tmp_path)
+    env = render.environment(templates)
+    with pytest.raises(ContentError) as refused:
+        env.get_template("page.html.j2").render()
+    assert str(refused.value).startswith(f"templates/part.html.j2:1:1: (file): {reason}")
+    assert "text from elsewhere" not in str(refused.value)

@@ -40,6 +40,11 @@ class Kind(Generic[B]):
         source ids are checked for every kind by briefs.load_brief."""
         return []
 
+    def warnings(self, brief: B, doc: Document, content: Content) -> list[Problem]:
+        """What looks wrong but may be meant (a date after the brief's `as_of`…): printed as
+        warnings, the build goes on."""
+        return []
+
     def documents(self, brief: B, content: Content) -> list[str]:
         """The ids of the documents one brief makes (they name the output files)."""
         raise NotImplementedError

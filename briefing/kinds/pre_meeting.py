@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from markupsafe import Markup, escape
-from pydantic import AfterValidator, Discriminator, Field, Tag
+from pydantic import AfterValidator, Discriminator, Field, Tag, model_validator
 
 from .. import drafts, formatting, model, premeeting
 from ..errors import Problem
@@ -103,6 +103,18 @@ class PreMeetingBrief(BriefBase):
     key_figures: list[Ref] = Field(
         [], max_length=10, description="EVENT-ID/FIGURE-ID of figures in content/events"
     )
+
+    @model_validator(mode="after")
+    def _written_before_the_meeting(self) -> PreMeetingBrief:
+        # The brief speaks of its meeting as ahead (EDITORIAL: tense follows the
+        # document's date); dated after it, it cannot be right.
+        if self.as_of > model.last_day(self.meeting.date):
+            raise model.rule_error(
+                ("as_of",),
+                f"{self.as_of.isoformat()} is after the meeting ({self.meeting.date}): a pre-meeting "
+                "brief is written before its meeting (or on the day)",
+            )
+        return self
 
 
 class PreMeetingPage(Page):

@@ -199,6 +199,27 @@ class SummitBackgrounder(Kind[BackgrounderBrief]):
             if eid not in content.events
         ]
 
+    def warnings(self, brief: BackgrounderBrief, doc: Document, content: Content) -> list[Problem]:
+        """A timeline event (other than the one the backgrounder is about, which it may
+        precede) that begins after `as_of`: the timeline shows it as past."""
+        found = []
+        for i, eid in enumerate(brief.timeline):
+            event = content.events[eid]
+            start = event.date.start
+            if (
+                eid != brief.event
+                and start != "unknown"
+                and model.PartialDate(start).first_day() > brief.as_of
+            ):
+                found.append(
+                    doc.problem(
+                        ("timeline", i),
+                        f"event {eid!r} ({start}) is after the brief's as_of ({brief.as_of.isoformat()}): "
+                        "the timeline shows it as past",
+                    )
+                )
+        return found
+
     def documents(self, brief: BackgrounderBrief, content: Content) -> list[str]:
         return [brief.event]
 
