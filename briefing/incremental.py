@@ -190,7 +190,7 @@ class Manifest:
             "mtime_ns": st.st_mtime_ns,
         }
 
-    def select(self, selection: str, tree: str, outputs) -> None:
+    def select(self, selection: str, tree: str, outputs: Iterable[str]) -> None:
         """Remember that `selection`, over input tree `tree`, is exactly these recorded outputs."""
         self.selections[selection] = {
             "tree": tree,

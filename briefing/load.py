@@ -247,8 +247,9 @@ JOINING = {"\u200c", "\u200d"}
 
 def _invisible(node: ScalarNode, loc: tuple, doc: Document) -> list[Problem]:
     """Invisible format and control characters in a text, one problem each kind, where it is written."""
-    problems, seen = [], set()
-    for i, char in enumerate(node.value):
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for char in node.value:
         category = unicodedata.category(char)
         if char in seen or char in JOINING or char in "\t\n" or category not in ("Cf", "Cc"):
             continue
@@ -264,8 +265,8 @@ def _invisible(node: ScalarNode, loc: tuple, doc: Document) -> list[Problem]:
         line, col = _pos(node)
         mark = node.start_mark
         source = getattr(mark, "buffer", None)
-        at = source.find(char, mark.index, node.end_mark.index) if isinstance(source, str) else -1
-        if at >= 0:  # written as is (not as an escape such as "\u202e"): point at it
+        if isinstance(source, str) and (at := source.find(char, mark.index, node.end_mark.index)) >= 0:
+            # Written as is (not as an escape such as "\u202e"): point at it.
             line = source.count("\n", 0, at) + 1
             col = at - source.rfind("\n", 0, at)
         problems.append(Problem(doc.name, line, col, dotted(loc), f"contains {what}, {why}: remove it"))

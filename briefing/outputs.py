@@ -189,7 +189,7 @@ class Terminated(BaseException):
     """SIGTERM, raised in the main thread: unwinds like Ctrl-C (temp files removed, workers ended)."""
 
 
-def _terminated(signum, frame):
+def _terminated(_signum: int, _frame: object) -> None:
     raise Terminated()
 
 
@@ -344,7 +344,7 @@ def commit_all(
         raise WriteError([write_problem(manifest.path, exc)]) from None
     total, width = len(staged), len(str(len(staged)))
     try:
-        for i, (job, fmt, tmp, target, pages, seconds, _) in enumerate(staged, 1):
+        for i, (_, fmt, tmp, target, pages, seconds, _) in enumerate(staged, 1):
             files.commit(tmp, target)
             result.files += 1
             result.pages += pages

@@ -11,6 +11,7 @@ of the other direction.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -162,10 +163,12 @@ class ProjectLoader(jinja2.BaseLoader):
     """Templates (and what they include) from the templates folder only: regular files
     inside it (files.read_inside), so an include cannot show a file from elsewhere."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path) -> None:
         self.root = Path(root)
 
-    def get_source(self, environment: jinja2.Environment, template: str):
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str, Callable[[], bool]]:
         path = self.root.joinpath(*split_template_path(template))  # refuses ".." itself
         if not path.exists() and not path.is_symlink():
             raise jinja2.TemplateNotFound(template)

@@ -32,7 +32,7 @@ BIDI_CONTROLS = dict.fromkeys(
 SESSION_MARK = "BRIEFING_TEST_SESSION"
 
 
-def pytest_configure(config):
+def pytest_configure():
     os.environ[SESSION_MARK] = f"{os.getpid()}.{time.time_ns()}"
 
 
@@ -58,7 +58,7 @@ def _left_behind() -> dict[int, str]:
     return found
 
 
-def pytest_sessionfinish(session, exitstatus):
+def pytest_sessionfinish(session):
     if not Path("/proc/self/task").is_dir():
         return
     deadline = time.monotonic() + 10  # a process in its last moments

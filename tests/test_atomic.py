@@ -251,7 +251,7 @@ def previous(tmp_path) -> tuple[Path, dict[str, bytes]]:
 def full_disk_after(n: int):
     """A writer that puts n bytes in its file, then finds the disk full."""
 
-    def write(html, target, metadata, *args, **kwargs):
+    def write(_html, target, *_args, **_kwargs):
         Path(target).write_bytes(b"x" * n)
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
@@ -285,7 +285,7 @@ def test_a_disk_full_by_the_manifest_changes_nothing(previous, capsys, monkeypat
     the outputs already written are dropped and the previous ones stay."""
     out, before = previous
 
-    def stage(self):
+    def stage(_self):
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     monkeypatch.setattr(incremental.Manifest, "stage", stage)
@@ -304,16 +304,16 @@ def test_a_read_only_output_folder_is_one_line_and_changes_nothing(where, previo
     if where == "lock":
         real_open = os.open
 
-        def open_(path, flags, *args, **kwargs):
+        def open_(path, flags, *rest, **options):
             if Path(path).name == LOCK_NAME:
                 raise refuse
-            return real_open(path, flags, *args, **kwargs)
+            return real_open(path, flags, *rest, **options)
 
         monkeypatch.setattr(os, "open", open_)
         expected = f"--out:1:1: (write): cannot write into {out}: Read-only file system"
     else:
 
-        def mkstemp(*args, **kwargs):
+        def mkstemp(*_args, **_kwargs):
             raise refuse
 
         monkeypatch.setattr(tempfile, "mkstemp", mkstemp)

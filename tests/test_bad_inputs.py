@@ -120,7 +120,7 @@ class Hung(Exception):
     pass
 
 
-def _hung(signum, frame):
+def _hung(_signum, _frame):
     raise Hung()
 
 

@@ -168,7 +168,7 @@ def failed(tree: Tree, out: Path, args: list[str], rng: random.Random, monkeypat
 
 def outputs_of(out: Path) -> dict[str, bytes]:
     """Every file a reader sees (not the manifest, the lock or the caches); and no temp file anywhere."""
-    assert not [p for p in out.rglob("*.tmp")], "a temp file was left behind"
+    assert not list(out.rglob("*.tmp")), "a temp file was left behind"
     return {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*"))

@@ -226,8 +226,8 @@ def test_a_yml_brief_is_refused_by_name_not_passed_over(tmp_path, monkeypatch, c
     "make, reason",
     [
         (lambda p, out: p.symlink_to(out), "leads outside templates/ through a symbolic link"),
-        (lambda p, out: os.mkfifo(p), "is a FIFO (named pipe), not a regular file"),
-        (lambda p, out: p.symlink_to("/dev/zero"), "is a device (/dev/zero), not a regular file"),
+        (lambda p, _: os.mkfifo(p), "is a FIFO (named pipe), not a regular file"),
+        (lambda p, _: p.symlink_to("/dev/zero"), "is a device (/dev/zero), not a regular file"),
     ],
     ids=["symlink-out", "fifo", "device"],
 )
