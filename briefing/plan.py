@@ -345,22 +345,20 @@ DOCX_PROPERTY_LIMIT = 255  # characters of a DOCX core property (python-docx ref
 def _docx_metadata_problems(job: Job, brief: Path) -> list[Problem]:
     """A title, subject or author too long for the DOCX's properties, at the brief field it comes
     from, before anything is written (the writer would fail half-way through the build)."""
-    problems = []
+    problems: dict[str, Problem] = {}  # one per brief field (the title makes the title and the subject)
     for key, value, field in (
         ("title", job.metadata["title"], "title"),
         ("subject", job.metadata["subject"], "title"),
         ("author", job.metadata["authors"][0], "organisation"),
     ):
-        if len(value) > DOCX_PROPERTY_LIMIT:
+        if len(value) > DOCX_PROPERTY_LIMIT and field not in problems:
             joined = " (both languages' texts joined)" if job.edition == "ar-en" else ""
-            problems.append(
-                load(brief).problem(
-                    (field,),
-                    f"{job.brief}/{job.doc_id}.{job.edition}: the DOCX {key} would be {len(value)} "
-                    f"characters{joined}; a DOCX holds at most {DOCX_PROPERTY_LIMIT}: shorten it",
-                )
+            problems[field] = load(brief).problem(
+                (field,),
+                f"{job.brief}/{job.doc_id}.{job.edition}: the DOCX {key} would be {len(value)} "
+                f"characters{joined}; a DOCX holds at most {DOCX_PROPERTY_LIMIT}: shorten it",
             )
-    return problems
+    return list(problems.values())
 
 
 def _template_problem(exc: Exception, brief: Path) -> list[Problem]:
