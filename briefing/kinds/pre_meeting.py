@@ -128,17 +128,6 @@ class PreMeetingPage(Page):
             return Markup('<strong class="draft-field">') + escape(text) + Markup("</strong>")
         return Markup(escape(text))
 
-    def cites(self, sources: Iterable[str | None]) -> Markup:
-        """Several sources as one superscript, "1,2", numbered into the page's source list."""
-        ids = [s for s in dict.fromkeys(sources) if s]
-        if not ids:
-            return Markup("")
-        return (
-            Markup('<sup class="cite">')
-            + bdi(",".join(str(self.source_number(s)) for s in ids))
-            + Markup("</sup>")
-        )
-
     def status(self, status: str) -> str:
         return self.label(f"track_{status}")
 
