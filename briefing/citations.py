@@ -27,9 +27,11 @@ publisher are given in L where the record translates them.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from markupsafe import Markup, escape
@@ -54,12 +56,16 @@ _TOKEN = re.compile("\ue000[^\ue000]*?([\ue100-\ue8ff])")
 _ARABIC_PUNCTUATION = {", ": "\u060c ", "; ": "\u061b "}
 
 
+def _ignore(item: object) -> None:
+    """citeproc's callback for an item it does not know: every id is checked by validation first."""
+
+
 def direction(lang: str) -> str:
     return DIRECTION.get(lang, "ltr")
 
 
 @functools.cache
-def _style(locale: str):
+def _style(locale: str) -> Any:
     """The parsed style in one locale (parsing it is most of the cost of a note)."""
     from citeproc import CitationStylesStyle
 
@@ -83,6 +89,14 @@ class Citations:
         bib = self._new_bibliography()
         return [self._cite(bib, [i]) for i in dict.fromkeys(ids)]
 
+    def short_notes(self, ids: list[str]) -> list[Markup]:
+        """A numbered list of short notes (author and title), one per source: the style's form for
+        a source already cited, so each is cited once unseen first."""
+        bib = self._new_bibliography()
+        for i in dict.fromkeys(ids):
+            self._cite(bib, [i])
+        return [self._cite(bib, [i]) for i in dict.fromkeys(ids)]
+
     def note(self, ids: list[str]) -> Markup:
         """One note citing `ids`, sorted: in full for a source not cited before on this page, short after."""
         ids = list(dict.fromkeys(ids))
@@ -100,14 +114,14 @@ class Citations:
         return [self._finish(str(entry)) for entry in self._bib.bibliography()]
 
     # -- CSL data ------------------------------------------------------------------
-    def _cite(self, bib, ids: list[str]) -> Markup:
+    def _cite(self, bib: Any, ids: list[str]) -> Markup:
         from citeproc import Citation, CitationItem
 
         citation = Citation([CitationItem(i) for i in ids])
         bib.register(citation)
-        return self._finish(str(bib.cite(citation, lambda item: None)))
+        return self._finish(str(bib.cite(citation, _ignore)))
 
-    def _new_bibliography(self):
+    def _new_bibliography(self) -> Any:
         from citeproc import CitationStylesBibliography, formatter
         from citeproc.source.json import CiteProcJSON
 
@@ -156,7 +170,7 @@ class Citations:
             self._token(translated, self.lang) if translated else self._token(text, script_lang(text, lang))
         )
 
-    def _date(self, value) -> str:
+    def _date(self, value: model.PartialDate | dt.date | str) -> str:
         text = formatting.date(value, self.lang, self.months)
         return self._token_markup(Markup("<bdi>") + escape(text) + Markup("</bdi>"), text)
 

@@ -15,6 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
+from docx.styles.style import BaseStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -78,7 +79,7 @@ def set_paragraph_bidi(paragraph: Paragraph, rtl: bool = True) -> None:
         el.set(qn("w:val"), "0")
 
 
-def set_style_bidi(style) -> None:
+def set_style_bidi(style: BaseStyle) -> None:
     """`w:bidi` on a paragraph style: its paragraphs are right to left unless they say otherwise.
     On Normal, it makes a document right to left as a whole, as an Arabic Word document is (LibreOffice
     then also draws the footnote separator on the right)."""

@@ -28,8 +28,6 @@ DIRECTION = {"ar": "rtl", "en": "ltr"}
 EDITIONS = {"ar": ("ar",), "en": ("en",), "ar-en": ("ar", "en")}
 
 
-
-
 class Adapter(Protocol):
     """What rendering needs of a document kind (a kinds.base.Kind; render cannot import
     the kinds, which import it): its pages, what its template gets, and one feature."""
@@ -133,9 +131,11 @@ class Page:
             self.cited.append(source_id)
         return self.cited.index(source_id) + 1
 
-    def bibliography(self) -> list[Markup]:
-        """This page's numbered source list: one full note per source, in the order cited."""
-        return self.citations.notes(self.cited)
+    def bibliography(self, short: bool = False) -> list[Markup]:
+        """This page's numbered source list, in the order cited: one full note per source (author,
+        title, publisher, date, link), or, `short` for a page that has no room for them (a
+        one-page profile with a dozen sources), author and title only."""
+        return self.citations.short_notes(self.cited) if short else self.citations.notes(self.cited)
 
     def claim(self, claim: model.DateClaim) -> Markup:
         """A date as a source gives it: a day or a span of days (a DRAFT mark while it has none)."""

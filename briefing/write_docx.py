@@ -405,10 +405,12 @@ class _Writer:
         if rtl:
             ooxml.set_paragraph_bidi(par)
             # Naskh's ascent and descent make "single" spacing 1.7 em; the PDF
-            # sets Arabic at 1.5 em, which still clears the vowel marks.
+            # sets Arabic at 1.5 em, which still clears the vowel marks (source lists
+            # at 1.3 em: small type, no marks above a line's tallest letters).
             size = self.style_size(par)
             if size:
-                par.paragraph_format.line_spacing = Pt(size * 1.5)
+                leading = 1.3 if par._p.style == self.doc.__dict__["_style_ids"].get("Sources") else 1.5
+                par.paragraph_format.line_spacing = Pt(size * leading)
         return rtl
 
     def _lang(self, el: HtmlElement) -> str:
@@ -433,13 +435,9 @@ class _Writer:
         small = el.getparent() is not None and has_class(el.getparent(), "sources")
         num_id = self.new_numbering() if numbered else None
         for li in el.iterchildren("li"):
-            par = self.paragraph(li, container, style)
-            if small and num_id is not None:
-                self.set_style(par, "Sources")
-                self.number(par, num_id)
-            elif small:
-                self.set_style(par, "Sources")
-            elif num_id is not None:
+            # The style first: an Arabic paragraph's line spacing follows its style's size.
+            par = self.paragraph(li, container, "Sources" if small else style)
+            if num_id is not None:
                 self.number(par, num_id)
 
     def new_numbering(self) -> int:

@@ -129,7 +129,9 @@ def test_a_marker_is_kept_off_a_number_or_latin_word_before_it(before, after):
 
 
 def test_a_section_resting_on_one_source_says_so_once_in_its_heading_note():
-    para = lambda *ids: model.Para(text={"ar": "نص", "en": "text"}, sources=list(ids))
+    def para(*ids: str) -> model.Para:
+        return model.Para(text={"ar": "نص", "en": "text"}, sources=list(ids))
+
     section = Section(
         "s", [Unit("h2", key="s"), Unit("para", para("a")), Unit("para", para("a")), Unit("para", para("b"))]
     )

@@ -11,7 +11,6 @@ marked DRAFT, and `build.py --final` refuses it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from markupsafe import Markup, escape

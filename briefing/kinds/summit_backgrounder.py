@@ -173,7 +173,7 @@ class BackgrounderPage(Page):
         """The other language of a bilingual pair (for a name in its second script)."""
         return "en" if self.lang == "ar" else "ar"
 
-    def bibliography(self) -> list[Markup]:
+    def sorted_bibliography(self) -> list[Markup]:
         """Every source cited, in full, as the style sorts a bibliography."""
         return self.citations.bibliography()
 
