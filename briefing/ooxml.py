@@ -15,6 +15,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.section import Section
+from docx.styles.style import BaseStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -69,9 +70,20 @@ _AFTER_BIDI = (
 )
 
 
-def set_paragraph_bidi(paragraph: Paragraph) -> None:
-    """`w:bidi` on a paragraph: right-to-left base direction (bullets, indents and alignment mirror)."""
+def set_paragraph_bidi(paragraph: Paragraph, rtl: bool = True) -> None:
+    """`w:bidi` on a paragraph: right-to-left base direction (bullets, indents and alignment mirror);
+    `rtl=False` writes it off explicitly, for a left-to-right paragraph in a right-to-left document."""
     ppr = paragraph._p.get_or_add_pPr()
+    el = _child(ppr, "w:bidi", _AFTER_BIDI)
+    if not rtl:
+        el.set(qn("w:val"), "0")
+
+
+def set_style_bidi(style: BaseStyle) -> None:
+    """`w:bidi` on a paragraph style: its paragraphs are right to left unless they say otherwise.
+    On Normal, it makes a document right to left as a whole, as an Arabic Word document is (LibreOffice
+    then also draws the footnote separator on the right)."""
+    ppr = style.element.get_or_add_pPr()
     _child(ppr, "w:bidi", _AFTER_BIDI)
 
 

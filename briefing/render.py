@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -20,18 +21,13 @@ import jinja2
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
-from . import files, formatting, model, parity
+from . import citations, files, formatting, model, parity
 from .errors import ContentError, Problem, display_path
 from .load import load
 from .validate import Content, Sub, check
 
 DIRECTION = {"ar": "rtl", "en": "ltr"}
 EDITIONS = {"ar": ("ar",), "en": ("en",), "ar-en": ("ar", "en")}
-
-
-_ARABIC = re.compile(r"[\u0600-\u06FF]")
-_CYRILLIC = re.compile(r"[\u0400-\u04FF]")
-_LATIN_SCRIPT = {"en", "fr", "de", "it", "uz", "tk", "az"}  # languages the sources name in Latin script
 
 
 class Adapter(Protocol):
@@ -98,17 +94,6 @@ class Page:
     def percent(self, value: float) -> Markup:
         return bdi(formatting.percent(value, self.lang))
 
-    @staticmethod
-    def name_lang(name: str, language: str) -> str:
-        """The language a source's author or publisher name is read in: the source's own where the
-        name is in its script, English for a Latin-script name of a source in another script
-        ("Sputnik Tajikistan" for a Tajik source, "Kazinform" for an Arabic one)."""
-        if _ARABIC.search(name):
-            return "ar"
-        if _CYRILLIC.search(name) or language in _LATIN_SCRIPT:
-            return language
-        return "en"
-
     def gap(self) -> Markup:
         """A field whose content holds no value yet (`unknown`): a DRAFT mark the analyst cannot miss.
         Only a draft build shows one; `build.py --final` refuses the build (drafts.gap_problems)."""
@@ -123,11 +108,24 @@ class Page:
         text = bdi(formatting.figure(fig, self.lang, words))
         return text + Markup(" (") + bdi(str(fig.year)) + Markup(")") + self.cite(fig.source)
 
-    def cite(self, source_id: str | None) -> Markup:
-        """A superscript note number pointing into this page's source list."""
-        if source_id is None:
+    def cite(self, *source_ids: str | list[str] | None) -> Markup:
+        """One note marker for everything a paragraph, list item or table cell rests on: the
+        numbers of its sources in this page's source list, sorted and merged ("1, 3" / "1، 3").
+
+        Written once, at the end of the clause; `markers_clear_of_words` keeps it off a
+        number or a Latin word before it. Arabic numbers run right to left, so the first
+        note is read first there too."""
+        ids = [i for x in source_ids for i in (x if isinstance(x, (list, tuple)) else [x]) if i]
+        if not ids:
             return Markup("")
-        return Markup('<sup class="cite">') + bdi(str(self.source_number(source_id))) + Markup("</sup>")
+        numbers = sorted({self.source_number(i) for i in ids})
+        text = (self.label("comma") + " ").join(str(n) for n in numbers)
+        return Markup(f'<sup class="cite"><bdi dir="{self.dir}">') + escape(text) + Markup("</bdi></sup>")
+
+    @cached_property
+    def citations(self) -> citations.Citations:
+        """Notes and bibliography entries in this page's language (set by the CSL processor)."""
+        return citations.Citations(self.sources, self.lang, self.months)
 
     def source_number(self, source_id: str) -> int:
         """A source's number in this page's source list, registering it on first use."""
@@ -135,8 +133,11 @@ class Page:
             self.cited.append(source_id)
         return self.cited.index(source_id) + 1
 
-    def bibliography(self) -> list[model.Source]:
-        return [self.sources[sid] for sid in self.cited]
+    def bibliography(self, short: bool = False) -> list[Markup]:
+        """This page's numbered source list, in the order cited: one full note per source (author,
+        title, publisher, date, link), or, `short` for a page that has no room for them (a
+        one-page profile with a dozen sources), author and title only."""
+        return self.citations.short_notes(self.cited) if short else self.citations.notes(self.cited)
 
     def claim(self, claim: model.DateClaim) -> Markup:
         """A date as a source gives it: a day or a span of days (a DRAFT mark while it has none)."""
@@ -227,11 +228,28 @@ def render(
             page.digits, page.months = brief.arabic_digits, brief.arabic_months
     context = kind.context(brief, content, doc_id)
     html = template.render(brief=brief, pages=pages, edition=edition, landscape=kind.landscape, **context)
+    html = markers_clear_of_words(html)
     if (brief.arabic_digits != "western" or brief.arabic_months != "default") and any(
         p.lang == "ar" for p in pages
     ):
         html = arabic_text(html, brief.arabic_digits, brief.arabic_months)
     return html
+
+
+# A digit or Latin letter, then only closing tags, then a note marker (a source-list number or a footnote).
+_GLUED_MARKER = re.compile(
+    r"([0-9A-Za-z\u00C0-\u024F\u0660-\u0669])((?:</[a-z]+>)*)(?=<sup class=\"cite\"|<span class=\"footnote\")"
+)
+NARROW_SPACE = "\u202f"
+
+
+def markers_clear_of_words(html: str) -> str:
+    """A narrow no-break space between a note marker and a number or Latin word before it.
+
+    "79¹" reads as a power and "COP29³" as part of the name: the space keeps them apart
+    and, being no-break, on one line. A marker after punctuation ("2020.¹") needs none.
+    """
+    return _GLUED_MARKER.sub(lambda m: m.group(1) + m.group(2) + NARROW_SPACE, html)
 
 
 def arabic_text(html: str, digits: str, months: str) -> str:

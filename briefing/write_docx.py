@@ -56,12 +56,12 @@ STYLES = {
     "Heading 3": ("Normal", 10, True, INK, 5, 2),
     "Kicker": ("Normal", 8.5, False, GREY, 0, 0),
     "Subtitle": ("Normal", 10.5, False, GREY, 0, 4),
-    "Sources": ("Normal", 7, False, GREY, 0, 0),
+    "Sources": ("Normal", 8, False, GREY, 0, 0),  # body size minus 1.5 pt at least (EDITORIAL.md)
     "Page Furniture": ("Normal", 8, False, GREY, 0, 0),
     "Table Text": ("Normal", 8, False, None, 0, 1),
     "List Bullet": ("Normal", 9.5, False, None, 0, 1),
     "List Number": ("Normal", 9.5, False, None, 0, 1),
-    "Footnote Text": ("Normal", 7.5, False, GREY, 0, 1),
+    "Footnote Text": ("Normal", 8, False, GREY, 0, 1),  # notes at 8 pt at least
     "Caption": ("Normal", 9.5, True, INK, 6, 2),
     "Marking": ("Normal", 8.5, True, RGBColor(0xA0, 0x28, 0x3C), 0, 4),
     "Contents Entry": ("Normal", 10, False, None, 0, 1),
@@ -73,6 +73,7 @@ BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "table", "div", "section"}
 CLASSES = {
     # <article>
     "landscape": "an A4 landscape section",
+    "bilingual": "both languages side by side: footnotes numbered per language (custom marks)",
     "digits-arabic-indic": "page and list numbers in Arabic-Indic digits (hindiNumbers)",
     # page furniture, in <article>
     "page-header": "<header>: the section's running header, its <span>s a borderless row, start to end",
@@ -82,6 +83,8 @@ CLASSES = {
     "pg-count": "a NUMPAGES field: the number of pages",
     "footnote": "a Word footnote, its text the span's",
     "review-run": "the TRANSLATION TO REVIEW mark (<strong>, in a header): bold, in red",
+    "cite": "<sup>: a note marker, after a mark of the paragraph's direction (RLM in Arabic) so a "
+    "word processor keeps it on the reading side of a number or Latin word before it",
     # <p>: a paragraph style (PARAGRAPH_STYLES)
     "kicker": "style Kicker",
     "subtitle": "style Subtitle",
@@ -127,7 +130,8 @@ TEXT_WIDTH_MM = 178  # A4 portrait less the margins set in _Writer.write
 
 @dataclass(frozen=True)
 class Special:
-    """An inline element that is not text: a footnote (its element) or a field (its instruction)."""
+    """An inline element that is not text: a footnote (its element), a field (its instruction), or a
+    direction mark (`instr`: the direction, or empty for the paragraph's)."""
 
     kind: str
     el: HtmlElement | None = None
@@ -179,10 +183,16 @@ def build(html: str, metadata: Metadata) -> docx.document.Document:
     """The python-docx Document for a rendered HTML page set."""
     root = lxml.html.document_fromstring(html)
     doc = _blank()
-    notes = ooxml_notes.Footnotes(doc)
-    for i, article in enumerate(root.body.iterchildren("article")):
+    articles = list(root.body.iterchildren("article"))
+    # An Arabic document (not a bilingual one) is right to left as a whole: its Normal style and
+    # footnote separators too.
+    rtl_document = all(a.get("dir") == "rtl" and not has_class(a, "bilingual") for a in articles)
+    if rtl_document:
+        ooxml.set_style_bidi(doc.styles["Normal"])
+    notes = ooxml_notes.Footnotes(doc, rtl=rtl_document)
+    for i, article in enumerate(articles):
         section = doc.sections[0] if i == 0 else doc.add_section(WD_SECTION.NEW_PAGE)
-        _Writer(doc, section, article, notes).write()
+        _Writer(doc, section, article, notes, rtl_document).write()
     props = doc.core_properties
     props.title = metadata.get("title", "")
     props.subject = metadata.get("subject", "")
@@ -280,14 +290,18 @@ class _Writer:
         section: Section,
         article: HtmlElement,
         notes: ooxml_notes.Footnotes | None = None,
+        rtl_document: bool = False,
     ) -> None:
         self.doc, self.section, self.article = doc, section, article
+        self.rtl_document = rtl_document  # Normal is right to left: a left-to-right paragraph says so
         self.notes = notes or ooxml_notes.Footnotes(doc)
         self.width_mm: float = TEXT_WIDTH_MM  # of the column being written: the page, or a table cell
         self.bookmarks = 0
         self.lang = article.get("lang", "en")
         self.rtl = article.get("dir") == "rtl"
         self.landscape = has_class(article, "landscape")
+        self.bilingual = has_class(article, "bilingual")
+        self.note_numbers: dict[str, int] = {}  # per language, in a bilingual article
         # The brief's `arabic_digits` (render.py marks the article): Word numbers pages and lists itself.
         self.number_format = "hindiNumbers" if has_class(article, "digits-arabic-indic") else "decimal"
 
@@ -386,14 +400,26 @@ class _Writer:
     def direction(self, par: Paragraph, el: HtmlElement) -> bool:
         """Give `par` the direction of `el` (and Arabic line spacing); return whether it is right-to-left."""
         rtl = self._rtl(el)
+        if not rtl and self.rtl_document:
+            ooxml.set_paragraph_bidi(par, rtl=False)
         if rtl:
             ooxml.set_paragraph_bidi(par)
             # Naskh's ascent and descent make "single" spacing 1.7 em; the PDF
-            # sets Arabic at 1.5 em, which still clears the vowel marks.
+            # sets Arabic at 1.5 em, which still clears the vowel marks (source lists
+            # at 1.3 em: small type, no marks above a line's tallest letters).
             size = self.style_size(par)
             if size:
-                par.paragraph_format.line_spacing = Pt(size * 1.5)
+                leading = 1.3 if par._p.style == self.doc.__dict__["_style_ids"].get("Sources") else 1.5
+                par.paragraph_format.line_spacing = Pt(size * leading)
         return rtl
+
+    def _lang(self, el: HtmlElement) -> str:
+        node: HtmlElement | None = el
+        while node is not None:
+            if node.get("lang"):
+                return str(node.get("lang"))
+            node = node.getparent()
+        return self.lang
 
     def _rtl(self, el: HtmlElement) -> bool:
         node = el
@@ -409,13 +435,9 @@ class _Writer:
         small = el.getparent() is not None and has_class(el.getparent(), "sources")
         num_id = self.new_numbering() if numbered else None
         for li in el.iterchildren("li"):
-            par = self.paragraph(li, container, style)
-            if small and num_id is not None:
-                self.set_style(par, "Sources")
-                self.number(par, num_id)
-            elif small:
-                self.set_style(par, "Sources")
-            elif num_id is not None:
+            # The style first: an Arabic paragraph's line spacing follows its style's size.
+            par = self.paragraph(li, container, "Sources" if small else style)
+            if num_id is not None:
                 self.number(par, num_id)
 
     def new_numbering(self) -> int:
@@ -608,9 +630,21 @@ class _Writer:
             if not last[:-1]:
                 collapsed.pop()
         for chunk, f in collapsed:
-            if isinstance(chunk, Special) and chunk.kind == "footnote":
+            if isinstance(chunk, Special) and chunk.kind == "mark":
+                # A direction mark, which Word and LibreOffice both honour: before a note marker,
+                # the paragraph's (its digits after a number or a Latin word would otherwise join
+                # that run: "2020.⁴" shown "⁴.2020"); at both ends of an isolate (<bdi dir>), the
+                # isolate's own, so its end punctuation stays with it ("Point?" in Arabic).
+                direction = chunk.instr or ("rtl" if rtl else "ltr")
+                self.add_text(par, "\u200f" if direction == "rtl" else "\u200e", f, rtl)
+            elif isinstance(chunk, Special) and chunk.kind == "footnote":
                 note_rtl = self._rtl(chunk.el)
-                note = self.notes.add(par, rtl=note_rtl)
+                mark = None
+                if self.bilingual:  # each language's notes from 1, as the PDF numbers them
+                    lang = self._lang(chunk.el)
+                    self.note_numbers[lang] = self.note_numbers.get(lang, 0) + 1
+                    mark = str(self.note_numbers[lang])
+                note = self.notes.add(par, rtl=note_rtl, mark=mark)
                 self.inline(note, chunk.el, Fmt(), note_rtl)
             elif isinstance(chunk, Special):
                 ooxml.add_field(par, chunk.instr)
@@ -625,10 +659,16 @@ class _Writer:
             if not isinstance(child.tag, str):  # comments
                 pass
             elif child.tag == "span" and has_class(child, "footnote"):
+                pieces.append((Special("mark"), fmt))
                 pieces.append((Special("footnote", child), fmt))
             elif child.tag == "span" and FIELDS.keys() & set(names):
                 pieces.append((Special("field", instr=FIELDS[next(c for c in names if c in FIELDS)]), fmt))
             elif child.tag in INLINE:
+                if child.tag == "sup" and has_class(child, "cite"):
+                    pieces.append((Special("mark"), fmt))
+                isolate = child.get("dir") if child.tag in ("bdi", "span") else None
+                if isolate:
+                    pieces.append((Special("mark", instr=isolate), fmt))
                 f = Fmt(
                     bold=fmt.bold or child.tag in ("strong", "b"),
                     italic=fmt.italic or child.tag in ("em", "i"),
@@ -636,6 +676,8 @@ class _Writer:
                     colour=ALERT if has_class(child, "review-run") else fmt.colour,
                 )
                 self._collect(child, f, pieces)
+                if isolate:
+                    pieces.append((Special("mark", instr=isolate), fmt))
             else:
                 raise ValueError(f"DOCX writer: unsupported inline element <{child.tag}>")
             if child.tail:

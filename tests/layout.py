@@ -110,3 +110,51 @@ def to_pdf(docx: list[Path], outdir: Path, env: dict | None = None) -> dict[Path
             assert pdf.exists(), f"LibreOffice did not convert {d}"
             result[d] = pdf
     return result
+
+
+# A note marker is set smaller than any text: 6.5 pt in our PDF (sup.cite, ::footnote-call), and a
+# word processor's superscript of 8-9.5 pt text; the smallest text is 7 pt.
+MARKER_SIZE = 6.9
+_MARKER_TEXT = re.compile(r"[0-9\u0660-\u0669,\u060c]")
+_TOUCHY = re.compile(r"[0-9A-Za-z\u00C0-\u024F\u0660-\u0669]")
+
+
+def markers_touching(path: Path, gap: float = 0.8) -> list[str]:
+    """Note markers that touch a digit or a Latin letter on either side, in every page of a PDF:
+    one line each, "page N: '79' then '¹'", with the neighbour and the marker as drawn.
+
+    A marker is a run of small digits (and the separators of merged ones) on one line; its
+    neighbours are the nearest other characters whose height overlaps it. Touching: less than
+    `gap` points apart (a narrow no-break space is about 1.5 pt at 8 pt).
+    """
+    found = []
+    with pdfplumber.open(path) as pdf:
+        for number, page in enumerate(pdf.pages, 1):
+            chars = [c for c in page.chars if c["text"].strip()]
+            small = sorted(
+                (c for c in chars if c["size"] < MARKER_SIZE and _MARKER_TEXT.fullmatch(c["text"])),
+                key=lambda c: (round(c["top"]), c["x0"]),
+            )
+            groups: list[list[dict]] = []
+            for c in small:
+                if (
+                    groups
+                    and abs(groups[-1][-1]["top"] - c["top"]) < 1
+                    and c["x0"] - groups[-1][-1]["x1"] < 2.5
+                ):
+                    groups[-1].append(c)
+                else:
+                    groups.append([c])
+            others = [c for c in chars if c["size"] >= MARKER_SIZE]
+            for g in groups:
+                x0, x1 = min(c["x0"] for c in g), max(c["x1"] for c in g)
+                top, bottom = min(c["top"] for c in g), max(c["bottom"] for c in g)
+                line = [c for c in others if c["top"] < bottom and c["bottom"] > top]
+                left = max((c for c in line if c["x1"] <= x0 + 0.3), key=lambda c: c["x1"], default=None)
+                right = min((c for c in line if c["x0"] >= x1 - 0.3), key=lambda c: c["x0"], default=None)
+                mark = "".join(c["text"] for c in g)
+                for side, c in (("before", left), ("after", right)):
+                    near = c is not None and (x0 - c["x1"] if side == "before" else c["x0"] - x1) < gap
+                    if near and _TOUCHY.match(c["text"][-1] if side == "before" else c["text"][0]):
+                        found.append(f"{path.name} page {number}: {c['text']!r} {side} marker {mark!r}")
+    return found

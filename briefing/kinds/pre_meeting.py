@@ -11,7 +11,6 @@ marked DRAFT, and `build.py --final` refuses it.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Annotated, Literal
 
 from markupsafe import Markup, escape
@@ -139,17 +138,6 @@ class PreMeetingPage(Page):
         if drafts.is_draft(text):
             return Markup('<strong class="draft-field">') + escape(text) + Markup("</strong>")
         return Markup(escape(text))
-
-    def cites(self, sources: Iterable[str | None]) -> Markup:
-        """Several sources as one superscript, "1,2", numbered into the page's source list."""
-        ids = [s for s in dict.fromkeys(sources) if s]
-        if not ids:
-            return Markup("")
-        return (
-            Markup('<sup class="cite">')
-            + bdi(",".join(str(self.source_number(s)) for s in ids))
-            + Markup("</sup>")
-        )
 
     def status(self, status: str) -> str:
         return self.label(f"track_{status}")

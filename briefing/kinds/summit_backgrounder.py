@@ -7,15 +7,25 @@ side in one table row, so a reader can move between them paragraph by
 paragraph. Both editions come from the same unit list, so they cannot differ
 in content.
 
-Footnotes: every paragraph that names sources gets one footnote, whose text
-points into the numbered bibliography ("Source: [2]"). The bibliography is
-numbered by first citation; in the bilingual edition both languages share one
-numbering, so [2] is the same entry in either column.
+Notes (EDITORIAL.md, "Notes and bibliography"): a note says what a paragraph
+rests on, once, as a short citation (author and title, CMOS 14.29) set by the
+CSL processor (citations.py); the bibliography at the end gives each source in
+full, sorted as the style sorts it. Repeats are collapsed: where two or more
+paragraphs of a section rest on the same sources, the section's heading carries
+one note saying so and those paragraphs carry none; a paragraph resting on
+anything else has its own note. A note that adds something (sources disagreeing
+on a date) keeps its own text.
+
+Notes are real footnotes (float: footnote in the PDF, Word footnotes in the
+DOCX). In the bilingual edition each language numbers its notes from 1 (CSS
+counters per language; custom footnote marks in the DOCX) and sets them on its
+own side of the foot of the page, under its column.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -105,6 +115,11 @@ class Unit:
     kind: str
     data: Any = None
     key: str = ""
+    # Collapsed notes (collapse_notes, collapse_document): on a heading (h2, takeaways), what its note
+    # cites and whether every paragraph of the section rests on it (None: no note, the title's says
+    # it); on a paragraph, list or event, what it need not cite again.
+    section_sources: tuple[str, ...] = ()
+    whole: bool | None = False
 
 
 @dataclass
@@ -115,35 +130,35 @@ class Section:
 
 
 class BackgrounderPage(Page):
-    """Page helpers for footnotes and heading ids."""
+    """Page helpers for notes and heading ids."""
 
     def heading_id(self, key: str) -> str:
         return f"sec-{key}-{self.lang}"
 
-    def ref(self, source_id: str) -> Markup:
-        """A bibliography number in brackets, registering the source on first use."""
-        return bdi(f"[{self.source_number(source_id)}]")
-
-    def footnote(self, sources: list[str], lead: Markup | str = "") -> Markup:
-        """One footnote: an optional text, then the bibliography numbers of `sources`."""
-        sources = list(dict.fromkeys(sources))
-        if not sources and not lead:
+    def footnote(self, sources: list[str], lead: Markup | str = "", rests_on: tuple[str, ...] = ()) -> Markup:
+        """One note: an optional text of its own, then citations of `sources`, sorted; none where
+        it would only repeat what its section's or the title's note says (`rests_on`)."""
+        sources = [s for s in dict.fromkeys(sources) if s]
+        if (not sources and not lead) or (not lead and rests_on and tuple(sources) == rests_on):
             return Markup("")
+        for s in sources:
+            self.source_number(s)  # into the bibliography
         body = Markup(lead)
         if sources:
-            label = self.label("source" if len(sources) == 1 else "sources_short")
-            refs = Markup(self.label("comma") + " ").join(self.ref(s) for s in sources)
-            body += (
-                (Markup(" ") if lead else Markup(""))
-                + Markup(escape(label))
-                + Markup(": ")
-                + refs
-                + Markup(".")
-            )
+            body += (Markup(" ") if lead else Markup("")) + self.citations.note(sources)
         return Markup('<span class="footnote">') + body + Markup("</span>")
 
-    def note(self, para: model.Para) -> Markup:
-        return self.footnote(para.sources)
+    def note(self, para: model.Para, section_sources: tuple[str, ...] = ()) -> Markup:
+        """A paragraph's note, unless its section's heading note already says what it rests on."""
+        return self.footnote(para.sources, rests_on=section_sources)
+
+    def section_note(self, sources: tuple[str, ...], whole: bool | None, key: str = "section") -> Markup:
+        """The heading note of a section (or, key "document", of the title) whose paragraphs rest on
+        the same sources; `whole` when all of them do, None when the title's note says it already."""
+        if not sources or whole is None:
+            return Markup("")
+        label = f"{key}_rests_on" if whole else f"{key}_mostly"
+        return self.footnote(list(sources), Markup(escape(self.label(label))))
 
     def amount(self, fig: model.Figure) -> Markup:
         """A figure without year or citation (the table's caption carries its footnote)."""
@@ -158,29 +173,38 @@ class BackgrounderPage(Page):
         """The other language of a bilingual pair (for a name in its second script)."""
         return "en" if self.lang == "ar" else "ar"
 
-    def date_note(self, event: model.Event, *more: str) -> Markup:
-        """The footnote of a dated event: its sources, and any disagreement about the date."""
+    def sorted_bibliography(self) -> list[Markup]:
+        """Every source cited, in full, as the style sorts a bibliography."""
+        return self.citations.bibliography()
+
+    def date_note(self, event: model.Event, section_sources: tuple[str, ...] = ()) -> Markup:
+        """The note of a dated event: its sources, and any disagreement about the date; none where
+        the section's heading note already cites what it rests on."""
+        if section_sources and _note_sources(Unit("event", event)) == [section_sources]:
+            return Markup("")
         lead, named = Markup(""), set()
         if event.other_dates:
             claims = [event.date, *event.other_dates]
             lead = (
                 Markup(escape(self.label("dates_disagree")))
                 + Markup(": ")
-                + Markup(self.label("semicolon") + " ").join(
-                    self.claim(c) + Markup(" ") + self.ref(c.source) for c in claims
+                + Markup(self.label("semicolon")).join(
+                    # "date: citation", not "date (citation)": a citation may hold "(in Arabic)".
+                    self.claim(c) + Markup(": ") + self.citations.note([c.source]).rstrip(".")
+                    for c in claims
                 )
                 + Markup(". ")
-            )
-            lead += (
-                Markup(escape(self.label("date_used")))
-                + Markup(" ")
-                + self.ref(event.date.source)
+                + Markup(escape(self.label("date_used")))
+                + Markup(": ")
+                + self.claim(event.date)
                 + Markup(".")
             )
             named = {c.source for c in claims}
+            for c in claims:
+                self.source_number(c.source)
         if event.date.note:
             lead += (Markup(" ") if lead else Markup("")) + Markup(escape(self.t(event.date.note)))
-        rest = [s for s in (event.date.source, *event.summary.sources, *more) if s not in named]
+        rest = [s for s in (event.date.source, *event.summary.sources) if s not in named]
         return self.footnote(rest, lead)
 
 
@@ -224,8 +248,7 @@ class SummitBackgrounder(Kind[BackgrounderBrief]):
         return [brief.event]
 
     def pages(self, labels: dict[str, Bilingual], content: Content, langs: tuple[str, ...]) -> list[Page]:
-        cited: list[str] = []  # shared: the bilingual edition numbers its sources once
-        return [BackgrounderPage(lang, labels, content.sources, cited) for lang in langs]
+        return [BackgrounderPage(lang, labels, content.sources) for lang in langs]
 
     def source_file(self, content: Content, doc_id: str) -> Path:
         return content.root / "events" / f"{doc_id}.yaml"
@@ -237,8 +260,8 @@ class SummitBackgrounder(Kind[BackgrounderBrief]):
             return [Unit("para", p) for p in items]
 
         sections = [
-            Section("cover", [Unit("cover")], in_toc=False),
-            Section("takeaways", [Unit("takeaways")], in_toc=False),
+            Section("cover", [Unit("cover", event)], in_toc=False),
+            Section("takeaways", [Unit("takeaways", brief.takeaways)], in_toc=False),
             Section("toc", [Unit("h2", key="toc"), Unit("toc")], in_toc=False),
             Section(
                 "context",
@@ -282,7 +305,93 @@ class SummitBackgrounder(Kind[BackgrounderBrief]):
             ),
             Section("sources", [Unit("h2", key="sources"), Unit("bibliography")]),
         ]
-        return {"event": event, "sections": sections, "toc": [s.key for s in sections if s.in_toc]}
+        sections, document_sources = collapse_document([collapse_notes(s) for s in sections])
+        return {
+            "event": event,
+            "sections": sections,
+            "toc": [s.key for s in sections if s.in_toc],
+            "document_sources": document_sources,
+        }
+
+
+def collapse_document(sections: list[Section]) -> tuple[list[Section], tuple[str, ...]]:
+    """Sections that rest on the same sources say so once, in the title's note: the document's
+    sources. Their headings then carry no note, and no paragraph of the document whose sources
+    are just those carries one either. Returns the sections and the document's sources (or ())."""
+    heads = [
+        u.section_sources
+        for s in sections
+        for u in s.units
+        if u.kind in ("h2", "takeaways") and u.section_sources
+    ]
+    counts = Counter(heads).most_common()
+    if not counts or counts[0][1] < 2 or (len(counts) > 1 and counts[1][1] == counts[0][1]):
+        return sections, ()
+    document = counts[0][0]
+    out = []
+    for section in sections:
+        units = []
+        for u in section.units:
+            if u.kind in ("h2", "takeaways") and u.section_sources == document:
+                u = replace(u, section_sources=() if u.kind == "h2" else document, whole=False)
+                if (
+                    u.kind == "takeaways"
+                ):  # its heading is inside the unit: keep the items quiet, no heading note
+                    u = replace(u, whole=None)
+            elif u.kind in NOTED and not u.section_sources:
+                u = replace(u, section_sources=document)
+            units.append(u)
+        out.append(replace(section, units=units))
+    return out, document
+
+
+# The units that carry a note of what they rest on.
+NOTED = ("para", "list", "takeaways", "event", "cover", "package", "participants")
+
+
+def _note_sources(unit: Unit) -> list[tuple[str, ...]]:
+    """What each note of a unit would cite, for the notes that only cite (a dated event whose
+    sources disagree, or whose date needs a word, has a note of its own)."""
+    if unit.kind == "para":
+        paras = [unit.data]
+    elif unit.kind in ("list", "takeaways"):
+        paras = unit.data
+    elif unit.kind in ("event", "cover"):
+        event = unit.data
+        if event.other_dates or event.date.note:
+            return []
+        return [tuple(dict.fromkeys((event.date.source, *event.summary.sources)))]
+    elif unit.kind == "package":
+        return [tuple(unit.data.sources)]
+    elif unit.kind == "participants":
+        return [tuple(dict.fromkeys(x.source for x in unit.data))]
+    else:
+        return []
+    return [tuple(dict.fromkeys(p.sources)) for p in paras if p.sources]
+
+
+def collapse_notes(section: Section) -> Section:
+    """A section whose paragraphs and list items mostly rest on the same sources says so once,
+    in its heading's note; those paragraphs then carry no note of their own.
+
+    "Mostly": at least two of them, and more than any other set. `whole` when every one does.
+    """
+    sets = [sources for u in section.units for sources in _note_sources(u)]
+    counts = Counter(sets)
+    if not counts:
+        return section
+    (common, n), *rest = counts.most_common()
+    if n < 2 or (rest and rest[0][1] == n):
+        return section
+    whole = n == len(sets)
+    units = []
+    for u in section.units:
+        if u.kind in ("h2", "takeaways"):
+            u = replace(u, whole=whole, section_sources=common)
+        if u.kind in NOTED:
+            u = replace(u, section_sources=common)
+        units.append(u)
+    return replace(section, units=units)
 
 
 KIND = SummitBackgrounder()
