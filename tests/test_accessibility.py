@@ -120,7 +120,8 @@ def test_pdfium_reads_the_arabic_brackets_of_the_issue_right(built):
     not mirror the brackets it reverses with an Arabic word, so it reads ")رئيس الجمهورية("."""
     for doc in ("kz.ar.pdf", "kz.ar-en.pdf"):
         text = normalise(pdf_text(built / "country-profiles" / doc))
-        assert "(رئيس الجمهورية)" in text and "Database (UNTERM)" in text
+        # (The issue's third case, "Database (UNTERM)", left the page with the CSL bibliography.)
+        assert "(رئيس الجمهورية)" in text
         assert "(رئيس الوزراء)" in text
 
 
