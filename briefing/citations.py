@@ -83,7 +83,7 @@ class Citations:
         self.sources, self.lang, self.months = sources, lang, months
         self._parts: list[Markup] = []
         self._items: list[dict] | None = None
-        self._bib = None
+        self._bib: Any = None  # citeproc's CitationStylesBibliography, made on first use
 
     def notes(self, ids: list[str]) -> list[Markup]:
         """A numbered list of notes, one per source, each a first (full) note: a page's source list."""
