@@ -120,8 +120,8 @@ def test_one_marker_merges_and_sorts_the_numbers_of_a_paragraphs_sources(sources
         ("79<sup", "79\u202f<sup"),
         ("<bdi>COP29</bdi><sup", "<bdi>COP29</bdi>\u202f<sup"),
         ('side<span class="footnote">', 'side\u202f<span class="footnote">'),
-        ("2020.<sup", "2020.<sup"),  # after punctuation: nothing to keep apart
-        ("مارس<sup", "مارس<sup"),  # after an Arabic word: nothing either
+        ("2020.<sup", "2020.\u2060<sup"),  # after punctuation: only kept on the line
+        ("مارس<sup", "مارس\u2060<sup"),  # after an Arabic word too
     ],
 )
 def test_a_marker_is_kept_off_a_number_or_latin_word_before_it(before, after):
