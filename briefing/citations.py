@@ -75,14 +75,15 @@ def _style(locale: str) -> Any:
 class Citations:
     """Notes and bibliography entries of one page (one edition language), from the source records.
 
-    One CSL bibliography per page, so the processor knows which sources a note has cited
-    before: the first note of a source gives it in full, later ones are short."""
+    The style's first note of a source is full, later ones short (author and title): a page's
+    source list is full notes, or short ones where a page has no room; a document with a full
+    bibliography (the backgrounder) has short notes throughout."""
 
     def __init__(self, sources: dict[str, model.Source], lang: str, months: str = "default") -> None:
         self.sources, self.lang, self.months = sources, lang, months
         self._parts: list[Markup] = []
         self._items: list[dict] | None = None
-        self._bib = None
+        self._bib: Any = None  # citeproc's CitationStylesBibliography, made on first use
 
     def notes(self, ids: list[str]) -> list[Markup]:
         """A numbered list of notes, one per source, each a first (full) note: a page's source list."""
@@ -98,12 +99,16 @@ class Citations:
         return [self._cite(bib, [i]) for i in dict.fromkeys(ids)]
 
     def note(self, ids: list[str]) -> Markup:
-        """One note citing `ids`, sorted: in full for a source not cited before on this page, short after."""
+        """One short note citing `ids` (author and title, sorted), for a document whose
+        bibliography gives every source in full (CMOS 14.29: short notes throughout)."""
         ids = list(dict.fromkeys(ids))
         if not ids:
             return Markup("")
         if self._bib is None:
             self._bib = self._new_bibliography()
+        for i in ids:  # the style's short form is that of a source already cited: cite it unseen once
+            if i not in self._bib.keys:
+                self._cite(self._bib, [i])
         return self._cite(self._bib, ids)
 
     def bibliography(self) -> list[Markup]:

@@ -52,14 +52,12 @@ class Footnotes:
             self._element = add_footnotes_part(self.document, rtl=self.rtl)
         return self._element
 
-    def add(self, paragraph: Paragraph, *, rtl: bool, mark: str | None = None) -> Paragraph:
-        """Add a note referenced at the end of `paragraph`; return the note's paragraph to fill.
-        `mark`: the note's own number, where the document numbers notes otherwise than Word
-        would (each language of a bilingual page from 1)."""
+    def add(self, paragraph: Paragraph, *, rtl: bool) -> Paragraph:
+        """Add a note referenced at the end of `paragraph`; return the note's paragraph to fill."""
         self.count += 1
         note_id = self.count
-        add_footnote_reference(paragraph, note_id, rtl=rtl, mark=mark)
-        return add_footnote(self.element, note_id, paragraph._parent, rtl=rtl, mark=mark)
+        add_footnote_reference(paragraph, note_id, rtl=rtl)
+        return add_footnote(self.element, note_id, paragraph._parent, rtl=rtl)
 
 
 def add_footnotes_part(document: docx.document.Document, rtl: bool = False) -> Element:
@@ -97,33 +95,18 @@ def _ref_rpr(rtl: bool) -> Element:
     return rpr
 
 
-def _text(value: str) -> Element:
-    text = OxmlElement("w:t")
-    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    text.text = value
-    return text
-
-
-def add_footnote_reference(paragraph: Paragraph, note_id: int, *, rtl: bool, mark: str | None = None) -> None:
-    """A superscript run holding `w:footnoteReference` at the paragraph's end: Word numbers it,
-    or, with `mark`, shows that text instead (`w:customMarkFollows`, ECMA-376 17.11.14)."""
+def add_footnote_reference(paragraph: Paragraph, note_id: int, *, rtl: bool) -> None:
+    """A superscript run holding `w:footnoteReference` (Word numbers it) at the paragraph's end."""
     run = OxmlElement("w:r")
     run.append(_ref_rpr(rtl))
     ref = OxmlElement("w:footnoteReference")
-    if mark is not None:
-        ref.set(qn("w:customMarkFollows"), "1")
     ref.set(qn("w:id"), str(note_id))
     run.append(ref)
-    if mark is not None:
-        run.append(_text(mark))
     paragraph._p.append(run)
 
 
-def add_footnote(
-    footnotes: Element, note_id: int, parent: ProvidesStoryPart, *, rtl: bool, mark: str | None = None
-) -> Paragraph:
-    """A `w:footnote`: its number (`w:footnoteRef`, or the custom `mark`), a space, and an empty
-    paragraph to fill.
+def add_footnote(footnotes: Element, note_id: int, parent: ProvidesStoryPart, *, rtl: bool) -> Paragraph:
+    """A `w:footnote`: its number mark (`w:footnoteRef`), a space, and an empty paragraph to fill.
 
     Arabic notes get `w:bidi` on the paragraph and `w:rtl` on the mark, like body text.
     """
@@ -139,7 +122,7 @@ def add_footnote(
     p.append(ppr)
     number = OxmlElement("w:r")
     number.append(_ref_rpr(rtl))
-    number.append(OxmlElement("w:footnoteRef") if mark is None else _text(mark))
+    number.append(OxmlElement("w:footnoteRef"))
     p.append(number)
     space = OxmlElement("w:r")
     if rtl:

@@ -240,16 +240,21 @@ def render(
 _GLUED_MARKER = re.compile(
     r"([0-9A-Za-z\u00C0-\u024F\u0660-\u0669])((?:</[a-z]+>)*)(?=<sup class=\"cite\"|<span class=\"footnote\")"
 )
+# Anything else but a space, then only closing tags, then a note marker.
+_MARKER_AFTER = re.compile(r"([^\s>\u202f])((?:</[a-z]+>)*)(?=<sup class=\"cite\"|<span class=\"footnote\")")
 NARROW_SPACE = "\u202f"
+WORD_JOINER = "\u2060"
 
 
 def markers_clear_of_words(html: str) -> str:
-    """A narrow no-break space between a note marker and a number or Latin word before it.
+    """A note marker kept on the line of the word before it, and off it where it would read wrong.
 
-    "79¹" reads as a power and "COP29³" as part of the name: the space keeps them apart
-    and, being no-break, on one line. A marker after punctuation ("2020.¹") needs none.
+    "79¹" reads as a power and "COP29³" as part of the name: a narrow no-break space keeps
+    them apart and on one line. After punctuation ("2020.¹") a word joiner only: the line
+    breaker may otherwise break between a full stop and a number and start a line with "¹⁷".
     """
-    return _GLUED_MARKER.sub(lambda m: m.group(1) + m.group(2) + NARROW_SPACE, html)
+    html = _GLUED_MARKER.sub(lambda m: m.group(1) + m.group(2) + NARROW_SPACE, html)
+    return _MARKER_AFTER.sub(lambda m: m.group(1) + m.group(2) + WORD_JOINER, html)
 
 
 def arabic_text(html: str, digits: str, months: str) -> str:

@@ -73,7 +73,6 @@ BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "table", "div", "section"}
 CLASSES = {
     # <article>
     "landscape": "an A4 landscape section",
-    "bilingual": "both languages side by side: footnotes numbered per language (custom marks)",
     "digits-arabic-indic": "page and list numbers in Arabic-Indic digits (hindiNumbers)",
     # page furniture, in <article>
     "page-header": "<header>: the section's running header, its <span>s a borderless row, start to end",
@@ -186,7 +185,9 @@ def build(html: str, metadata: Metadata) -> docx.document.Document:
     articles = list(root.body.iterchildren("article"))
     # An Arabic document (not a bilingual one) is right to left as a whole: its Normal style and
     # footnote separators too.
-    rtl_document = all(a.get("dir") == "rtl" and not has_class(a, "bilingual") for a in articles)
+    rtl_document = all(
+        a.get("dir") == "rtl" and a.get("lang") == "ar" and "bilingual" not in classes(a) for a in articles
+    )
     if rtl_document:
         ooxml.set_style_bidi(doc.styles["Normal"])
     notes = ooxml_notes.Footnotes(doc, rtl=rtl_document)
@@ -300,8 +301,6 @@ class _Writer:
         self.lang = article.get("lang", "en")
         self.rtl = article.get("dir") == "rtl"
         self.landscape = has_class(article, "landscape")
-        self.bilingual = has_class(article, "bilingual")
-        self.note_numbers: dict[str, int] = {}  # per language, in a bilingual article
         # The brief's `arabic_digits` (render.py marks the article): Word numbers pages and lists itself.
         self.number_format = "hindiNumbers" if has_class(article, "digits-arabic-indic") else "decimal"
 
@@ -412,14 +411,6 @@ class _Writer:
                 leading = 1.3 if par._p.style == self.doc.__dict__["_style_ids"].get("Sources") else 1.5
                 par.paragraph_format.line_spacing = Pt(size * leading)
         return rtl
-
-    def _lang(self, el: HtmlElement) -> str:
-        node: HtmlElement | None = el
-        while node is not None:
-            if node.get("lang"):
-                return str(node.get("lang"))
-            node = node.getparent()
-        return self.lang
 
     def _rtl(self, el: HtmlElement) -> bool:
         node = el
@@ -639,12 +630,9 @@ class _Writer:
                 self.add_text(par, "\u200f" if direction == "rtl" else "\u200e", f, rtl)
             elif isinstance(chunk, Special) and chunk.kind == "footnote":
                 note_rtl = self._rtl(chunk.el)
-                mark = None
-                if self.bilingual:  # each language's notes from 1, as the PDF numbers them
-                    lang = self._lang(chunk.el)
-                    self.note_numbers[lang] = self.note_numbers.get(lang, 0) + 1
-                    mark = str(self.note_numbers[lang])
-                note = self.notes.add(par, rtl=note_rtl, mark=mark)
+                # Word numbers a document's footnotes in one sequence, both languages together: a
+                # custom mark per language (w:customMarkFollows) is shown twice by LibreOffice 7.4.
+                note = self.notes.add(par, rtl=note_rtl)
                 self.inline(note, chunk.el, Fmt(), note_rtl)
             elif isinstance(chunk, Special):
                 ooxml.add_field(par, chunk.instr)

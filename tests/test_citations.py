@@ -120,8 +120,8 @@ def test_one_marker_merges_and_sorts_the_numbers_of_a_paragraphs_sources(sources
         ("79<sup", "79\u202f<sup"),
         ("<bdi>COP29</bdi><sup", "<bdi>COP29</bdi>\u202f<sup"),
         ('side<span class="footnote">', 'side\u202f<span class="footnote">'),
-        ("2020.<sup", "2020.<sup"),  # after punctuation: nothing to keep apart
-        ("مارس<sup", "مارس<sup"),  # after an Arabic word: nothing either
+        ("2020.<sup", "2020.\u2060<sup"),  # after punctuation: only kept on the line
+        ("مارس<sup", "مارس\u2060<sup"),  # after an Arabic word too
     ],
 )
 def test_a_marker_is_kept_off_a_number_or_latin_word_before_it(before, after):
@@ -311,9 +311,10 @@ def test_no_note_is_a_bare_source_number_and_none_repeats_more_than_three_times(
         assert not repeated, (docx.name, repeated)
 
 
-def test_bilingual_notes_are_numbered_per_language_and_set_in_their_direction(built):
-    """Word numbers footnotes once for the document: the bilingual DOCX gives each note its
-    language's own number (a custom mark), and each note the direction of its language."""
+def test_bilingual_notes_are_set_in_their_languages_direction(built):
+    """Each note of the bilingual DOCX is a paragraph in its language's direction. (Their numbers
+    are Word's, one sequence for the document; the PDF numbers each language from 1, checked in
+    test_backgrounder.)"""
     from lxml import etree
 
     docx = built / "samarkand-summit" / "samarkand-summit-2025.ar-en.docx"
@@ -322,16 +323,14 @@ def test_bilingual_notes_are_numbered_per_language_and_set_in_their_direction(bu
         notes = {
             fn.get(f"{W}id"): fn for fn in etree.fromstring(z.read("word/footnotes.xml")).iter(f"{W}footnote")
         }
-    numbers: dict[str, list[int]] = {"ar": [], "en": []}
+    seen = {"ar": 0, "en": 0}
     for ref in body.iter(f"{W}footnoteReference"):
-        assert ref.get(f"{W}customMarkFollows") == "1"
-        mark = int(ref.getparent().find(f"{W}t").text)
+        cell = next(ref.iterancestors(f"{W}tc"))
+        cell_rtl = any(p.find(f"{W}pPr/{W}bidi") is not None for p in cell.iter(f"{W}p"))
         note = notes[ref.get(f"{W}id")]
-        rtl = note.find(f"{W}p/{W}pPr/{W}bidi") is not None
-        numbers["ar" if rtl else "en"].append(mark)
-        assert normalise("".join(note.itertext())).startswith(f"{mark} ")
-    for lang, found in numbers.items():
-        assert found and found == list(range(1, len(found) + 1)), (lang, found)
+        assert (note.find(f"{W}p/{W}pPr/{W}bidi") is not None) == cell_rtl
+        seen["ar" if cell_rtl else "en"] += 1
+    assert seen["ar"] > 3 and seen["en"] > 3, seen
 
 
 def test_notes_and_source_lists_are_set_at_a_readable_size(built):
