@@ -36,11 +36,39 @@ import io
 import json
 import re
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from . import incremental
 from .files import FONTS, ROOT
+from .model import Bilingual, Country
+
+if TYPE_CHECKING:  # matplotlib is imported where a graphic is drawn, not when this module loads
+    from markupsafe import Markup
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.patches import PathPatch, Rectangle
+    from matplotlib.text import Text
+
+Geom = Any  # a shapely geometry (shapely publishes no types)
+Frame = tuple[float, float, float, float]  # west, south, east, north, in map units (km)
+HAlign = Literal["left", "center", "right"]
+VAlign = Literal["bottom", "center", "top"]
+Candidate = tuple[float, float, HAlign, VAlign]  # a label's anchor x, y and its alignments
+
+
+class Corridor(Protocol):
+    """What a corridor map is drawn from (kinds.summit_backgrounder.CorridorMap)."""
+
+    @property
+    def route(self) -> list[str]: ...
+
+    @property
+    def alt(self) -> Bilingual: ...
+
 
 MAP_DATA = ROOT / "briefing" / "data" / "region-50m.json"
 FONT_FILES = {
@@ -51,7 +79,6 @@ FONT_FILES = {
 }
 PNG_DPI = 250  # the DOCX's fallback picture: sharp in print at the sizes we use
 INK = "#1d232b"
-NAVY = "#123c69"
 GREY = "#5b6572"
 LAND = "#e6eaee"
 BORDER = "#ffffff"
@@ -137,6 +164,9 @@ class ChartSpec:
     width_mm: float = 150.0
 
 
+Spec = LocatorSpec | CorridorSpec | ChartSpec
+
+
 # -- Cache ----------------------------------------------------------------------------------
 _memory: dict[str, Graphic] = {}
 
@@ -153,7 +183,7 @@ def _static_key() -> str:
     )
 
 
-def _cached(spec, draw, cache: Path | None) -> Graphic:
+def _cached(spec: Spec, draw: Callable[[Any], Graphic], cache: Path | None) -> Graphic:
     key = incremental.digest(_static_key(), type(spec).__name__, dataclasses.asdict(spec))[:32]
     if key in _memory:
         return _memory[key]
@@ -201,7 +231,7 @@ MM = 1 / 25.4
 
 
 @functools.cache
-def _font(lang: str, bold: bool = False):
+def _font(lang: str, bold: bool = False) -> FontProperties:
     from matplotlib.font_manager import FontProperties
 
     return FontProperties(fname=str(FONT_FILES[("ar" if lang == "ar" else "en", bold)]))
@@ -221,14 +251,27 @@ def _check_text(text: str, lang: str, bold: bool) -> None:
         raise ValueError(f"label {text!r}: the {lang} font has no glyph for {''.join(missing)!r}")
 
 
-def _text(ax, x, y, text, lang, role, labels, *, size=6.5, bold=False, color=INK, **kw):
+def _text(
+    ax: Axes | Figure,
+    x: float,
+    y: float,
+    text: str,
+    lang: str,
+    role: str,
+    labels: list[Label],
+    *,
+    size: float = 6.5,
+    bold: bool = False,
+    color: str = INK,
+    **kw: Any,
+) -> Text:
     _check_text(text, lang, bold)
     lines = tuple(text.split("\n")) if "\n" in text else ()
     labels.append(Label(" ".join(text.split()), lang, role, lines))  # a broken name is one name
     return ax.text(x, y, text, fontproperties=_font(lang, bold), fontsize=size, color=color, **kw)
 
 
-def _figure(width_mm: float, height_mm: float):
+def _figure(width_mm: float, height_mm: float) -> tuple[Figure, Axes]:
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(width_mm * MM, height_mm * MM), dpi=72)
@@ -243,7 +286,7 @@ def _figure(width_mm: float, height_mm: float):
 _NUMBER = re.compile(rb"(scale\([^)]*\))|(?<=[ ,(\"])(-?\d+\.\d{3,})(?=[ ,)\"\n])")
 
 
-def _two_places(match: re.Match) -> bytes:
+def _two_places(match: re.Match[bytes]) -> bytes:
     if match.group(1):
         return match.group(1)
     value = b"%.2f" % float(match.group(2))
@@ -251,10 +294,12 @@ def _two_places(match: re.Match) -> bytes:
     return b"0" if value in (b"-0", b"") else value
 
 
-def _render(fig, *, width_mm, height_mm, lang, alt, labels) -> Graphic:
+def _render(
+    fig: Figure, *, width_mm: float, height_mm: float, lang: str, alt: str, labels: list[Label]
+) -> Graphic:
     import matplotlib
 
-    rc = {"svg.fonttype": "path", "svg.hashsalt": "briefing-graphics", "svg.id": None}
+    rc: dict[Any, Any] = {"svg.fonttype": "path", "svg.hashsalt": "briefing-graphics", "svg.id": None}
     svg, png = io.BytesIO(), io.BytesIO()
     with matplotlib.rc_context(rc), warnings.catch_warnings():
         warnings.simplefilter("error")  # a missing glyph or font must fail, not draw a box
@@ -276,12 +321,12 @@ def _render(fig, *, width_mm, height_mm, lang, alt, labels) -> Graphic:
 
 
 @functools.cache
-def _map_data() -> dict:
+def _map_data() -> dict[str, Any]:
     return json.loads(MAP_DATA.read_text(encoding="utf-8"))
 
 
 @functools.cache
-def _project():
+def _project() -> Callable[..., tuple[float, float]]:
     from pyproj import Transformer
 
     return Transformer.from_crs("EPSG:4326", _map_data()["projection"], always_xy=True).transform
@@ -293,7 +338,7 @@ def project(lon: float, lat: float) -> tuple[float, float]:
 
 
 @functools.cache
-def _shapes() -> dict:
+def _shapes() -> dict[str, Geom]:
     from shapely.geometry import MultiPolygon, Polygon
 
     shapes = {}
@@ -303,7 +348,7 @@ def _shapes() -> dict:
 
 
 @functools.cache
-def _frame(west: float, south: float, east: float, north: float):
+def _frame(west: float, south: float, east: float, north: float) -> Frame:
     """A map frame from degrees: the projected bounds of that lon/lat box."""
     import shapely
     from shapely.geometry import box
@@ -313,7 +358,7 @@ def _frame(west: float, south: float, east: float, north: float):
 
 
 @functools.cache
-def _clipped(frame: tuple[float, float, float, float], width_mm: float) -> dict:
+def _clipped(frame: Frame, width_mm: float) -> dict[str, Geom]:
     """Each country's part inside the frame, simplified to a fifth of a millimetre at the
     printed size (what the eye cannot see costs SVG bytes and drawing time)."""
     from shapely.geometry import box
@@ -328,7 +373,7 @@ def _clipped(frame: tuple[float, float, float, float], width_mm: float) -> dict:
     return out
 
 
-def _patch(geom, **style):
+def _patch(geom: Geom, **style: Any) -> PathPatch:
     from matplotlib.patches import PathPatch
     from matplotlib.path import Path as MplPath
 
@@ -340,7 +385,7 @@ def _patch(geom, **style):
     return PathPatch(MplPath.make_compound_path(*paths), **style)
 
 
-def _label_point(geom, avoid=None):
+def _label_point(geom: Geom, avoid: Geom | None = None) -> tuple[float, float] | None:
     """Where a name fits best inside an area: its pole of inaccessibility (largest part)."""
     from shapely.ops import polylabel
 
@@ -359,7 +404,7 @@ def _label_point(geom, avoid=None):
 CASPIAN = (50.5, 42.0)
 
 
-def _sea(frame, width_mm, lon: float, lat: float):
+def _sea(frame: Frame, width_mm: float, lon: float, lat: float) -> Geom | None:
     """The body of water in the frame that holds (lon, lat), or None if the frame misses it."""
     from shapely.geometry import Point, box
     from shapely.ops import unary_union
@@ -369,7 +414,7 @@ def _sea(frame, width_mm, lon: float, lat: float):
     return next((w for w in getattr(water, "geoms", [water]) if w.contains(at)), None)
 
 
-def _draw_base(ax, frame, width_mm, highlight: set[str], soft: set[str]):
+def _draw_base(ax: Axes, frame: Frame, width_mm: float, highlight: set[str], soft: set[str]) -> None:
     ax.add_patch(_patch_box(frame, facecolor=WATER, edgecolor="none"))
     for code, part in sorted(_clipped(frame, width_mm).items()):
         fill = HIGHLIGHT if code in highlight else NEIGHBOUR if code in soft else LAND
@@ -379,13 +424,13 @@ def _draw_base(ax, frame, width_mm, highlight: set[str], soft: set[str]):
     ax.set_aspect("equal")
 
 
-def _patch_box(frame, **style):
+def _patch_box(frame: Frame, **style: Any) -> Rectangle:
     from matplotlib.patches import Rectangle
 
     return Rectangle((frame[0], frame[1]), frame[2] - frame[0], frame[3] - frame[1], **style)
 
 
-def _halo():
+def _halo() -> dict[str, Any]:
     """A pale box behind a label that may cross lines or dark fills. (A stroked halo would
     write each label's outlines twice more into the SVG; a box is one rectangle.)"""
     return {"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none", "alpha": 0.85}
@@ -397,7 +442,7 @@ class _Placer:
     area (a neighbour's name spilling onto the highlighted country misleads). Positions
     are in map units; a label's box is measured once, as drawn, and moved."""
 
-    def __init__(self, fig, ax, frame):
+    def __init__(self, fig: Figure, ax: Axes, frame: Frame) -> None:
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from shapely.geometry import box
 
@@ -408,29 +453,32 @@ class _Placer:
         self.inside = box(*frame).buffer(-(frame[2] - frame[0]) * 0.01)
         self.taken: list = []
 
-    def box(self, text):
+    def box(self, text: Text) -> Geom:
         from shapely.geometry import box
 
         bb = text.get_window_extent(self.renderer)
         (x0, y0), (x1, y1) = self.inv.transform((bb.x0, bb.y0)), self.inv.transform((bb.x1, bb.y1))
         return box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
 
-    def block(self, geom) -> None:
+    def block(self, geom: Geom) -> None:
         self.taken.append(geom)
 
-    def cost(self, geom, area=None, avoid=()) -> float:
+    def cost(self, geom: Geom, area: Geom | None = None, avoid: tuple[Geom, ...] = ()) -> float:
         outside = geom.difference(self.inside).area
         spill = geom.difference(area).area if area is not None else 0.0
         overlap = sum(geom.intersection(t).area for t in (*self.taken, *avoid))
         return outside * 10 + overlap + spill * 0.1
 
-    def place(self, text, candidates, area=None, avoid=()) -> float:
+    def place(
+        self, text: Text, candidates: list[Candidate], area: Geom | None = None, avoid: tuple[Geom, ...] = ()
+    ) -> float:
         """Candidates are (x, y, ha, va), best first; the first of least cost wins. `area`:
         the area the label names (spilling out of it costs); `avoid`: more to keep clear of.
         Returns the winner's cost as a share of its box (0: nothing in the way)."""
         from shapely import affinity
 
-        best, measured = None, {}
+        best: tuple[float, Candidate, Geom] | None = None
+        measured: dict[tuple[str, str], tuple[float, float, Geom]] = {}
         for x, y, ha, va in candidates:
             if (ha, va) not in measured:  # one measurement per alignment; the rest is a move
                 text.set_position((x, y))
@@ -444,6 +492,8 @@ class _Placer:
                 best = (cost, (x, y, ha, va), geom)
             if cost == 0:
                 break
+        if best is None:
+            raise ValueError("a label needs at least one candidate position")
         x, y, ha, va = best[1]
         text.set_position((x, y))
         text.set_horizontalalignment(ha)
@@ -451,7 +501,7 @@ class _Placer:
         self.taken.append(best[2].buffer(self.inside.length * 0.002))
         return best[0] / best[2].area  # the share of the label's box that sits where it should not
 
-    def area_candidates(self, area, step: float):
+    def area_candidates(self, area: Geom, step: float) -> list[Candidate]:
         """Centred positions inside an area, the most open point first (once placed labels are
         taken out), then a grid of points `step` apart, nearest to that point first."""
         from shapely.geometry import Point
@@ -479,7 +529,7 @@ class _Placer:
         return [(x, y, "center", "center") for x, y in points + inside]
 
     @staticmethod
-    def around_candidates(area, gap):
+    def around_candidates(area: Geom, gap: float) -> list[Candidate]:
         """Beside an area, just outside it: east, west, south, north, then the diagonals and
         between, each aligned away from the area so the label grows outwards."""
         import math
@@ -499,13 +549,13 @@ class _Placer:
             if not points:
                 continue
             p = max(points, key=lambda q: (q.x - cx) ** 2 + (q.y - cy) ** 2)
-            ha = "left" if dx > 0.4 else "right" if dx < -0.4 else "center"
-            va = "bottom" if dy > 0.4 else "top" if dy < -0.4 else "center"
+            ha: HAlign = "left" if dx > 0.4 else "right" if dx < -0.4 else "center"
+            va: VAlign = "bottom" if dy > 0.4 else "top" if dy < -0.4 else "center"
             out.append((p.x, p.y, ha, va))
         return out
 
     @staticmethod
-    def point_candidates(x, y, gap):
+    def point_candidates(x: float, y: float, gap: float) -> list[Candidate]:
         return [
             (x + gap, y, "left", "center"),
             (x - gap, y, "right", "center"),
@@ -555,7 +605,7 @@ def locator_frame(code: str) -> tuple[float, float, float, float]:
     return (x, y, x + w, y + h)
 
 
-def _map_figure(frame, width_mm):
+def _map_figure(frame: Frame, width_mm: float) -> tuple[Figure, Axes, float]:
     height = width_mm * (frame[3] - frame[1]) / (frame[2] - frame[0])
     fig, ax = _figure(width_mm, height)
     return fig, ax, height
@@ -658,7 +708,11 @@ def _draw_corridor(spec: CorridorSpec) -> Graphic:
     gap = (frame[2] - frame[0]) * 0.012
     # Nodes: each country's most open point; the line joins them in route order, then goes
     # on beyond the last one to Europe, an arrow to the frame's west edge.
-    nodes = [_label_point(clipped[code]) for code in codes]
+    points = [_label_point(clipped[code]) if code in clipped else None for code in codes]
+    missing = [code for code, p in zip(codes, points, strict=True) if p is None]
+    if missing:
+        raise ValueError(f"corridor map: {', '.join(missing)} not inside the map's frame")
+    nodes = [p for p in points if p is not None]
     xs, ys = [p[0] for p in nodes], [p[1] for p in nodes]
     end = (frame[0] + (frame[2] - frame[0]) * 0.04, ys[-1] + (frame[3] - frame[1]) * 0.1)
     ax.plot(xs, ys, color=ROUTE, linewidth=1.8, solid_capstyle="round", zorder=3)
@@ -683,16 +737,16 @@ def _draw_corridor(spec: CorridorSpec) -> Graphic:
     )
     placer.block(LineString([*nodes, end]).buffer(gap * 0.5))
     halo = _halo()
-    for (code, name), (x, y) in zip(spec.route, nodes):
+    for (_, name), (x, y) in zip(spec.route, nodes, strict=True):
         placer.block(Point(x, y).buffer(gap * 0.6))
         t = _text(ax, x, y, name, spec.lang, "node", labels, size=7, bold=True, zorder=5, bbox=halo)
-        below, above, right, left = (
+        beside: list[Candidate] = [  # below, above, right, left
             (x, y - gap, "center", "top"),
             (x, y + gap, "center", "bottom"),
             (x + gap, y, "left", "center"),
             (x - gap, y, "right", "center"),
-        )
-        placer.place(t, [below, above, right, left])
+        ]
+        placer.place(t, beside)
     t = _text(
         ax, 0, 0, spec.end, spec.lang, "end", labels, size=7.5, bold=True, color=ROUTE, zorder=5, bbox=halo
     )
@@ -752,7 +806,9 @@ def _draw_chart(spec: ChartSpec) -> Graphic:
     names_mm = min(NAMES_SHARE * width, max(mm_wide(n, 6.5) for n in names_text) + 2.5)
     # Legend entries: a 3.2 mm swatch, 1.2 mm, the name, 3.5 mm; as many a line as fit.
     entries = [(key, name, fill, 4.4 + mm_wide(name, 6) + 3.5) for key, name, fill in spec.legend]
-    legend_lines, line, used = [], [], 0.0
+    legend_lines: list[list[tuple[str, str, str, float]]] = []
+    line: list[tuple[str, str, str, float]] = []
+    used = 0.0
     for entry in entries:
         if line and used + entry[3] > width:
             legend_lines.append(line)
@@ -794,7 +850,7 @@ def _draw_chart(spec: ChartSpec) -> Graphic:
             linewidth=0.5,
             hatch="////" if name in spec.hatched else None,
         )
-        start = [a + b for a, b in zip(start, values)]
+        start = [a + b for a, b in zip(start, values, strict=True)]
     ax.set_ylim(-0.5, rows - 0.5)
     ax.set_xlim(top, 0) if rtl else ax.set_xlim(0, top)  # Arabic: bars grow from the right
     ax.set_yticks([])
@@ -807,12 +863,12 @@ def _draw_chart(spec: ChartSpec) -> Graphic:
     ax.set_xticklabels([])
     ax.tick_params(axis="x", length=2, width=0.5, colors=GREY)
     below = 1.0 / (row_mm * rows) * rows  # a millimetre under the axis, in data units
-    for t in ticks:
+    for tick in ticks:
         _text(
             ax,
-            t,
+            tick,
             -0.5 - below,
-            _digits(str(t), spec.digits),
+            _digits(str(tick), spec.digits),
             spec.lang,
             "value",
             labels,
@@ -822,7 +878,7 @@ def _draw_chart(spec: ChartSpec) -> Graphic:
             va="top",
             clip_on=False,
         )
-    for t, y in zip(names, ys):
+    for t, y in zip(names, ys, strict=True):
         _, y_fig = fig.transFigure.inverted().transform(ax.transData.transform((0, y)))
         t.set_position((fx(names_mm - 1.5), y_fig))
         t.set_horizontalalignment("left" if rtl else "right")
@@ -875,7 +931,7 @@ def _draw_chart(spec: ChartSpec) -> Graphic:
 # language, and write the <img> a template places (read again by the DOCX writer).
 
 
-def territory_name(code: str, lang: str, countries: dict) -> str:
+def territory_name(code: str, lang: str, countries: dict[str, Country]) -> str:
     """A country's name: as content writes it for a country with a file, else CLDR's."""
     from babel import Locale
 
@@ -895,12 +951,17 @@ def neighbours_in_view(code: str) -> list[str]:
     return [n for n in _map_data()["countries"][code.upper()]["neighbours"] if n in shown]
 
 
-def _say(labels: dict, key: str, lang: str, **values: str) -> str:
+def _say(labels: dict[str, Bilingual], key: str, lang: str, **values: str) -> str:
     return getattr(labels[key], lang).format(**values)
 
 
 def locator_for(
-    country, countries: dict, lang: str, labels: dict, cache: Path | None = None, width_mm: float = 64.0
+    country: Country,
+    countries: dict[str, Country],
+    lang: str,
+    labels: dict[str, Bilingual],
+    cache: Path | None = None,
+    width_mm: float = 64.0,
 ) -> Graphic:
     """The locator map of a country profile (model.Country), `width_mm` wide as printed."""
     code = country.id.upper()
@@ -922,7 +983,12 @@ def locator_for(
 
 
 def corridor_for(
-    corridor, countries: dict, lang: str, labels: dict, cache: Path | None = None, width_mm: float = 150.0
+    corridor: Corridor,
+    countries: dict[str, Country],
+    lang: str,
+    labels: dict[str, Bilingual],
+    cache: Path | None = None,
+    width_mm: float = 150.0,
 ) -> Graphic:
     """The corridor map of a backgrounder (kinds.summit_backgrounder.CorridorMap), `width_mm` wide."""
     route = tuple((c.upper(), territory_name(c, lang, countries)) for c in corridor.route)
@@ -943,7 +1009,7 @@ def progress_for(
     fills: dict[str, str],
     lang: str,
     digits: str,
-    labels: dict,
+    labels: dict[str, Bilingual],
     cache: Path | None = None,
     width_mm: float = 150.0,
 ) -> Graphic:
@@ -978,7 +1044,7 @@ def progress_for(
     return progress_chart(spec, cache)
 
 
-def img(graphic: Graphic, name: str):
+def img(graphic: Graphic, name: str) -> Markup:
     """The <img> for a template: the SVG inline as a data: URL (the PDF draws it), the PNG and
     the printed size beside it for the DOCX writer, and the alt text in the page's language."""
     from markupsafe import Markup, escape

@@ -465,7 +465,7 @@ SVG_BLIP_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 
 
-def add_svg_picture(run, png: bytes, svg: bytes, width, height, alt: str, name: str) -> None:
+def add_svg_picture(run: Run, png: bytes, svg: bytes, width: int, height: int, alt: str, name: str) -> None:
     """An inline picture: the PNG as the blip, the SVG as its extension; `alt` as the
     picture's description (docPr/@descr), which screen readers and Word's alt text show."""
     import io

@@ -361,7 +361,7 @@ class _Writer:
         elif isinstance(tag, str):
             raise ValueError(f"DOCX writer: unsupported element <{tag}> in the rendered HTML")
 
-    def figure(self, el, container) -> None:
+    def figure(self, el: HtmlElement, container: Container) -> None:
         """A graphic (graphics.py): its SVG, with the PNG for word processors without SVG,
         at the size the PDF gives it, with its alt text; then its caption paragraphs."""
         import base64

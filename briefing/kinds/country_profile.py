@@ -59,11 +59,11 @@ class ProfilePage(Page):
     def map_note(self, country: model.Country, boundaries_source: str) -> Markup:
         """Whose boundaries the map draws (implying no position on them), one marker citing
         them and the capital's coordinates."""
-        located = country.capital != "unknown" and country.capital.location is not None
+        capital = country.capital
+        located = capital.location.source if isinstance(capital, model.Capital) and capital.location else None
         source = self.sources[boundaries_source]
-        return self.labelf("map_note", source=in_language(source.publisher, source.language)) + self.cite(
-            boundaries_source, country.capital.location.source if located else None
-        )
+        name = in_language(source.publisher or source.author or source.title, source.language)
+        return self.labelf("map_note", source=name) + self.cite(boundaries_source, located)
 
 
 class CountryProfile(Kind[CountryProfileBrief]):

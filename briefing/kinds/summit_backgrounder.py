@@ -163,10 +163,11 @@ class BackgrounderPage(Page):
         """The map's caption, whose boundaries it draws (implying no position on them), and
         one footnote for the route's, the caption's and the boundaries' sources."""
         source = self.sources[corridor.boundaries_source]
+        name = in_language(source.publisher or source.author or source.title, source.language)
         return (
             Markup(escape(self.t(corridor.caption.text)))
             + Markup(" ")
-            + self.labelf("map_note", source=in_language(source.publisher, source.language))
+            + self.labelf("map_note", source=name)
             + self.footnote([*corridor.sources, *corridor.caption.sources, corridor.boundaries_source])
         )
 
@@ -286,7 +287,9 @@ class SummitBackgrounder(Kind[BackgrounderBrief]):
         return [brief.event]
 
     def pages(self, labels: dict[str, Bilingual], content: Content, langs: tuple[str, ...]) -> list[Page]:
-        return [BackgrounderPage(lang, labels, content.sources, countries=content.countries) for lang in langs]
+        return [
+            BackgrounderPage(lang, labels, content.sources, countries=content.countries) for lang in langs
+        ]
 
     def source_file(self, content: Content, doc_id: str) -> Path:
         return content.root / "events" / f"{doc_id}.yaml"
@@ -406,7 +409,9 @@ def _note_sources(unit: Unit) -> list[tuple[str, ...]]:
         return [tuple(dict.fromkeys(x.source for x in unit.data))]
     elif unit.kind == "corridor":  # the map's own note: its route, caption and boundaries
         corridor = unit.data
-        return [tuple(dict.fromkeys((*corridor.sources, *corridor.caption.sources, corridor.boundaries_source)))]
+        return [
+            tuple(dict.fromkeys((*corridor.sources, *corridor.caption.sources, corridor.boundaries_source)))
+        ]
     else:
         return []
     return [tuple(dict.fromkeys(p.sources)) for p in paras if p.sources]
