@@ -29,6 +29,7 @@ TEMPLATES = ROOT / "templates"
 CONTENT = ROOT / "content"
 BRIEFS = ROOT / "briefs"
 TRANSLATIONS_LOCK = "translations.lock"  # in content/ and in a briefs folder: translations.py
+CACHE = ".cache"  # OUT/.cache: font subsets, DOCX fonts and graphics; only the build writes there
 
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)

@@ -90,8 +90,12 @@ def _files(folder: Path, pattern: str = "*") -> list[Path]:
 
 
 def generator_files() -> list[Path]:
-    """The code and pins whose change can change any output."""
-    return _files(ROOT / "briefing", "**/*.py") + [ROOT / "requirements.txt", ROOT / "constraints.txt"]
+    """The code, its data (the maps' boundaries) and pins whose change can change any output."""
+    return (
+        _files(ROOT / "briefing", "**/*.py")
+        + _files(ROOT / "briefing" / "data", "*.json")
+        + [ROOT / "requirements.txt", ROOT / "constraints.txt"]
+    )
 
 
 def shared_digests(templates: Path, fonts: Path) -> dict[str, str]:

@@ -200,6 +200,19 @@ class Named(Sourced):
     value: Bilingual
 
 
+class Location(Sourced):
+    """Where a place is, in degrees (WGS 84), as a gazetteer or reference work gives it."""
+
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+
+
+class Capital(Named):
+    """A country's capital; `location` places its mark on the locator map (none without it)."""
+
+    location: Location | None = None
+
+
 class Person(Sourced):
     name: Bilingual
     role: Bilingual
@@ -320,7 +333,7 @@ class Country(Strict):
     id: Id
     name: Bilingual
     official_name: Named
-    capital: OrUnknown[Named]
+    capital: OrUnknown[Capital]
     head_of_state: OrUnknown[Person]
     head_of_government: Person | None = Field(
         None, description="Left out where the head of state also heads the government, or no source names one"

@@ -92,7 +92,7 @@ def run_task(
             if _pdf_writer is None:
                 from .write_pdf import PdfWriter
 
-                _pdf_writer = PdfWriter(cache=out / ".cache" / "fonts")
+                _pdf_writer = PdfWriter(cache=out / files.CACHE / "fonts")
             pages = _pdf_writer.write(
                 job.html,
                 tmp,
@@ -113,7 +113,7 @@ def run_task(
         else:
             from . import docx_fonts, write_docx
 
-            docx_fonts.cache_dir = out / ".cache" / "docx-fonts"
+            docx_fonts.cache_dir = out / files.CACHE / "docx-fonts"
             write_docx.write(job.html, tmp, job.metadata)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
@@ -254,10 +254,12 @@ def locked(out: Path) -> Iterator[None]:
 
 
 def clean_stale(out: Path) -> list[Path]:
-    """Remove temp files a killed build left behind (ours only: `.<name>.<pdf|docx>.<random>.tmp`)."""
+    """Remove temp files a killed build left behind (ours only: `.<name>.<pdf|docx>.<random>.tmp`,
+    and any in OUT/.cache, which only the build writes)."""
     removed = []
     for path in out.rglob(".*.tmp"):
-        if STALE_TMP.fullmatch(path.name) and path.is_file() and not path.is_symlink():
+        cached = path.relative_to(out).parts[0] == files.CACHE  # the build's own: any temp file is ours
+        if (cached or STALE_TMP.fullmatch(path.name)) and path.is_file() and not path.is_symlink():
             with contextlib.suppress(OSError):  # a read-only folder: the build reports that itself
                 path.unlink()
                 removed.append(path)

@@ -245,6 +245,8 @@ def _jobs(
     env = render.environment(templates)
     shared = shared or incremental.shared_digests(templates, files.FONTS)
     previous = None if args.force else manifest  # what was built before, unless everything is rebuilt
+    # Graphics are cached beside the outputs; a plan without a manifest (--check) writes nothing.
+    cache = manifest.out / files.CACHE / "graphics" if manifest is not None else None
     jobs: list[Job] = []
     for path, brief in briefs:
         kind = kinds.of(brief)
@@ -305,12 +307,12 @@ def _jobs(
                     jobs.append(job)
                     continue
                 try:
-                    job.html = render.render(env, labels, kind, brief, content, doc_id, edition)
+                    job.html = render.render(env, labels, kind, brief, content, doc_id, edition, cache=cache)
                     text = translations.page_text(job.html) if candidates else ""
                     held = translations.shown(candidates, text, brief.arabic_months)
                     if held:  # again, marked: the mark's words are not in the texts looked for
                         job.html = render.render(
-                            env, labels, kind, brief, content, doc_id, edition, len(held)
+                            env, labels, kind, brief, content, doc_id, edition, len(held), cache=cache
                         )
                 except Exception as exc:  # any template error becomes a located problem
                     problems += _template_problem(exc, path)

@@ -54,6 +54,7 @@ class Page:
     digits: str = "western"  # the brief's `arabic_digits` on an Arabic page; always western in English
     months: str = "default"  # the brief's `arabic_months` on an Arabic page
     review: int = 0  # texts the document shows whose translation needs review (translations.py)
+    cache: Path | None = None  # where graphics (graphics.py) are cached on disk; None: in memory only
 
     @property
     def dir(self) -> str:
@@ -152,6 +153,16 @@ class Page:
         return bdi(f"{formatting.date(start, self.lang)} – {formatting.date(end, self.lang)}")
 
 
+def in_language(text: str, lang: str) -> Markup:
+    """A text in its own language (a source's name inside a sentence of the other one):
+    marked, so it is read in that language, and isolated in its own direction."""
+    return (
+        Markup('<span lang="{}" dir="{}">').format(lang, DIRECTION.get(lang, "ltr"))
+        + escape(text)
+        + Markup("</span>")
+    )
+
+
 def bdi(text: str) -> Markup:
     """An inserted value, escaped and isolated so it keeps its order inside text of the other direction."""
     return Markup("<bdi>") + escape(text) + Markup("</bdi>")
@@ -216,14 +227,17 @@ def render(
     doc_id: str,
     edition: str,
     review: int = 0,
+    cache: Path | None = None,
 ) -> str:
     """The HTML of one document in one edition: the kind's template, given the kind's
     pages and context, and `landscape` (a declared feature the base template reads);
-    `review`: how many texts it shows whose translation needs review (marked in the header)."""
+    `review`: how many texts it shows whose translation needs review (marked in the header);
+    `cache`: the folder graphics are cached in (none: memory only, as for --check)."""
     template = env.get_template(f"{brief.template}.html.j2")
     pages = kind.pages(labels, content, EDITIONS[edition])
     for page in pages:  # the brief's Arabic digits and month names, on its Arabic pages only
         page.review = review
+        page.cache = cache
         if page.lang == "ar":
             page.digits, page.months = brief.arabic_digits, brief.arabic_months
     context = kind.context(brief, content, doc_id)

@@ -63,10 +63,11 @@ STYLES = {
     "List Number": ("Normal", 9.5, False, None, 0, 1),
     "Footnote Text": ("Normal", 8, False, GREY, 0, 1),  # notes at 8 pt at least
     "Caption": ("Normal", 9.5, True, INK, 6, 2),
+    "Figure Note": ("Normal", 6, False, GREY, 0, 2),
     "Marking": ("Normal", 8.5, True, RGBColor(0xA0, 0x28, 0x3C), 0, 4),
     "Contents Entry": ("Normal", 10, False, None, 0, 1),
 }
-BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "table", "div", "section"}
+BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "table", "div", "section", "figure"}
 # -- The vocabulary: the HTML classes this writer gives a Word form -------------------
 # Every other class is styling for the PDF only. To give a class a meaning in the
 # DOCX, declare it here and handle it below (has_class refuses undeclared names).
@@ -89,6 +90,7 @@ CLASSES = {
     "subtitle": "style Subtitle",
     "marking": "style Marking",
     "caption": "style Caption",
+    "figure-note": "style Figure Note (under a map or chart)",
     "bib": "style Sources",
     "toc-entry": "a contents line: the <a href='#id'> text, a dotted tab, a PAGEREF to that heading",
     # lists
@@ -96,6 +98,7 @@ CLASSES = {
     # tables
     "bi": "the bilingual layout: borderless, equal columns",
     "cover-meta": "borderless",
+    "layout": "a layout grid (e.g. a map beside a table): borderless",
     "compact": "cell text in style Table Text",
     "bar": "a progress bar in a cell: one row of shaded cells, widths from `width: N%`",
     "status": "<td>: bold",
@@ -106,6 +109,7 @@ PARAGRAPH_STYLES = {
     "subtitle": "Subtitle",
     "marking": "Marking",
     "caption": "Caption",
+    "figure-note": "Figure Note",
     "bib": "Sources",
 }
 FIELDS = {"pg-num": "PAGE", "pg-count": "NUMPAGES"}  # spans the word processor fills in
@@ -348,11 +352,44 @@ class _Writer:
             self.listing(el, container)
         elif tag == "table":
             self.table(el, container)
+        elif tag == "figure":
+            self.figure(el, container)
         elif tag in ("section", "div"):
             for child in el:
                 self.block(child, container)
         elif isinstance(tag, str):
             raise ValueError(f"DOCX writer: unsupported element <{tag}> in the rendered HTML")
+
+    def figure(self, el: HtmlElement, container: Container) -> None:
+        """A graphic (graphics.py): its SVG, with the PNG for word processors without SVG,
+        at the size the PDF gives it, with its alt text; then its caption paragraphs."""
+        import base64
+
+        for child in el:
+            if child.tag == "img":
+                par = container.add_paragraph()
+                self.set_style(par, "Normal")
+                self.direction(par, child)
+                par.paragraph_format.line_spacing = 1.0  # an exact Arabic line height would crop the picture
+                par.paragraph_format.space_after = Pt(2)
+                svg = base64.b64decode(child.get("src").split(",", 1)[1])
+                png = base64.b64decode(child.get("data-png").split(",", 1)[1])
+                width, height = float(child.get("data-width-mm")), float(child.get("data-height-mm"))
+                scale = min(1.0, (self.width_mm - 1) / width)  # never wider than its column
+                ooxml.add_svg_picture(
+                    par.add_run(),
+                    png,
+                    svg,
+                    Mm(width * scale),
+                    Mm(height * scale),
+                    child.get("alt", ""),
+                    child.get("data-name", "graphic"),
+                )
+            elif child.tag == "figcaption":
+                for block in child:
+                    self.block(block, container)
+            elif isinstance(child.tag, str):
+                raise ValueError(f"DOCX writer: unsupported element <{child.tag}> in a <figure>")
 
     def toc_entry(self, el: HtmlElement, container: Container) -> None:
         """A contents line: the heading's text, a dotted tab, and a PAGEREF to the heading's bookmark."""
@@ -464,7 +501,7 @@ class _Writer:
         rows = _rows(el)  # this table's own rows: a cell of the bilingual layout can hold a table
         ncols = max(len([c for c in tr if c.tag in ("th", "td")]) for tr in rows)
         table = container.add_table(len(rows), ncols)
-        if has_class(el, "bi") or has_class(el, "cover-meta"):
+        if has_class(el, "bi") or has_class(el, "cover-meta") or has_class(el, "layout"):
             table.style = self.doc.styles["Normal Table"]
         else:
             table.style = self.doc.styles["Table Grid"]

@@ -102,7 +102,10 @@ _original_build_fonts_dictionary = weasyprint.pdf.build_fonts_dictionary
 weasyprint.pdf.build_fonts_dictionary = _build_fonts_dictionary
 
 
-DATA_URL_LIMIT = 64 * 1024  # a data: URL larger than this is refused (the templates embed none today)
+# A data: URL larger than this is refused. The graphics (graphics.py) are embedded as SVG
+# data: URLs, so the HTML stays the whole description of a document: a locator map is
+# about 50 KB of SVG (70 KB as base64), the corridor map about 80 KB (110 KB).
+DATA_URL_LIMIT = 256 * 1024
 # -- Font subsets, cached --------------------------------------------------------
 # Writing a PDF embeds a subset of each font holding only the glyphs used.
 # HarfBuzz-Subset (Debian's libharfbuzz-subset0, installed by scripts/ensure-tools)

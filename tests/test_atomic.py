@@ -69,8 +69,10 @@ def test_a_build_killed_mid_render_leaves_previous_outputs_and_the_next_run_clea
     temps: list[Path] = []
     while proc.poll() is None and time.monotonic() < deadline:
         # A temp file exists from just before a render starts until the final renames.
-        temps = [p for p in out.rglob("*.tmp") if p.stat().st_size == 0]
-        if temps and len(list(out.rglob("*.tmp"))) >= 2:  # one render done, the next one running
+        # (Outputs' temp files only: planning writes cache entries under OUT/.cache first.)
+        staged = [p for p in out.rglob("*.tmp") if ".cache" not in p.relative_to(out).parts]
+        temps = [p for p in staged if p.stat().st_size == 0]
+        if temps and len(staged) >= 2:  # one render done, the next one running
             os.killpg(proc.pid, signal.SIGKILL)
             break
         time.sleep(0.005)

@@ -452,7 +452,7 @@ def test_an_unknown_source_in_the_brief_is_an_error(project, capsys):
     assert code == 1
     assert any(
         e.endswith(
-            f"samarkand-summit.yaml:{line}:15: outlook[1].sources[0]: unknown source id 'seed-044'; did you mean 'seed-004'?"
+            f"samarkand-summit.yaml:{line}:15: corridor_map.caption.sources[0]: unknown source id 'seed-044'; did you mean 'seed-004'?"
         )
         for e in err
     ), err

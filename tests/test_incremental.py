@@ -83,11 +83,16 @@ def test_an_edit_rebuilds_exactly_the_documents_that_show_it(project):
     # (the pre-meeting brief with Kazakhstan as counterpart shows its capital too)
     assert rebuilt(first, second) == {f"{PROFILES}/kz.en.docx", PREMEETING}
 
-    # The country's name: the tracker names parties, so it shows that too.
+    # The country's name: the tracker names parties, the maps of its neighbours (Kyrgyzstan,
+    # Turkmenistan, Uzbekistan) and the backgrounder's corridor name it too.
     edit(kz, 'en: "Kazakhstan"', 'en: "Kazakhstan (KZ)"')
     assert build(project, "--edition", "en", "--format", "docx", "-j", "2") == 0
     third = snapshot(out)
-    assert rebuilt(second, third) == {f"{PROFILES}/kz.en.docx", "roadmap-tracker/tracker.en.docx", PREMEETING}
+    assert rebuilt(second, third) == {f"{PROFILES}/{c}.en.docx" for c in ("kz", "kg", "tm", "uz")} | {
+        "roadmap-tracker/tracker.en.docx",
+        "samarkand-summit/samarkand-summit-2025.en.docx",
+        PREMEETING,
+    }
 
     # Nothing changed: nothing rebuilt.
     assert build(project, "--edition", "en", "--format", "docx") == 0
@@ -198,7 +203,8 @@ def test_a_failed_build_marks_nothing_up_to_date(content_only, capsys):
     assert build(project, *args) == 0  # kz's change was never recorded: it is built now
     assert rebuilt(first, snapshot(out)) == {f"{PROFILES}/kz.en.pdf"}
     entry = json.loads((out / incremental.MANIFEST).read_text())["outputs"][f"{PROFILES}/kz.en.pdf"]
-    assert entry["declared"] == ["countries/kz.yaml", "sources.yaml"]
+    # Its country, the neighbours its map names from their files, and the sources.
+    assert entry["declared"] == [f"countries/{c}.yaml" for c in ("kz", "kg", "tm", "uz")] + ["sources.yaml"]
     assert entry["sha256"] == incremental.file_hash(out / PROFILES / "kz.en.pdf")
 
 

@@ -42,6 +42,10 @@ PAGES = {
     "summit-backgrounder.ar": ("samarkand-summit", "samarkand-summit-2025.ar.pdf", 0),
     "summit-backgrounder.en": ("samarkand-summit", "samarkand-summit-2025.en.pdf", 0),
     "summit-backgrounder.ar-en.p3": ("samarkand-summit", "samarkand-summit-2025.ar-en.pdf", 2),
+    # The graphics (graphics.py): the corridor map, the progress charts beside the summaries.
+    "summit-backgrounder.ar.p4": ("samarkand-summit", "samarkand-summit-2025.ar.pdf", 3),
+    "summit-backgrounder.en.p4": ("samarkand-summit", "samarkand-summit-2025.en.pdf", 3),
+    "roadmap-tracker.ar.p2": ("roadmap-tracker", "tracker.ar.pdf", 1),
     "pre-meeting.ar": ("pre-meeting", "brief.ar.pdf", 0),
     "pre-meeting.en": ("pre-meeting", "brief.en.pdf", 0),
     "pre-meeting.ar-en.p2": ("pre-meeting", "brief.ar-en.pdf", 1),

@@ -3,6 +3,7 @@ load the project's own fonts and templates; anything else is refused and reporte
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import socket
@@ -77,11 +78,17 @@ def test_markup_and_urls_in_content_show_literally_and_load_nothing(
     for shown in (PASSWD, "url(file:///etc/hostname)", f"url(http://127.0.0.1:{port}/leak)"):
         assert shown in pdf, shown
     assert '&lt;img src="file:///etc/passwd"&gt;' in docx
-    # The only thing the PDF writer asked for is the project's stylesheet.
+    # The only things the PDF writer asked for are the project's stylesheet and the map the
+    # build drew (an SVG data: URL that refers to nothing outside itself).
+    drawn = [url for url in requested if url.startswith("data:image/svg+xml;base64,")]
+    assert len(drawn) == 1
+    svg = base64.b64decode(drawn[0].split(",", 1)[1])
+    assert b'href="http' not in svg and b"file:" not in svg and b"<text" not in svg
     assert requested and all(
         url.startswith((ROOT / "templates").as_uri())
         or url.startswith(ROOT.joinpath("templates").resolve().as_uri())
         for url in requested
+        if url not in drawn
     ), requested
     assert nothing_connected(server)
 

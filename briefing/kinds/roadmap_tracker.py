@@ -17,12 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from markupsafe import Markup
 from pydantic import Field, model_validator
 
-from .. import model, tracker
+from .. import graphics, model, tracker
 from ..errors import Problem
 from ..load import Document
 from ..model import BriefBase, FullDate, Id
+from ..render import Page
 from ..validate import Content, suggest
 from .base import Kind
 
@@ -154,6 +156,19 @@ def view(brief: TrackerBrief, content: Content, country: str | None) -> TrackerV
     return out
 
 
+class TrackerPage(Page):
+    """Page helpers of the tracker: the progress chart under a roadmap's summary by area."""
+
+    def progress_chart(self, roadmap: RoadmapView, width_mm: float) -> Markup:
+        """Items per status in each area shown, as stacked bars in the status colours (mirrored
+        in Arabic, in the brief's digits)."""
+        areas = [(self.t(a.area.title), a.counts) for a in roadmap.areas]
+        drawn = graphics.progress_for(
+            areas, model.STATUSES, STATUS_FILL, self.lang, self.digits, self.labels, self.cache, width_mm
+        )
+        return graphics.img(drawn, f"progress-{roadmap.roadmap.id}")
+
+
 class RoadmapTracker(Kind[TrackerBrief]):
     """One tracker document per brief; with a country, only the items involving it."""
 
@@ -184,6 +199,9 @@ class RoadmapTracker(Kind[TrackerBrief]):
 
     def documents(self, brief: TrackerBrief, content: Content) -> list[str]:
         return [f"tracker-{brief.country}" if brief.country else "tracker"]
+
+    def pages(self, labels: dict, content: Content, langs: tuple[str, ...]) -> list[Page]:
+        return [TrackerPage(lang, labels, content.sources) for lang in langs]
 
     def context(self, brief: TrackerBrief, content: Content, doc_id: str) -> dict:
         return {

@@ -27,16 +27,16 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from markupsafe import Markup, escape
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
-from .. import formatting, model
+from .. import formatting, graphics, model
 from ..errors import Problem
 from ..load import Document
 from ..model import Bilingual, BriefBase, Figure, Id, OrUnknown, Para, Sourced, SourceId, Strict
-from ..render import Page, bdi
+from ..render import Page, bdi, in_language
 from ..validate import Content, suggest
 from .base import Kind
 
@@ -73,6 +73,24 @@ class Package(Strict):
         return list(dict.fromkeys(i for i in ids if i))
 
 
+class CorridorMap(Strict):
+    """A transport corridor drawn across the region: the route through the countries the
+    sources name, east to west, on to Europe; `caption` states the figures, with sources."""
+
+    title: Bilingual
+    route: list[Annotated[str, StringConstraints(pattern=r"^[a-z]{2}$")]] = Field(
+        min_length=2,
+        description="The countries along the route, east to west, as lower-case ISO 3166 alpha-2 codes "
+        "(a country in content/countries is named as there; others by their CLDR name)",
+    )
+    sources: list[SourceId] = Field(min_length=1, description="Sources that name the route's countries")
+    boundaries_source: SourceId = Field(description="The source of the boundaries drawn (Natural Earth)")
+    caption: Para = Field(
+        description="What the map shows; a figure the text states is referred to, never restated"
+    )
+    alt: Bilingual = Field(description="What the map shows, for readers who cannot see it")
+
+
 class BackgrounderBrief(BriefBase):
     """A sourced, footnoted backgrounder on one event (briefs/samarkand-summit.yaml)."""
 
@@ -88,6 +106,7 @@ class BackgrounderBrief(BriefBase):
     discussed: list[Para] = Field(min_length=1)
     outcomes: list[Para] = Field(min_length=1)
     package: Package
+    corridor_map: CorridorMap | None = Field(None, description="A map of the corridor the package funds")
     agreements: list[Para] = Field(min_length=1)
     participants: list[Participant] = Field(min_length=1)
     timeline: list[Id] = Field(min_length=1, description="Event ids, in the order the timeline shows them")
@@ -129,8 +148,28 @@ class Section:
     in_toc: bool = True
 
 
+@dataclass
 class BackgrounderPage(Page):
-    """Page helpers for notes and heading ids."""
+    """Page helpers for notes, heading ids and the corridor map."""
+
+    countries: dict[str, model.Country] = field(default_factory=dict)
+
+    def corridor(self, corridor: CorridorMap, width_mm: float) -> Markup:
+        """The corridor map as an <img> in this page's language (names, alt text)."""
+        drawn = graphics.corridor_for(corridor, self.countries, self.lang, self.labels, self.cache, width_mm)
+        return graphics.img(drawn, "corridor")
+
+    def map_note(self, corridor: CorridorMap) -> Markup:
+        """The map's caption, whose boundaries it draws (implying no position on them), and
+        one footnote for the route's, the caption's and the boundaries' sources."""
+        source = self.sources[corridor.boundaries_source]
+        name = in_language(source.publisher or source.author or source.title, source.language)
+        return (
+            Markup(escape(self.t(corridor.caption.text)))
+            + Markup(" ")
+            + self.labelf("map_note", source=name)
+            + self.footnote([*corridor.sources, *corridor.caption.sources, corridor.boundaries_source])
+        )
 
     def heading_id(self, key: str) -> str:
         return f"sec-{key}-{self.lang}"
@@ -248,7 +287,9 @@ class SummitBackgrounder(Kind[BackgrounderBrief]):
         return [brief.event]
 
     def pages(self, labels: dict[str, Bilingual], content: Content, langs: tuple[str, ...]) -> list[Page]:
-        return [BackgrounderPage(lang, labels, content.sources) for lang in langs]
+        return [
+            BackgrounderPage(lang, labels, content.sources, countries=content.countries) for lang in langs
+        ]
 
     def source_file(self, content: Content, doc_id: str) -> Path:
         return content.root / "events" / f"{doc_id}.yaml"
@@ -285,6 +326,7 @@ class SummitBackgrounder(Kind[BackgrounderBrief]):
                 + [
                     Unit("h3", key="package"),
                     Unit("package", brief.package),
+                    *([Unit("corridor", brief.corridor_map)] if brief.corridor_map else []),
                     Unit("h3", key="agreements"),
                     Unit("list", brief.agreements),
                 ],
@@ -365,6 +407,11 @@ def _note_sources(unit: Unit) -> list[tuple[str, ...]]:
         return [tuple(unit.data.sources)]
     elif unit.kind == "participants":
         return [tuple(dict.fromkeys(x.source for x in unit.data))]
+    elif unit.kind == "corridor":  # the map's own note: its route, caption and boundaries
+        corridor = unit.data
+        return [
+            tuple(dict.fromkeys((*corridor.sources, *corridor.caption.sources, corridor.boundaries_source)))
+        ]
     else:
         return []
     return [tuple(dict.fromkeys(p.sources)) for p in paras if p.sources]
