@@ -50,7 +50,7 @@ PAGES = {
     "pre-meeting.en": ("pre-meeting", "brief.en.pdf", 0),
     "pre-meeting.ar-en.p2": ("pre-meeting", "brief.ar-en.pdf", 1),
     "bidi-cases.ar": ("bidi", "bidi.ar.pdf", 0),
-    "arabic-indic-digits.ar": ("indic", "kz.ar.pdf", 0),
+    "arabic-indic-digits.ar": ("indic", "uz.ar.pdf", 0),
 }
 
 
@@ -89,7 +89,7 @@ def sources(built, tmp_path_factory) -> dict[str, Path]:
                 "--out",
                 str(extra / "i"),
                 "--only",
-                "kz",
+                "uz",
                 "--edition",
                 "ar",
                 "--format",
