@@ -53,10 +53,10 @@ def plan(
 
     With a manifest (incremental.Manifest), a document whose inputs are unchanged
     is not rendered, and a format whose output would be the same is not built.
-    `warn` gets each warning line (drafts still to fill, translations to review); `after`, when
-    given, gets the lines about fields with no value, for the caller to print once the build has
-    succeeded (so a failed build prints only its problems); otherwise `warn` gets them at the end of
-    planning.
+    `warn` gets each warning line (drafts still to fill); `after`, when given, gets the lines
+    about fields with no value and texts to review, for the caller to print once the build has
+    succeeded (so a failed build prints only its problems); otherwise `warn` gets them at the end
+    of planning.
     """
     templates = args.templates
     problems: list[Problem] = []
@@ -120,16 +120,19 @@ def plan(
                 f"--only: no document {', '.join(map(repr, missing))} in the selected briefs; "
                 f"expected one of: {', '.join(sorted(matched))}"
             )
-    later: list[str] = []  # warnings about gaps: printed once the build is known to go ahead
-    problems += _gaps(args, briefs, content, later.append)  # fields with no value: as drafts
-    if problems:
-        raise ContentError(problems)
+    later: list[str] = []  # warnings about gaps and texts to review: printed once the build goes ahead
+    # Fields with no value, as drafts. A final build's refusal of them is raised together with
+    # its texts to review, which only rendering finds: every problem at once.
+    problems += _gaps(args, briefs, content, later.append)
     if args.country is not None:
-        briefs = _restrict(briefs, args.country, content)
+        try:
+            briefs = _restrict(briefs, args.country, content)
+        except ContentError as exc:
+            raise ContentError(problems + exc.problems) from None
     shown: dict[translations.Status, list[str]] = {}
     jobs = Jobs(_jobs(args, briefs, content, labels, manifest, shared, problems, review, shown))
     jobs.translations = review
-    problems += _to_review(shown, args.final, warn)
+    problems += _to_review(shown, args.final, later.append)
     for job in jobs:  # every target inside --out, before anything is written
         for fmt in job.formats + job.kept:
             try:

@@ -701,3 +701,19 @@ def test_a_percent_sign_in_a_text_is_not_taken_for_a_format_string(project, caps
     edit(kz(project), "We welcome the strategic partnership.", "We welcome 27% of the partnership.")
     run(capsys, "--export-po", "po")
     assert "python-format" not in (project / "po" / "ar.po").read_text(encoding="utf-8")
+
+
+def test_a_final_build_names_fields_with_no_value_and_texts_to_review_together(
+    tmp_path, minimal, monkeypatch, capsys
+):
+    """Every problem of a final build at once: the fixture's empty fields do not hide a text to review."""
+    from briefing import files
+
+    (tmp_path / "briefs").mkdir()
+    shutil.copy(files.BRIEFS / "country-profiles.yaml", tmp_path / "briefs")
+    monkeypatch.chdir(tmp_path)
+    edit(minimal / "countries" / "kz.yaml", "a €10 billion priority", "a €12 billion priority")
+    code, err = build(capsys, "--check", "--final")
+    assert code == 1
+    assert any("capital: no value" in line for line in err), err
+    assert any("talking_points[1]: ar needs review (numbers differ" in line for line in err), err
