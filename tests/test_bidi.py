@@ -74,7 +74,9 @@ CASES = {
 @pytest.fixture(scope="module")
 def bidi_docs(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("bidi")
-    content = out / "content"  # a copy: a build records its translation lock beside the content
+    # A copy (a build records its translation lock beside the content), outside --out (an
+    # output folder may not hold an input folder).
+    content = tmp_path_factory.mktemp("bidi-content") / "content"
     shutil.copytree(FIXTURES / "bidi", content)
     assert (
         cli.main(["--content", str(content), "--out", str(out), "--edition", "ar,en", "-j", "1", BRIEF]) == 0
