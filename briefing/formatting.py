@@ -32,8 +32,10 @@ ARABIC_INDIC = "٠١٢٣٤٥٦٧٨٩"
 _TO_ARABIC_INDIC = str.maketrans(WESTERN, ARABIC_INDIC)
 _TO_WESTERN = str.maketrans(ARABIC_INDIC + "۰۱۲۳۴۵۶۷۸۹", WESTERN * 2)
 # A number as written in text: digits, with decimal or group separators between digits, and a percent sign.
-# Digits glued to Latin letters (COP29, A4) are part of a Latin name and are left alone.
-_NUMBER = re.compile(r"(?<![A-Za-z\u00C0-\u024F\d])\d+(?:[.,]\d+)*%?(?![A-Za-z\u00C0-\u024F])")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*%?")
+# Digits in a word with Latin letters (COP29, A4, a map scale "1:50m") are part of a Latin name
+# and are left alone, all of them: converting "1:50m" digit by digit made "١:٥0m".
+_LATIN_WORD = re.compile(r"\S*[A-Za-z\u00C0-\u024F]\S*")
 
 
 def arabic_indic(text: str) -> str:
@@ -46,7 +48,11 @@ def arabic_indic(text: str) -> str:
         s = re.sub(r"(?<=\d),(?=\d)", "\u066c", s)
         return s.translate(_TO_ARABIC_INDIC).replace("%", "\u066a")
 
-    return _NUMBER.sub(convert, text)
+    parts, last = [], 0
+    for word in _LATIN_WORD.finditer(text):
+        parts += [_NUMBER.sub(convert, text[last : word.start()]), word.group()]
+        last = word.end()
+    return "".join(parts) + _NUMBER.sub(convert, text[last:])
 
 
 def western(text: str) -> str:

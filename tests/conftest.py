@@ -113,8 +113,8 @@ def complete(minimal) -> Path:
 
 
 def normalise(text: str) -> str:
-    """NFKC, no bidi controls, single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(BIDI_CONTROLS)
+    """NFKC, no bidi controls or word joiners (a note marker's glue), single spaces."""
+    text = unicodedata.normalize("NFKC", text).translate(BIDI_CONTROLS).replace("\u2060", "")
     return re.sub(r"\s+", " ", text).strip()
 
 
@@ -174,6 +174,16 @@ def docx_header_rows(path: Path) -> list[str]:
         for tr in body.iter(w + "tr")
         if tr.find(f"{w}trPr/{w}tblHeader") is not None
     ]
+
+
+URL = re.compile(r"https?://[^\s<>\"\u200e\u200f\u2060\u2066-\u2069]+")
+
+
+def in_urls(word: str, urls: list[str]) -> bool:
+    """Whether a word pdftotext made is a piece of one of the URLs: a PDF breaks a long URL
+    anywhere, even across a page or, in Arabic, around the rest of its line."""
+    letters = re.sub(r"[^a-z0-9]", "", word.lower())
+    return bool(letters) and any(letters in re.sub(r"[^a-z0-9]", "", u.lower()) for u in urls)
 
 
 def less_repeated(counts, reference, rows):

@@ -86,6 +86,7 @@ def test_percent_and_plain_figures():
         ("(2024).", "(٢٠٢٤)."),
         ("2026–2028", "٢٠٢٦–٢٠٢٨"),
         ("مؤتمر COP29 واتفاقية EPCA 2020", "مؤتمر COP29 واتفاقية EPCA ٢٠٢٠"),  # digits glued to Latin stay
+        ("بمقياس 1:50m و1:110m", "بمقياس 1:50m و1:110m"),  # all of a Latin word's digits stay, none split
     ],
 )
 def test_arabic_indic_digits_and_back(western, indic):

@@ -35,6 +35,7 @@ title: {ar: "ملفات قطرية", en: "%s"}
 organisation: {ar: "وحدة الاختبار", en: "Test desk"}
 as_of: 2025-10-31
 countries: all
+locator_map: {boundaries_source: natural-earth}
 editions: [en, ar-en]
 """
 

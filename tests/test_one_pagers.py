@@ -15,11 +15,14 @@ from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
 from briefing import cli
+from briefing.load import load
 from briefing.validate import load_content
 
 from .conftest import ROOT, arabic_letters, docx_xml, normalise, pdf_text, words
 
 CONTENT = load_content(ROOT / "content")
+# The source of the locator map's boundaries, in every profile's source list.
+MAP_SOURCE = load(ROOT / "briefs" / "country-profiles.yaml").data["locator_map"]["boundaries_source"]
 COUNTRIES = sorted(CONTENT.countries)
 EDITIONS = {"ar": ["ar"], "en": ["en"], "ar-en": ["ar", "en"]}
 ARABIC = re.compile(r"[\u0600-\u06FF]")
@@ -223,9 +226,10 @@ def test_pdf_and_docx_say_the_same(built, country, edition):
     missing_from_pdf = docx - pdf
     assert not missing_from_pdf, f"in the DOCX but not the PDF: {dict(missing_from_pdf)}"
     # The PDF draws list numbers and page numbers as text; Word generates them: at most one
-    # number per source in the page's source list (and never fewer than 10, the page numbers).
+    # number per source in the page's source list (the country's sources and the locator map's
+    # boundaries), and never fewer than 10, the page numbers.
     extra = pdf - docx
-    limit = max(10, len(cited_sources(CONTENT.countries[country].model_dump())))
+    limit = max(10, len(cited_sources(CONTENT.countries[country].model_dump()) | {MAP_SOURCE}))
     assert all(w.isdigit() and int(w) <= limit for w in extra), f"in the PDF but not the DOCX: {dict(extra)}"
 
 

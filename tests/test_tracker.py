@@ -202,7 +202,9 @@ def test_the_real_roadmaps_are_valid(real_content, capsys):
 
 
 def test_an_unknown_country_option_is_a_usage_problem(capsys):
-    assert cli.main(["--check", str(BRIEF), "--country", "xx"]) == 1
+    with pytest.raises(SystemExit) as exit_info:  # argparse's usage error: exit 2, like any bad option
+        cli.main(["--check", str(BRIEF), "--country", "xx"])
+    assert exit_info.value.code == 2
     assert "unknown country 'xx'" in capsys.readouterr().err
 
 

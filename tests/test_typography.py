@@ -36,9 +36,14 @@ ARABIC_SCRIPT = re.compile(r"[\u0600-\u06FF]")
 
 
 def western_leftovers(text: str) -> list[str]:
-    """Tokens with a Western digit that are not part of a Latin source title."""
+    """Tokens with a Western digit that are not part of a Latin source title or a Latin word
+    (a map scale, "1:50m")."""
     allowed = latin_title_words()
-    return [w for w in re.findall(r"\S*[0-9]\S*", text) if w.strip("،,.:;()[]") not in allowed]
+    return [
+        w
+        for w in re.findall(r"\S*[0-9]\S*", text)
+        if w.strip("،,.:;()[]«»") not in allowed and not re.search("[A-Za-z]", w)
+    ]
 
 
 @pytest.fixture(scope="module")

@@ -101,9 +101,13 @@ def test_libreoffice_shows_the_same_text_as_our_pdf(converted):
         # or alone where a raised mark made its own line.
         # (Seen: "H" for tanween and shadda, "F" or "G" for the damma of أُثير, alone on its line; "C" for the tanween of ًا;
         # "I" for tanween and shadda too, in the profiles since they hold a map.)
-        lo = re.sub(
-            r"(?<=[\u0600-\u06FF])[CHFGI]|[CHFGI](?=[\u0600-\u06FF])|(?<![^\W\d_])[CHFGI](?![^\W\d_])", "", lo
+        # Taken out of both texts alike: a real capital beside Arabic ("IEU" in a source list)
+        # loses the same letter on both sides; where only LibreOffice's text has the Arabic
+        # beside it ("RTVI" / "RTV"), the two are matched below.
+        marks = re.compile(
+            r"(?<=[\u0600-\u06FF])[CHFGI]|[CHFGI](?=[\u0600-\u06FF])|(?<![^\W\d_])[CHFGI](?![^\W\d_])"
         )
+        lo, mine = marks.sub("", lo), marks.sub("", mine)
         # Cyrillic (a Russian source title on an Arabic page) is drawn right by LibreOffice, but the
         # positions of its glyphs in LibreOffice's PDF split and drop letters when a line is read
         # back in visual order ("Кыргызстана" as "К", "г", "зстана"): compared by our own
@@ -116,6 +120,13 @@ def test_libreoffice_shows_the_same_text_as_our_pdf(converted):
             for r in docx_header_rows(ours.with_suffix(".docx"))
         ]
         a, b = less_repeated(a, b, rows), less_repeated(b, a, rows)
+        # A word of ours that LibreOffice's text has less one such letter at an end is the same word.
+        for w in list((a - b).elements()):
+            for cut, dropped in ((w[:-1], w[-1:]), (w[1:], w[:1])):
+                if dropped in {"C", "H", "F", "G", "I"} and (b - a)[cut] > 0:
+                    a[w], a[cut] = a[w] - 1, a[cut] + 1
+                    break
+        a, b = +a, +b
         assert a == b, f"{theirs.name}: only ours {dict(a - b)}; only LibreOffice's {dict(b - a)}"
         years = lambda text: set(re.findall(r"(?:19|20)\d\d", text))  # noqa: E731
         assert years(mine) == years(lo), f"{theirs.name}: years differ: {years(mine) ^ years(lo)}"
