@@ -131,9 +131,13 @@ def set_page_number_format(section: Section, fmt: str) -> None:
     el.set(qn("w:fmt"), fmt)
 
 
-def number_format_variant(numbering: Element, abstract_id: int | None, fmt: str) -> int:
+def number_format_variant(
+    numbering: Element, abstract_id: int | None, fmt: str = "decimal", jc: str | None = None
+) -> int:
     """The id of an abstract numbering like `abstract_id` but counting in `fmt`
-    (e.g. hindiNumbers, Arabic-Indic digits); the caller keeps one per document.
+    (e.g. hindiNumbers, Arabic-Indic digits) and, given `jc`, with its labels so
+    aligned (`right` for a right-to-left list: LibreOffice puts a `left`-aligned
+    label of a bidi paragraph in the margin); the caller keeps one per document.
 
     A copy rather than a `w:lvl` inside the instance's `w:lvlOverride`: Word
     reads both, LibreOffice only the abstract definition.
@@ -148,11 +152,15 @@ def number_format_variant(numbering: Element, abstract_id: int | None, fmt: str)
     nsid = new.find(qn("w:nsid"))
     if nsid is not None:  # a list's identity in Word: the copy is a different list
         nsid.set(qn("w:val"), f"{0x7A000000 + new_id:08X}")
-    for el in new.findall(qn("w:styleLink")) + new.findall(qn("w:numStyleLink")):
-        new.remove(el)
+    links = new.findall(qn("w:styleLink")) + new.findall(qn("w:numStyleLink"))
+    for el in links + [s for lvl in new.findall(qn("w:lvl")) for s in lvl.findall(qn("w:pStyle"))]:
+        el.getparent().remove(el)
     for num_fmt in new.iter(qn("w:numFmt")):
         if num_fmt.get(qn("w:val")) == "decimal":
             num_fmt.set(qn("w:val"), fmt)
+    if jc is not None:
+        for lvl_jc in new.iter(qn("w:lvlJc")):
+            lvl_jc.set(qn("w:val"), jc)
     abstracts[-1].addnext(new)
     return new_id
 
@@ -497,3 +505,142 @@ def add_svg_picture(run: Run, png: bytes, svg: bytes, width: int, height: int, a
     svg_blip.set(qn("r:embed"), rid)
     ext_lst.append(ext)
     blip.append(ext_lst)
+
+
+# -- the design in Word's own terms: boxes, rules, margins, keeping rows whole -------------
+# CT_PPr children after w:pBdr, and after w:shd (ECMA-376 Part 1, 17.3.1.26).
+_AFTER_PBDR = (
+    "w:shd",
+    "w:tabs",
+    "w:suppressAutoHyphens",
+    "w:kinsoku",
+    "w:wordWrap",
+    "w:overflowPunct",
+    "w:topLinePunct",
+    "w:autoSpaceDE",
+    "w:autoSpaceDN",
+    "w:bidi",
+    *_AFTER_BIDI,
+)
+_AFTER_PSHD = _AFTER_PBDR[1:]
+# CT_TcPr children after w:tcBorders.
+_AFTER_TCBORDERS = ("w:shd", *_AFTER_SHD)
+
+
+def _border(parent: Element, side: str, colour: str, eighths: int, space: int = 0) -> None:
+    el = _child(parent, f"w:{side}")
+    el.set(qn("w:val"), "single")
+    el.set(qn("w:sz"), str(eighths))
+    el.set(qn("w:space"), str(space))
+    el.set(qn("w:color"), colour)
+
+
+def box_paragraph(paragraph: Paragraph, colour: str, fill: str | None, eighths: int = 6) -> None:
+    """A box round a paragraph (`w:pBdr` on four sides, `w:shd` fill): consecutive paragraphs
+    with the same box are drawn as one box by Word and LibreOffice. `space` is the gap
+    between text and border, in points (the PDF's padding)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    borders = _child(ppr, "w:pBdr", _AFTER_PBDR)
+    for side, space in (("top", 3), ("left", 6), ("bottom", 3), ("right", 6)):
+        _border(borders, side, colour, eighths, space)
+    if fill:
+        shd = _child(ppr, "w:shd", _AFTER_PSHD)
+        shd.set(qn("w:val"), "clear")
+        shd.set(qn("w:color"), "auto")
+        shd.set(qn("w:fill"), fill)
+
+
+def box_cell(cell: docx.table._Cell, colour: str, fill: str | None, eighths: int = 6) -> None:
+    """A box round a table cell (`w:tcBorders` on four sides) and its fill."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    borders = _child(tcpr, "w:tcBorders", _AFTER_TCBORDERS)
+    for side in ("top", "left", "bottom", "right"):
+        _border(borders, side, colour, eighths)
+    if fill:
+        shade_cell(cell, fill)
+
+
+def rule_below_table(table: Table, colour: str, eighths: int) -> None:
+    """A rule under a table (`w:tblBorders/w:bottom`): the running header's line."""
+    tblpr = table._tbl.tblPr
+    borders = _child(
+        tblpr,
+        "w:tblBorders",
+        ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"),
+    )
+    _border(borders, "bottom", colour, eighths)
+
+
+def set_cell_margins(table: Table, top: int = 0, end: int = 0, bottom: int = 0, start: int = 0) -> None:
+    """The table's default cell margins (`w:tblCellMar`), in twentieths of a point. With start
+    and end 0 the text of the outer cells sits on the table's edges (Word and LibreOffice
+    otherwise inset it by 0.08 in, and the running header misses the text area's edges)."""
+    tblpr = table._tbl.tblPr
+    margins = _child(tblpr, "w:tblCellMar", ("w:tblLook", "w:tblCaption", "w:tblDescription"))
+    for side, twips in (("top", top), ("left", start), ("bottom", bottom), ("right", end)):
+        el = _child(margins, f"w:{side}")
+        el.set(qn("w:w"), str(twips))
+        el.set(qn("w:type"), "dxa")
+
+
+def keep_row_whole(row: docx.table._Row) -> None:
+    """`w:cantSplit`: the row is never broken across pages."""
+    trpr = row._tr.get_or_add_trPr()
+    if trpr.find(qn("w:cantSplit")) is None:
+        trpr.insert(0, OxmlElement("w:cantSplit"))
+
+
+def set_run_size(run: Run, size_pt: float) -> None:
+    """A run's size for both scripts (`w:sz` and `w:szCs`, in half-points)."""
+    rpr = run._r.get_or_add_rPr()
+    half_points = str(round(size_pt * 2))
+    _rpr_child(rpr, "w:sz").set(qn("w:val"), half_points)
+    _rpr_child(rpr, "w:szCs").set(qn("w:val"), half_points)
+
+
+def set_run_cs_font(run: Run, font: str) -> None:
+    """The complex-script font of one run (`w:rFonts/@w:cs`): for characters of a right-to-left
+    run that the Arabic font does not draw (brackets, dashes, %), so that the word processor
+    does not fall back to a font of its own."""
+    fonts = _rpr_child(run._r.get_or_add_rPr(), "w:rFonts")
+    fonts.set(qn("w:cs"), font)
+
+
+def list_level(
+    numbering: Element, abstract_id: int, *, text: str, latin: str, arabic: str, indent: int, jc: str
+) -> None:
+    """Level 0 of an abstract numbering: its label (`%1.` or a bullet), the fonts of the label
+    for both scripts (else it falls back: Symbol, DejaVu), the hanging indent in twips and
+    the label's alignment (`left` for left-to-right lists, `right` for right-to-left ones)."""
+    abstract = next(
+        a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == str(abstract_id)
+    )
+    lvl = next(lv for lv in abstract.findall(qn("w:lvl")) if lv.get(qn("w:ilvl")) == "0")
+    lvl.find(qn("w:lvlText")).set(qn("w:val"), text)
+    lvl.find(qn("w:lvlJc")).set(qn("w:val"), jc)
+    ppr = lvl.find(qn("w:pPr"))
+    for old in list(ppr):
+        ppr.remove(old)
+    tabs = OxmlElement("w:tabs")
+    tab = OxmlElement("w:tab")
+    tab.set(qn("w:val"), "num")
+    tab.set(qn("w:pos"), str(indent))
+    tabs.append(tab)
+    ind = OxmlElement("w:ind")
+    ind.set(qn("w:left"), str(indent))
+    ind.set(qn("w:hanging"), str(indent))
+    ppr.extend([tabs, ind])
+    rpr = lvl.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        lvl.append(rpr)
+    fonts = _rpr_child(rpr, "w:rFonts")
+    fonts.attrib.clear()
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia"):
+        fonts.set(qn(attr), latin)
+    fonts.set(qn("w:cs"), arabic)
+
+
+def paragraphs_in(element: Element) -> list[Element]:
+    """The `w:p` elements inside an element (a body, a cell, a row), nested ones included."""
+    return list(element.iter(qn("w:p")))

@@ -59,6 +59,7 @@ class Result:
     peak_rss_mb: float = 0.0  # largest resident memory of a process that wrote a file
     written: list[Path] = field(default_factory=list)  # paths written
     removed: list[Path] = field(default_factory=list)  # outputs of documents that no longer exist, removed
+    page_findings: list[str] = field(default_factory=list)  # what the page-quality gate found, one line each
 
 
 # -- workers ------------------------------------------------------------------
@@ -75,9 +76,10 @@ def _peak_rss_mb() -> float:
 
 def run_task(
     job: Job, fmt: str, out: Path, templates: Path = TEMPLATES
-) -> tuple[Path, Path, int, float, float]:
+) -> tuple[Path, Path, int, float, float, list[str]]:
     """Write one format of one job into a temp file beside its target; return
-    (temp, target, pages, seconds, peak memory of this process in MB)."""
+    (temp, target, pages, seconds, peak memory of this process in MB, what the
+    page-quality gate found on a PDF's pages)."""
     global _pdf_writer
     started = time.perf_counter()
     target = job.target(out, fmt)
@@ -86,6 +88,7 @@ def run_task(
         tmp = files.stage(target)
     except OSError as exc:
         raise WriteError([write_problem(target, exc)]) from None
+    findings: list[str] = []
     try:
         pages = 0
         if fmt == "pdf":
@@ -110,6 +113,7 @@ def run_task(
             )
             if problems:
                 raise ContentError(problems)
+            findings = list(_pdf_writer.page_findings)
         else:
             from . import docx_fonts, write_docx
 
@@ -120,7 +124,7 @@ def run_task(
         if isinstance(exc, OSError):  # the disk is full, the folder went read-only…
             raise WriteError([write_problem(target, exc)]) from None
         raise
-    return tmp, target, pages, time.perf_counter() - started, _peak_rss_mb()
+    return tmp, target, pages, time.perf_counter() - started, _peak_rss_mb(), findings
 
 
 class WriteError(ContentError):
@@ -271,7 +275,7 @@ def write_all(
     jobs: list[Job], out: Path, workers: int, pool: Executor | None = None, templates: Path = TEMPLATES
 ) -> list[tuple]:
     """Write every pending output into a temp file beside its target (in `workers` processes);
-    return them as (job, format, temp, target, pages, seconds, peak MB). On any failure every temp
+    return them as (job, format, temp, target, pages, seconds, peak MB, page-quality findings). On any failure every temp
     file is removed and ContentError (WriteError for the output folder) raised."""
     tasks = [(job, fmt) for job in jobs for fmt in job.formats]
     staged: list[tuple] = []
@@ -346,13 +350,18 @@ def commit_all(
         raise WriteError([write_problem(manifest.path, exc)]) from None
     total, width = len(staged), len(str(len(staged)))
     try:
-        for i, (_, fmt, tmp, target, pages, seconds, _) in enumerate(staged, 1):
+        for i, (job, fmt, tmp, target, pages, seconds, _, findings) in enumerate(staged, 1):
             files.commit(tmp, target)
             result.files += 1
             result.pages += pages
             result.written.append(target)
             extra = f"{pages} page{'s' if pages != 1 else ''}" if fmt == "pdf" else "docx"
             log(f"[{i:>{width}}/{total}] {display_path(target)}  {extra}  {seconds:.2f}s")
+            # The house style's page rules (pagecheck.py): a warning; the file is written.
+            for finding in findings:
+                line = f"{job.rel(fmt)}: page quality: {finding}"
+                result.page_findings.append(line)
+                log(f"  warning: {line}")
         for path in filter(None, removed):
             path.unlink(missing_ok=True)
             with contextlib.suppress(OSError):
@@ -412,7 +421,7 @@ def run(args: argparse.Namespace, log: Log = print, pool: Executor | None = None
         jobs = plan(args, manifest, after=later.append)
         result = Result(documents=len(jobs), kept=sum(len(j.kept) for j in jobs))
         staged = write_all(jobs, out, args.jobs, pool=pool, templates=templates)
-        for job, fmt, tmp, _, pages, _, rss in staged:  # by the temp file, which keeps its size and times
+        for job, fmt, tmp, _, pages, _, rss, _ in staged:  # by the temp file, which keeps its size and times
             result.peak_rss_mb = max(result.peak_rss_mb, rss)
             manifest.record(
                 job.rel(fmt),

@@ -21,7 +21,7 @@ import jinja2
 from jinja2.loaders import split_template_path
 from markupsafe import Markup, escape
 
-from . import citations, files, formatting, model, parity
+from . import citations, files, formatting, model, parity, typeset
 from .errors import ContentError, Problem, display_path
 from .load import load
 from .validate import Content, Sub, check
@@ -247,6 +247,7 @@ def render(
         p.lang == "ar" for p in pages
     ):
         html = arabic_text(html, brief.arabic_digits, brief.arabic_months)
+    html = typeset.apply(html)  # numbers with their units, dates, ranges and names kept on one line
     return html
 
 

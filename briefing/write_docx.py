@@ -18,6 +18,7 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -36,15 +37,18 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.html import HtmlElement  # lxml has no type information: Any to mypy, a name to the reader
 
-from . import ooxml, ooxml_notes
+from . import hatch, ooxml, ooxml_notes, pagecheck
+from .files import FONTS
 from .jobs import Metadata
 
 LATIN_FONT = "Noto Serif"
 ARABIC_FONT = "Noto Naskh Arabic"
 INK = RGBColor(0x12, 0x3C, 0x69)
 GREY = RGBColor(0x5B, 0x65, 0x72)
-ALERT = RGBColor(0xC0, 0x12, 0x1F)  # style.css's .review-run
+# The stylesheet's colours, as hex: navy labels, grey and dark-grey secondary text, the marking's red.
+NAVY, SECONDARY, SLATE, MARKING = "123C69", "5B6572", "3C4652", "A0283C"
 INLINE = {"span", "bdi", "strong", "b", "em", "i", "sup", "a"}
+HTML_SPACE = " \t\n\r\f"  # the white space HTML collapses
 _WIDTH = re.compile(r"width:\s*([\d.]+)%")
 _BACKGROUND = re.compile(r"background-color:\s*#([0-9A-Fa-f]{6})")
 # Paragraph styles: name -> (base, size in pt, bold, colour, space before, space after)
@@ -62,6 +66,7 @@ STYLES = {
     "List Bullet": ("Normal", 9.5, False, None, 0, 1),
     "List Number": ("Normal", 9.5, False, None, 0, 1),
     "Footnote Text": ("Normal", 8, False, GREY, 0, 1),  # notes at 8 pt at least
+    "Note": ("Normal", 8.5, False, GREY, 0, 2),
     "Caption": ("Normal", 9.5, True, INK, 6, 2),
     "Figure Note": ("Normal", 6, False, GREY, 0, 2),
     "Marking": ("Normal", 8.5, True, RGBColor(0xA0, 0x28, 0x3C), 0, 4),
@@ -78,11 +83,11 @@ CLASSES = {
     # page furniture, in <article>
     "page-header": "<header>: the section's running header, its <span>s a borderless row, start to end",
     "page-footer": "<footer>: the section's running footer, the same way",
+    "paired": "<header>/<footer>: one span per language, each on its own start side (bilingual layout)",
     # inline <span>s
     "pg-num": "a PAGE field: this page's number",
     "pg-count": "a NUMPAGES field: the number of pages",
     "footnote": "a Word footnote, its text the span's",
-    "review-run": "the TRANSLATION TO REVIEW mark (<strong>, in a header): bold, in red",
     "cite": "<sup>: a note marker, after a mark of the paragraph's direction (RLM in Arabic) so a "
     "word processor keeps it on the reading side of a number or Latin word before it",
     # <p>: a paragraph style (PARAGRAPH_STYLES)
@@ -95,6 +100,28 @@ CLASSES = {
     "toc-entry": "a contents line: the <a href='#id'> text, a dotted tab, a PAGEREF to that heading",
     # lists
     "sources": "on a list's parent: the items in style Sources",
+    "note": "<p>: style Note; <span>: grey, 8.5 pt (secondary text)",
+    # the design carried by runs: colour, size, weight (INLINE_FORMATS)
+    "share": "<span>: slate grey, 7 pt (a bar's figures)",
+    "marking-run": "<span>: the classification marking, bold red",
+    "draft-run": "<strong>: DRAFT in the running header, bold bright red",
+    "draft-field": "<span>: a field still to fill, bright red",
+    "review-run": "the TRANSLATION TO REVIEW mark (<strong>, in a header): bold, in red",
+    "overdue": "<strong>: overdue, bold dark red",
+    "when": "<strong>: a timeline date, navy",
+    "ask-label": "<strong>: the ask's label, navy",
+    "filter-note": "<p>: bold navy",
+    "alt": "<p>: a name in its other script, grey, 8 pt",
+    "unknown": "<p>: italic grey",
+    "id": "<td>: an item's id, slate grey, 7 pt",
+    # boxes (BOXES): a bordered, shaded block, as the PDF draws it
+    "ask": "<div>: its paragraphs in one box, navy border, pale fill",
+    "takeaways": "<div>: the same box; alone in a table cell, the cell is boxed",
+    "draft-banner": "<p>: a box with a red border",
+    # pagination
+    "keep-next": "<p>, <table>, <tr> of a layout table: kept on the page of what follows (w:keepNext)",
+    "new-page": "<section>: starts a new page (w:pageBreakBefore on its first paragraph)",
+    "splits": "<tr> of a layout table: may break across pages (other rows never do: w:cantSplit)",
     # tables
     "bi": "the bilingual layout: borderless, equal columns",
     "cover-meta": "borderless",
@@ -111,10 +138,72 @@ PARAGRAPH_STYLES = {
     "caption": "Caption",
     "figure-note": "Figure Note",
     "bib": "Sources",
+    "note": "Note",
 }
 FIELDS = {"pg-num": "PAGE", "pg-count": "NUMPAGES"}  # spans the word processor fills in
 HATCHED = {"seg-in_progress": ("thinDiagStripe", "1D232B")}  # w:shd pattern and pattern colour
-assert set(PARAGRAPH_STYLES) | set(FIELDS) | set(HATCHED) <= set(CLASSES)
+BOXES = {
+    "ask": (NAVY, "F3F6FA"),
+    "takeaways": (NAVY, "F3F6FA"),
+    "draft-banner": ("C0121F", None),
+}  # border, fill
+
+
+@dataclass(frozen=True)
+class Fmt:
+    """How a run looks: emphasis, and where the stylesheet says so, a colour (hex) and a size (pt)."""
+
+    bold: bool = False
+    italic: bool = False
+    superscript: bool = False
+    colour: str | None = None
+    size: float | None = None
+
+    def inside(self, outer: Fmt) -> Fmt:
+        """This format within `outer`: emphasis adds up, colour and size are the innermost set."""
+        return Fmt(
+            self.bold or outer.bold,
+            self.italic or outer.italic,
+            self.superscript or outer.superscript,
+            self.colour or outer.colour,
+            self.size or outer.size,
+        )
+
+
+INLINE_FORMATS = {
+    "note": Fmt(colour=SECONDARY, size=8.5),
+    "share": Fmt(colour=SLATE, size=7),
+    "marking-run": Fmt(bold=True, colour=MARKING),
+    "draft-run": Fmt(bold=True, colour="C0121F"),
+    "draft-field": Fmt(colour="C0121F"),
+    "review-run": Fmt(bold=True, colour="C0121F"),  # style.css's .review-run
+    "overdue": Fmt(bold=True, colour="8B1A1A"),
+    "when": Fmt(colour=NAVY),
+    "ask-label": Fmt(colour=NAVY),
+    "filter-note": Fmt(bold=True, colour=NAVY),
+    "alt": Fmt(colour=SECONDARY, size=8),
+    "unknown": Fmt(italic=True, colour=SECONDARY),
+    "id": Fmt(colour=SLATE, size=7),
+}
+assert set(PARAGRAPH_STYLES) | set(FIELDS) | set(HATCHED) | set(BOXES) | set(INLINE_FORMATS) <= set(CLASSES)
+
+
+def class_format(el: HtmlElement) -> Fmt:
+    """The run format an element's declared classes give its text."""
+    fmt = Fmt()
+    for name in classes(el):
+        if name in INLINE_FORMATS:
+            fmt = INLINE_FORMATS[name].inside(fmt)
+    return fmt
+
+
+@cache
+def arabic_font_chars() -> frozenset[int]:
+    """The characters Noto Naskh Arabic draws (it has no brackets, dashes or %)."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(FONTS / "NotoNaskhArabic-Regular.ttf") as font:
+        return frozenset(font.getBestCmap())
 
 
 def classes(el: HtmlElement) -> list[str]:
@@ -128,7 +217,7 @@ def has_class(el: HtmlElement, name: str) -> bool:
     return name in classes(el)
 
 
-TEXT_WIDTH_MM = 178  # A4 portrait less the margins set in _Writer.write
+TEXT_WIDTH_MM = 210 - pagecheck.MARGINS_MM["portrait"][1] - pagecheck.MARGINS_MM["portrait"][3]
 
 
 @dataclass(frozen=True)
@@ -139,14 +228,6 @@ class Special:
     kind: str
     el: HtmlElement | None = None
     instr: str = ""
-
-
-@dataclass(frozen=True)
-class Fmt:
-    bold: bool = False
-    italic: bool = False
-    superscript: bool = False
-    colour: RGBColor | None = None
 
 
 _blank_bytes: bytes | None = None
@@ -274,8 +355,37 @@ def _setup_styles(doc: docx.document.Document) -> None:
         fmt = style.paragraph_format
         fmt.space_before, fmt.space_after = Pt(before), Pt(after)
         fmt.line_spacing = 1.0
-        if name.startswith("Heading"):
-            fmt.keep_with_next = True
+        if name.startswith("Heading") or name == "Caption":
+            fmt.keep_with_next = True  # a heading stays with what it introduces
+            fmt.keep_together = True
+    _setup_lists(doc)
+
+
+LIST_INDENT = round(5 * 1440 / 25.4)  # 5 mm, the PDF's list indent, in twips
+
+
+def _setup_lists(doc: docx.document.Document) -> None:
+    """The template's bullet and number lists, drawn as the PDF draws them: a bullet "•" and
+    "1." in our fonts for both scripts (the template's Symbol bullet and unset number font
+    fall back to OpenSymbol and DejaVu), hanging 5 mm."""
+    numbering = doc.part.numbering_part.element
+    for style, text in (("List Bullet", "•"), ("List Number", "%1.")):
+        ooxml.list_level(
+            numbering,
+            _style_abstract(doc, style),
+            text=text,
+            latin=LATIN_FONT,
+            arabic=LATIN_FONT if text == "•" else ARABIC_FONT,
+            indent=LIST_INDENT,
+            jc="left",
+        )
+
+
+def _style_abstract(doc: docx.document.Document, style: str) -> int:
+    """The abstract numbering a list style's paragraphs use."""
+    numbering = doc.part.numbering_part.element
+    num_id = doc.styles[style].element.pPr.numPr.numId.val
+    return next(num.abstractNumId.val for num in numbering.num_lst if num.numId == num_id)
 
 
 class Container(Protocol):
@@ -301,6 +411,8 @@ class _Writer:
         self.rtl_document = rtl_document  # Normal is right to left: a left-to-right paragraph says so
         self.notes = notes or ooxml_notes.Footnotes(doc)
         self.width_mm: float = TEXT_WIDTH_MM  # of the column being written: the page, or a table cell
+        self.boxed_cell = False  # writing a block whose box is its table cell's
+        self.cell_format = Fmt()  # of the table cell being written (a header cell's navy bold)
         self.bookmarks = 0
         self.lang = article.get("lang", "en")
         self.rtl = article.get("dir") == "rtl"
@@ -314,15 +426,21 @@ class _Writer:
 
     def write(self) -> None:
         s = self.section
+        # The text area both layouts share (pagecheck.MARGINS_MM, the stylesheet's @page rules).
         if self.landscape:
             s.orientation = WD_ORIENT.LANDSCAPE
             s.page_width, s.page_height = Mm(297), Mm(210)
-            s.top_margin, s.bottom_margin, s.left_margin, s.right_margin = Mm(18), Mm(15), Mm(14), Mm(14)
         else:
             s.orientation = WD_ORIENT.PORTRAIT
             s.page_width, s.page_height = Mm(210), Mm(297)
-            s.top_margin, s.bottom_margin, s.left_margin, s.right_margin = Mm(17), Mm(15), Mm(16), Mm(16)
-        s.header_distance, s.footer_distance = Mm(9), Mm(8)
+        top, right, bottom, left = pagecheck.MARGINS_MM["landscape" if self.landscape else "portrait"]
+        s.top_margin, s.right_margin, s.bottom_margin, s.left_margin = (
+            Mm(top),
+            Mm(right),
+            Mm(bottom),
+            Mm(left),
+        )
+        s.header_distance, s.footer_distance = Mm(top - 8), Mm(bottom - 7)
         self.width_mm = self.text_width / Mm(1)
         ooxml.set_section_bidi(s, self.rtl)
         ooxml.set_page_number_format(s, self.number_format)
@@ -347,16 +465,36 @@ class _Writer:
             self.toc_entry(el, container)
         elif tag == "p":
             style = next((PARAGRAPH_STYLES[c] for c in classes(el) if c in PARAGRAPH_STYLES), "Normal")
-            self.paragraph(el, container, style)
+            par = self.paragraph(el, container, style)
+            # As style.css: `keep-next`, and a section's first paragraph (h2 + p, h3 + p), stay
+            # with what follows them, so a heading never ends a page with one line after it.
+            previous = el.getprevious()
+            if has_class(el, "keep-next") or previous is not None and previous.tag in ("h2", "h3"):
+                par.paragraph_format.keep_with_next = True
+            box = next((BOXES[c] for c in classes(el) if c in BOXES), None)
+            if box:
+                ooxml.box_paragraph(par, *box)
         elif tag in ("ul", "ol"):
             self.listing(el, container)
+        elif tag == "table" and _is_bar(el):  # a progress bar among a cell's blocks
+            anchor = container.add_paragraph()
+            self.bar(el, container, anchor, Mm(self.width_mm + 2))
+            anchor._p.getparent().remove(anchor._p)
         elif tag == "table":
             self.table(el, container)
         elif tag == "figure":
             self.figure(el, container)
         elif tag in ("section", "div"):
+            before = set(_paragraphs(container))
             for child in el:
                 self.block(child, container)
+            new = [p for p in _paragraphs(container) if p not in before]
+            box = next((BOXES[c] for c in classes(el) if c in BOXES), None)
+            if box and not self.boxed_cell:
+                for p in new:  # one box: Word and LibreOffice join equal borders of consecutive paragraphs
+                    ooxml.box_paragraph(Paragraph(p, self.doc.part), *box)
+            if has_class(el, "new-page") and new:
+                Paragraph(new[0], self.doc.part).paragraph_format.page_break_before = True
         elif isinstance(tag, str):
             raise ValueError(f"DOCX writer: unsupported element <{tag}> in the rendered HTML")
 
@@ -430,7 +568,7 @@ class _Writer:
         par = container.add_paragraph()
         self.set_style(par, style)
         rtl = self.direction(par, el)
-        self.inline(par, el, inline_fmt, rtl)
+        self.inline(par, el, class_format(el).inside(inline_fmt).inside(self.cell_format), rtl)
         return par
 
     def direction(self, par: Paragraph, el: HtmlElement) -> bool:
@@ -461,31 +599,26 @@ class _Writer:
         numbered = el.tag == "ol"
         style = "List Number" if numbered else "List Bullet"
         small = el.getparent() is not None and has_class(el.getparent(), "sources")
-        num_id = self.new_numbering() if numbered else None
+        num_id = self.new_numbering(style, self._rtl(el))
         for li in el.iterchildren("li"):
             # The style first: an Arabic paragraph's line spacing follows its style's size.
             par = self.paragraph(li, container, "Sources" if small else style)
             if num_id is not None:
                 self.number(par, num_id)
 
-    def new_numbering(self) -> int:
-        """A fresh numbering instance, so each ordered list starts again at 1."""
+    def new_numbering(self, style: str, rtl: bool) -> int:
+        """A fresh numbering instance of a list style's, so each ordered list starts again
+        at 1: numbers in the brief's digits; in a right-to-left list, labels aligned right
+        (LibreOffice puts a left-aligned label of a bidi paragraph into the margin)."""
         numbering = self.doc.part.numbering_part.element
-        list_number = self.doc.styles["List Number"].element
-        base_num = (
-            list_number.pPr.numPr.numId.val
-            if list_number.pPr is not None and list_number.pPr.numPr is not None
-            else None
-        )
-        abstract = None
-        for num in numbering.num_lst:
-            if num.numId == base_num:
-                abstract = num.abstractNumId.val
-        if self.number_format != "decimal":
+        abstract = _style_abstract(self.doc, style)
+        fmt = self.number_format if style == "List Number" else "decimal"
+        jc = "right" if rtl else None
+        if fmt != "decimal" or jc:
             variants = self.doc.__dict__.setdefault("_number_variants", {})
-            key = (abstract, self.number_format)
+            key = (abstract, fmt, jc)
             if key not in variants:
-                variants[key] = ooxml.number_format_variant(numbering, abstract, self.number_format)
+                variants[key] = ooxml.number_format_variant(numbering, abstract, fmt, jc)
             abstract = variants[key]
         num = numbering.add_num(abstract)
         ooxml.restart_numbering(num, 1)
@@ -499,10 +632,13 @@ class _Writer:
 
     def table(self, el: HtmlElement, container: Container) -> None:
         rows = _rows(el)  # this table's own rows: a cell of the bilingual layout can hold a table
-        ncols = max(len([c for c in tr if c.tag in ("th", "td")]) for tr in rows)
+        ncols = max(sum(_span(c) for c in tr if c.tag in ("th", "td")) for tr in rows)
         table = container.add_table(len(rows), ncols)
+        layout = el.get("role") == "presentation"  # the bilingual pairing, a map beside a table: not data
         if has_class(el, "bi") or has_class(el, "cover-meta") or has_class(el, "layout"):
             table.style = self.doc.styles["Normal Table"]
+            if has_class(el, "bi"):  # its columns' text on the text area's edges, as in the PDF
+                ooxml.set_cell_margins(table, end=round(2 * 1440 / 25.4), start=round(2 * 1440 / 25.4))
         else:
             table.style = self.doc.styles["Table Grid"]
             ooxml.set_table_borders(table, "DDE3EA")
@@ -529,20 +665,17 @@ class _Writer:
         for r, tr in enumerate(rows):
             if tr.getparent().tag == "thead":  # repeated on each page; read as the columns' headers
                 ooxml.set_header_row(table.rows[r])
-            for c, cell_el in enumerate(x for x in tr if x.tag in ("th", "td")):
-                cell = table.cell(r, c)
+            c = 0
+            for cell_el in (x for x in tr if x.tag in ("th", "td")):
+                cell, span = table.cell(r, c), _span(cell_el)
+                cell_mm = (
+                    sum(w / Mm(1) for w in widths[c : c + span]) if widths else self.width_mm * span / ncols
+                )
                 if widths:
                     cell.width = widths[c]
-                if any(
-                    isinstance(child.tag, str) and child.tag in BLOCKS and not _is_bar(child)
-                    for child in cell_el
-                ):
-                    self.block_cell(cell, cell_el, widths[c] / Mm(1) if widths else self.width_mm / ncols)
-                    continue
-                par = cell.paragraphs[0]
-                self.set_style(par, text_style)
-                par.paragraph_format.space_after = Pt(1)
-                rtl = self.direction(par, cell_el)
+                if span > 1:  # a cell across columns (the bilingual layout's wide tables)
+                    cell = cell.merge(table.cell(r, c + span - 1))
+                c += span
                 header = cell_el.tag == "th"
                 if header:
                     ooxml.shade_cell(cell, "EEF3F8")
@@ -550,17 +683,76 @@ class _Writer:
                 if fill:
                     pattern = next((HATCHED[c] for c in classes(cell_el) if c in HATCHED), None)
                     ooxml.shade_cell(cell, fill.group(1).upper(), *(pattern or ()))
+                # Column and row labels in navy, as the PDF; a status name keeps its black on its colour.
+                label = Fmt(bold=True, colour=None if has_class(cell_el, "status") else NAVY)
+                cell_fmt = class_format(cell_el).inside(
+                    label if header else Fmt(bold=has_class(cell_el, "status"))
+                )
+                if any(
+                    isinstance(child.tag, str) and child.tag in BLOCKS and not _is_bar(child)
+                    for child in cell_el
+                ):
+                    outer_fmt, self.cell_format = self.cell_format, cell_fmt
+                    try:
+                        self.block_cell(cell, cell_el, cell_mm)
+                    finally:
+                        self.cell_format = outer_fmt
+                    if layout:
+                        # A heading in a layout cell shares its row with what follows it (the
+                        # template pairs them); its style's keep-with-next would make LibreOffice
+                        # keep the whole table with the next one. A row marked keep-next stays
+                        # with the next row (its paragraphs' w:keepNext), as the PDF's.
+                        keep = has_class(tr, "keep-next")
+                        for p in ooxml.paragraphs_in(cell._tc):
+                            Paragraph(p, cell).paragraph_format.keep_with_next = keep
+                    continue
+                par = cell.paragraphs[0]
+                self.set_style(par, text_style)
+                par.paragraph_format.space_after = Pt(1)
+                rtl = self.direction(par, cell_el)
                 bars = [t for t in cell_el if _is_bar(t)]
                 if bars:
-                    self.bar(bars[0], cell, par, widths[c] if widths else Mm(40))
+                    self.bar(bars[0], cell, par, Mm(cell_mm))
                     cell_el = copy.deepcopy(cell_el)
                     for t in cell_el:
                         if t.tag == "table":
                             t.drop_tree()
-                self.inline(par, cell_el, Fmt(bold=header or has_class(cell_el, "status")), rtl)
+                self.inline(par, cell_el, cell_fmt, rtl)
+        self.paginate(table, rows, layout)
+        if has_class(el, "keep-next"):  # the whole table stays with what follows it (a wide table's caption)
+            for p in ooxml.paragraphs_in(table._tbl):
+                Paragraph(p, table).paragraph_format.keep_with_next = True
 
-    def bar(self, el: HtmlElement, cell: docx.table._Cell, par: Paragraph, width: Length) -> None:
-        """A progress bar: one row of shaded cells whose widths are the shares; no picture."""
+    def paginate(self, table: Table, rows: list[HtmlElement], layout: bool) -> None:
+        """Word's counterparts of the stylesheet's table rules: no row is split (w:cantSplit;
+        in a layout table, rows marked `splits` may be); the header row stays with the first
+        body row, which stays with the second, and the last row with the one before (w:keepNext
+        on every paragraph of a row keeps it on the page of the next row)."""
+        for row, tr in zip(table.rows, rows, strict=True):
+            if not (layout and has_class(tr, "splits")):
+                ooxml.keep_row_whole(row)
+        if layout or len(rows) < 2:
+            return
+        heads = [
+            i
+            for i, tr in enumerate(rows)
+            if tr.getparent().tag == "thead"
+            or all(c.tag == "th" for c in tr if isinstance(c.tag, str))
+            and i == 0
+        ]
+        body = [i for i in range(len(rows)) if i not in heads]
+        keep = set(heads) | set(body[:1])
+        if len(body) >= 3:
+            keep.add(body[-2])
+        for i in keep:
+            if i < len(rows) - 1:
+                for par in ooxml.paragraphs_in(table.rows[i]._tr):
+                    Paragraph(par, table).paragraph_format.keep_with_next = True
+
+    def bar(self, el: HtmlElement, cell: Container, par: Paragraph, width: Length) -> None:
+        """A progress bar: one row of shaded cells whose widths are the shares; an "in progress"
+        cell hatched by its w:shd pattern (Word) and by a picture of the hatching over it
+        (LibreOffice shows a pattern as a flat colour)."""
         segments = [td for td in _rows(el)[0] if td.tag == "td"]
         inner = width - Mm(2.2)  # the outer cell's margins
         table = cell.add_table(rows=1, cols=len(segments))
@@ -569,6 +761,7 @@ class _Writer:
             ooxml.set_table_bidi(table)
         widths = [Length(int(inner * (_percent(td) or 0) / 100)) for td in segments]
         ooxml.set_table_width(table, int(sum(widths) / 635))
+        ooxml.set_cell_margins(table)  # the picture fills its cell
         row = table.rows[0]
         row.height, row.height_rule = Mm(3), WD_ROW_HEIGHT_RULE.EXACTLY
         for i, (td, w) in enumerate(zip(segments, widths, strict=True)):
@@ -581,6 +774,10 @@ class _Writer:
             spar = seg.paragraphs[0]
             spar.paragraph_format.space_after = Pt(0)
             spar.paragraph_format.line_spacing = 1
+            if pattern and fill:
+                spar.paragraph_format.line_spacing = Mm(2.8)
+                png = hatch.hatched_png(round(w / Mm(1), 1), 2.6, fill.group(1).upper(), pattern[1])
+                spar.add_run().add_picture(io.BytesIO(png), width=w, height=Mm(2.6))
         # The bar goes first in the cell, then the cell's text; drop the paragraph add_table left after it.
         trailing = table._tbl.getnext()
         par._p.addprevious(table._tbl)
@@ -588,47 +785,63 @@ class _Writer:
             trailing.getparent().remove(trailing)
 
     def block_cell(self, cell: docx.table._Cell, cell_el: HtmlElement, width_mm: float) -> None:
-        """A table cell holding headings, paragraphs, lists or tables (the bilingual layout)."""
+        """A table cell holding headings, paragraphs, lists or tables (the bilingual layout).
+        A cell holding one boxed block (the key takeaways) is boxed itself, so the boxes of
+        a row's cells share its height."""
         outer, self.width_mm = self.width_mm, width_mm - 2
+        blocks = [c for c in cell_el if isinstance(c.tag, str)]
+        box = next((BOXES[c] for c in classes(blocks[0]) if c in BOXES), None) if len(blocks) == 1 else None
+        if box:
+            ooxml.box_cell(cell, *box)
         first = cell.paragraphs[0]._p
+        boxed, self.boxed_cell = self.boxed_cell, bool(box)
         try:
             for child in cell_el:
                 self.block(child, cell)
         finally:
             self.width_mm = outer
+            self.boxed_cell = boxed
         if len(cell._tc.xpath("./w:p | ./w:tbl")) > 1:
             cell._tc.remove(first)
 
     def furniture(self, el: HtmlElement, part: BlockItemContainer) -> None:
-        """Page header or footer: a borderless two-cell row, start and end, mirrored in Arabic."""
+        """Page header or footer: a borderless two-cell row, start and end, mirrored in Arabic,
+        its text on the text area's edges (no cell margins); the header ruled below, as the PDF.
+        A `paired` one (the bilingual layout) holds one span per language, each on its own
+        start side, so that each sits on the outer edge of its column."""
         spans = [c for c in el if c.tag == "span"]
+        paired = has_class(el, "paired")
         par = part.paragraphs[0]
         text_width = _text_width(self.section)
         table = part.add_table(rows=1, cols=len(spans), width=text_width)
         ooxml.set_table_width(table, text_width // 635)  # EMU -> twentieths of a point
         # The start cell holds the long part (a title), the end cell a short one (a
         # name, a marking, a page number), as the PDF's auto-width table shares them.
-        shares = [0.68, 0.32] if len(spans) == 2 else [1 / len(spans)] * len(spans)
+        shares = [0.68, 0.32] if len(spans) == 2 and not paired else [1 / len(spans)] * len(spans)
         ooxml.set_grid_widths(table, [int(text_width * share) // 635 for share in shares])
         for cell, share in zip(table.rows[0].cells, shares, strict=True):
             cell.width = Length(int(text_width * share))
         if self.rtl:
             ooxml.set_table_bidi(table)
+        header = has_class(el, "page-header")
+        ooxml.set_cell_margins(table, bottom=round(1.5 * 1440 / 25.4) if header else 0)
+        if header:
+            ooxml.rule_below_table(table, "9AA5B1", 5)  # 0.6 pt
         for i, span in enumerate(spans):
             cpar = table.cell(0, i).paragraphs[0]
             self.set_style(cpar, "Page Furniture")
             rtl = self.direction(cpar, span)
-            if i == len(spans) - 1 and len(spans) > 1:
+            if i == len(spans) - 1 and len(spans) > 1 and not paired:
                 # Transitional OOXML's jc is logical in a bidi paragraph:
                 # "right" is the end side there too (visually left in Arabic).
                 cpar.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            self.inline(cpar, span, Fmt(), rtl)
+            self.inline(cpar, span, class_format(span), rtl)
         # The part's own first paragraph stays, empty and tiny, after the table.
         self.set_style(par, "Page Furniture")
         part._element.remove(par._p)
         part._element.append(par._p)
-        if self.rtl:
-            ooxml.set_paragraph_bidi(par)
+        if self.rtl or self.rtl_document:
+            ooxml.set_paragraph_bidi(par, self.rtl)
 
     # -- inline ---------------------------------------------------------
     def inline(self, par: Paragraph, el: HtmlElement, fmt: Fmt, rtl: bool) -> None:
@@ -645,7 +858,7 @@ class _Writer:
                 continue
             out: list[str] = []
             for ch in chunk:
-                if ch.isspace():
+                if ch in HTML_SPACE:  # not U+00A0: a no-break space is kept, as in the PDF
                     if not prev_space:
                         out.append(" ")
                     prev_space = True
@@ -666,6 +879,7 @@ class _Writer:
                 direction = chunk.instr or ("rtl" if rtl else "ltr")
                 self.add_text(par, "\u200f" if direction == "rtl" else "\u200e", f, rtl)
             elif isinstance(chunk, Special) and chunk.kind == "footnote":
+                assert chunk.el is not None
                 note_rtl = self._rtl(chunk.el)
                 # Word numbers a document's footnotes in one sequence, both languages together: a
                 # custom mark per language (w:customMarkFollows) is shown twice by LibreOffice 7.4.
@@ -695,12 +909,11 @@ class _Writer:
                 if isolate:
                     pieces.append((Special("mark", instr=isolate), fmt))
                 f = Fmt(
-                    bold=fmt.bold or child.tag in ("strong", "b"),
-                    italic=fmt.italic or child.tag in ("em", "i"),
-                    superscript=fmt.superscript or child.tag == "sup",
-                    colour=ALERT if has_class(child, "review-run") else fmt.colour,
+                    bold=child.tag in ("strong", "b"),
+                    italic=child.tag in ("em", "i"),
+                    superscript=child.tag == "sup",
                 )
-                self._collect(child, f, pieces)
+                self._collect(child, class_format(child).inside(f).inside(fmt), pieces)
                 if isolate:
                     pieces.append((Special("mark", instr=isolate), fmt))
             else:
@@ -710,18 +923,56 @@ class _Writer:
 
     def add_text(self, par: Paragraph, text: str, fmt: Fmt, rtl_paragraph: bool) -> None:
         for chunk, rtl in ooxml.script_runs(text, rtl_paragraph):
-            run = par.add_run(chunk)
-            if fmt.bold:
-                run.bold = True
-                ooxml.set_run_complex_bold(run)
-            if fmt.italic:
-                run.italic = True
-            if fmt.superscript:
-                run.font.superscript = True
-            if fmt.colour is not None:
-                run.font.color.rgb = fmt.colour
-            if rtl:
-                ooxml.set_run_rtl(run)
+            # A right-to-left run uses the complex-script font for every character: what
+            # Noto Naskh Arabic does not draw (brackets, dashes, %) goes in a run of its own
+            # set in Noto Serif, as the PDF's font list does, not in a font the word processor picks.
+            for part, drawn in _by_coverage(chunk) if rtl else ((chunk, True),):
+                run = par.add_run(part)
+                if fmt.bold:
+                    run.bold = True
+                    ooxml.set_run_complex_bold(run)
+                if fmt.italic:
+                    run.italic = True
+                if fmt.superscript:
+                    run.font.superscript = True
+                if fmt.colour:
+                    run.font.color.rgb = RGBColor.from_string(fmt.colour)
+                if fmt.size:
+                    ooxml.set_run_size(run, fmt.size)
+                if rtl:
+                    ooxml.set_run_rtl(run)
+                if not drawn or not rtl and _has_weak_uncovered(part):
+                    # (A left-to-right run's bracket next to Arabic text is set in its
+                    # complex-script font by LibreOffice: that font must draw it too.)
+                    ooxml.set_run_cs_font(run, LATIN_FONT)
+
+
+def _has_weak_uncovered(text: str) -> bool:
+    """Whether `text` holds punctuation or a symbol the Arabic font does not draw."""
+    drawn = arabic_font_chars()
+    return any(not ch.isalnum() and not ch.isspace() and ord(ch) not in drawn for ch in text)
+
+
+def _by_coverage(text: str) -> list[tuple[str, bool]]:
+    """`text` cut where it passes between characters the Arabic font draws (spaces count as
+    drawn) and characters it does not: [(part, drawn)]."""
+    drawn = arabic_font_chars()
+    parts: list[tuple[str, bool]] = []
+    for ch in text:
+        ok = ord(ch) in drawn or ch == " "
+        if parts and parts[-1][1] == ok:
+            parts[-1] = (parts[-1][0] + ch, ok)
+        else:
+            parts.append((ch, ok))
+    return parts
+
+
+def _paragraphs(container: Container) -> list[ooxml.Element]:
+    """The w:p elements in a document body or a table cell, nested ones included."""
+    if isinstance(container, docx.document.Document):
+        return ooxml.paragraphs_in(container.element.body)
+    assert isinstance(container, docx.table._Cell)
+    return ooxml.paragraphs_in(container._element)
 
 
 def _style_size(style: CharacterStyle | None) -> float | None:
@@ -736,6 +987,11 @@ def _text_width(s: Section) -> Length:
     """The width between the section's margins (_Writer.write sets them all)."""
     assert s.page_width is not None and s.left_margin is not None and s.right_margin is not None
     return Length(s.page_width - s.left_margin - s.right_margin)
+
+
+def _span(cell_el: HtmlElement) -> int:
+    """How many columns a <td>/<th> spans."""
+    return int(cell_el.get("colspan") or 1)
 
 
 def _is_bar(el: HtmlElement) -> bool:

@@ -31,7 +31,7 @@ from weasyprint.pdf.fonts import Font
 from weasyprint.text.ffi import harfbuzz_subset
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-from . import incremental, pdf_tags
+from . import incremental, pagecheck, pdf_tags
 from .errors import Problem, display_path
 from .jobs import Metadata
 
@@ -342,6 +342,7 @@ class PdfWriter:
         self.font_config = FontConfiguration()
         self.refused: list[tuple[str, str]] = []  # of the last write: (URL, why)
         self.overflows: list[Overflow] = []  # of the last write
+        self.page_findings: list[str] = []  # of the last write: what the page-quality gate found
         if cache is not None:
             _subset_cache_dir = Path(cache)
 
@@ -380,6 +381,7 @@ class PdfWriter:
         )
         self.refused = list(fetcher.refused)
         self.overflows = overflows(document, pages_per_language) if pages_per_language else []
+        self.page_findings = pagecheck.check(pagecheck.from_document(document))
         with _font_timestamps(when), warnings.catch_warnings():
             # WeasyPrint opens its sRGB profile for PDF/A's output intent and never closes it.
             warnings.filterwarnings("ignore", r"unclosed file .*sRGB2014\.icc", ResourceWarning)
@@ -402,12 +404,20 @@ class PdfWriter:
         source_file: str,
     ) -> list[Problem]:
         """What is wrong with the last write, one Problem each: URLs refused (at the template
-        or stylesheet line that asks for them) and pages beyond the expected count (with
-        how far each language overflows). `name` names the document: brief/id.edition."""
+        or stylesheet line that asks for them), pages beyond the expected count (with
+        how far each language overflows), and, in a fixed-length document, anything
+        outside the text area (the page-quality gate's finding: on a one-pager it is
+        content the reader loses). `name` names the document: brief/id.edition."""
         problems = [
             Problem(*locate(templates, template, url), "(fetch)", f"{name}: refused {url!r}: {reason}")
             for url, reason in self.refused
         ]
+        if expected_pages is not None:
+            problems += [
+                Problem(source_file, 1, 1, "(layout)", f"{name}: {finding}")
+                for finding in self.page_findings
+                if pagecheck.is_outside(finding)
+            ]
         if expected_pages is not None and pages != expected_pages:
             problems += [
                 Problem(source_file, 1, 1, "(layout)", overflow_message(name, pages, expected_pages, o))

@@ -16,13 +16,16 @@ from pathlib import Path
 import pypdfium2
 import pytest
 
-from briefing import cli
+from briefing import cli, outputs
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
 BIDI_CONTROLS = dict.fromkeys(
     map(ord, "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u061c")
 )
+# What the DOCX writes in a span kept on one line (typeset.py): a word joiner reads as nothing,
+# a no-break hyphen as "-" (a no-break space is a space after NFKC).
+JOINS = {0x2060: None, 0x2011: "-"}
 
 
 # -- no process left behind ----------------------------------------------------------
@@ -76,11 +79,30 @@ def pytest_sessionfinish(session):
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """Every brief, every edition and format, built once into a temp folder."""
+def build_result(tmp_path_factory):
+    """Every brief, every edition and format, built once into a temp folder: (folder, outputs.Result)."""
     out = tmp_path_factory.mktemp("out")
-    assert cli.main(["--final", "--out", str(out), "-j", "2"]) == 0  # --final: every shipped brief is final
-    return out
+    # --final: every shipped brief is final
+    result = outputs.run(cli.parse_args(["--final", "--out", str(out), "-j", "2"]), log=lambda _: None)
+    return out, result
+
+
+@pytest.fixture(scope="session")
+def built(build_result) -> Path:
+    """The folder of the full build."""
+    return build_result[0]
+
+
+@pytest.fixture(scope="session")
+def converted(built, tmp_path_factory) -> dict[Path, Path]:
+    """{our PDF: LibreOffice's tagged PDF of the same document's DOCX}, for every document edition
+    (skips where LibreOffice is not installed)."""
+    from .layout import to_pdf
+
+    docx = sorted(built.rglob("*.docx"))
+    assert docx
+    pdfs = to_pdf(docx, tmp_path_factory.mktemp("lo"))
+    return {d.with_suffix(".pdf"): pdf for d, pdf in pdfs.items()}
 
 
 @pytest.fixture
@@ -113,8 +135,8 @@ def complete(minimal) -> Path:
 
 
 def normalise(text: str) -> str:
-    """NFKC, no bidi controls or word joiners (a note marker's glue), single spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(BIDI_CONTROLS).replace("\u2060", "")
+    """NFKC, no bidi controls or no-break joins (word joiners, a note marker's glue too), single spaces."""
+    text = unicodedata.normalize("NFKC", text.translate(JOINS)).translate(BIDI_CONTROLS)
     return re.sub(r"\s+", " ", text).strip()
 
 

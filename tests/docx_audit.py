@@ -49,6 +49,13 @@ def _has(el, path: str) -> bool:
     return el.find(path, NS) is not None
 
 
+def _bidi(par) -> bool:
+    """Whether a paragraph says it is right to left (`w:bidi`, not `w:bidi w:val="0"`: an English
+    paragraph in an Arabic-first document, whose Normal style is right to left)."""
+    bidi = par.find("w:pPr/w:bidi", NS)
+    return bidi is not None and bidi.get(_w("val"), "1") not in ("0", "false", "off")
+
+
 def rtl_problems(path: Path) -> list[str]:
     """The right-to-left markup Word and LibreOffice need (shared/RTL-NOTES.md), on every part that holds text."""
     found = []
@@ -67,7 +74,7 @@ def rtl_problems(path: Path) -> list[str]:
                 par.find("w:pPr/w:pStyle", NS) is not None
                 and par.find("w:pPr/w:pStyle", NS).get(_w("val")) == "Sources"
             )
-            if ARABIC.search(text) and not LATIN.search(text) and not entry and not _has(par, "w:pPr/w:bidi"):
+            if ARABIC.search(text) and not LATIN.search(text) and not entry and not _bidi(par):
                 found.append(f"{name}: Arabic paragraph without w:bidi: {text[:40]!r}")
         for run in root.iter(_w("r")):
             text = _text(run)
@@ -90,15 +97,19 @@ def rtl_problems(path: Path) -> list[str]:
         pars = [
             p for el in section for p in ([el] if el.tag == _w("p") else el.iter(_w("p"))) if _text(p).strip()
         ]
-        rtl = bool(pars) and _has(pars[0], "w:pPr/w:bidi")
+        rtl = bool(pars) and _bidi(pars[0])
         if _has(sect, "w:bidi") != rtl:
             found.append(
                 f"section ending {len(section)} blocks on: w:bidi is {not rtl}, its text is {'Arabic' if rtl else 'English'}"
             )
+        # A table is in the language of its first words too (a bilingual section holds
+        # each part in Arabic, then in English).
         for table in (el for el in section if el.tag == _w("tbl")):
-            if _has(table, "w:tblPr/w:bidiVisual") != rtl:
+            cells = [p for p in table.iter(_w("p")) if _text(p).strip()]
+            table_rtl = bool(cells) and _bidi(cells[0])
+            if _has(table, "w:tblPr/w:bidiVisual") != table_rtl:
                 found.append(
-                    f"table in a{'n Arabic' if rtl else 'n English'} section with{'out' if rtl else ''} w:bidiVisual"
+                    f"table in {'Arabic' if table_rtl else 'English'} with{'out' if table_rtl else ''} w:bidiVisual"
                 )
         section = []
     return found

@@ -152,7 +152,9 @@ def check_direction(p, rtl: bool, where: str, checked: Counter) -> None:
     text = "".join(t.text or "" for t in p.iter(W + "t"))
     if not text.strip():
         return
-    has_bidi = p.find(f"{W}pPr/{W}bidi") is not None
+    # An Arabic-first document's Normal style is right to left: its English paragraphs say w:bidi="0".
+    bidi = p.find(f"{W}pPr/{W}bidi")
+    has_bidi = bidi is not None and bidi.get(W + "val", "1") not in ("0", "false")
     assert has_bidi == rtl, (
         f"{where}: {'Arabic' if rtl else 'English'} paragraph {'without' if rtl else 'with'} w:bidi: {text[:50]}"
     )

@@ -1,6 +1,9 @@
 """Picture tests: a fixed set of pages, rendered and compared with approved images.
 
-tests/pictures/ keeps one approved render per document kind and edition (40 dpi,
+tests/pictures/ keeps one approved render per document kind and edition, of our
+PDF and of the DOCX as LibreOffice lays it out (`docx.` names; skipped where
+LibreOffice is not installed; a different LibreOffice version may lay out
+differently: approve its renders after looking) (40 dpi,
 greyscale, rendered by PDFium, which is pinned; no Debian tool involved). A page
 fails when more than a few pixels differ clearly: antialiasing noise changes
 grey levels a little and is ignored; a line moved by a fraction of its height,
@@ -126,10 +129,23 @@ def differing(a: Image.Image, b: Image.Image) -> tuple[int, Image.Image]:
     return count, ImageChops.invert(diff)
 
 
+# The DOCX of every kind and edition, as LibreOffice lays it out: the same pages.
+DOCX_PAGES = {f"docx.{name}": PAGES[name] for name in PAGES if not name.startswith(("bidi", "arabic-indic"))}
+
+
 @pytest.mark.parametrize("name", PAGES)
 def test_page_looks_as_approved(sources, name):
     folder, file, index = PAGES[name]
-    image = render(sources[folder] / file, index)
+    compare(name, render(sources[folder] / file, index))
+
+
+@pytest.mark.parametrize("name", DOCX_PAGES)
+def test_docx_page_looks_as_approved(sources, converted, name):
+    folder, file, index = DOCX_PAGES[name]
+    compare(name, render(converted[sources[folder] / file], index))
+
+
+def compare(name: str, image: Image.Image) -> None:
     approved = PICTURES / f"{name}.png"
     if APPROVE:
         PICTURES.mkdir(exist_ok=True)

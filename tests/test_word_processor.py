@@ -23,15 +23,6 @@ MM = 72 / 25.4
 MARGINS = {(595, 842): (595 - 16 * MM, 16 * MM), (842, 595): (842 - 14 * MM, 14 * MM)}
 
 
-@pytest.fixture(scope="module")
-def converted(built, tmp_path_factory) -> dict[Path, Path]:
-    """{our PDF: LibreOffice's PDF of the same document's DOCX}, for every document edition."""
-    docx = sorted(built.rglob("*.docx"))
-    assert docx
-    pdfs = to_pdf(docx, tmp_path_factory.mktemp("lo"))
-    return {d.with_suffix(".pdf"): pdf for d, pdf in pdfs.items()}
-
-
 def langs_of(pdf: Path) -> list[str]:
     return pdf.stem.rsplit(".", 1)[1].split("-")
 
