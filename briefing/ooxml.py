@@ -165,10 +165,12 @@ def number_format_variant(
     return new_id
 
 
-def set_table_bidi(table: Table) -> None:
-    """`w:bidiVisual`: the first column on the right."""
+def set_table_bidi(table: Table, rtl: bool = True) -> None:
+    """`w:bidiVisual`: the first column on the right; with `rtl` False, explicitly on the left
+    (`w:val="0"`: LibreOffice otherwise lays a table out right to left in a right-to-left
+    section, as the English tables of a bilingual document whose section is Arabic's)."""
     tblpr = table._tbl.tblPr
-    _child(
+    bidi = _child(
         tblpr,
         "w:bidiVisual",
         (
@@ -187,6 +189,8 @@ def set_table_bidi(table: Table) -> None:
             "w:tblDescription",
         ),
     )
+    if not rtl:
+        bidi.set(qn("w:val"), "0")
 
 
 def set_table_width(table: Table, twips: int) -> None:
@@ -473,6 +477,14 @@ SVG_BLIP_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
 
 
+def flush(inline: Element) -> None:
+    """No space round an inline picture (`wp:inline` distT/B/L/R = 0). python-docx leaves them out
+    and LibreOffice then puts 1/8 in before and after it, so a picture as wide as its column runs
+    3.2 mm past the column's end."""
+    for side in ("distT", "distB", "distL", "distR"):
+        inline.set(side, "0")
+
+
 def add_svg_picture(run: Run, png: bytes, svg: bytes, width: int, height: int, alt: str, name: str) -> None:
     """An inline picture: the PNG as the blip, the SVG as its extension; `alt` as the
     picture's description (docPr/@descr), which screen readers and Word's alt text show."""
@@ -484,6 +496,7 @@ def add_svg_picture(run: Run, png: bytes, svg: bytes, width: int, height: int, a
 
     run.add_picture(io.BytesIO(png), width=width, height=height)
     inline = run._r.xpath(".//wp:inline")[-1]
+    flush(inline)
     doc_pr = inline.find(qn("wp:docPr"))
     doc_pr.set("descr", alt)
     doc_pr.set("name", name)
@@ -550,12 +563,20 @@ def box_paragraph(paragraph: Paragraph, colour: str, fill: str | None, eighths: 
         shd.set(qn("w:fill"), fill)
 
 
-def box_cell(cell: docx.table._Cell, colour: str, fill: str | None, eighths: int = 6) -> None:
-    """A box round a table cell (`w:tcBorders` on four sides) and its fill."""
+def box_cell(
+    cell: docx.table._Cell,
+    colour: str,
+    fill: str | None,
+    eighths: int = 6,
+    sides: tuple[str, ...] = ("top", "left", "bottom", "right"),
+) -> None:
+    """A box round a table cell (`w:tcBorders` on the given sides) and its fill: cells of
+    consecutive rows, each with its sides, make one box."""
     tcpr = cell._tc.get_or_add_tcPr()
     borders = _child(tcpr, "w:tcBorders", _AFTER_TCBORDERS)
     for side in ("top", "left", "bottom", "right"):
-        _border(borders, side, colour, eighths)
+        if side in sides:
+            _border(borders, side, colour, eighths)
     if fill:
         shade_cell(cell, fill)
 

@@ -5,8 +5,8 @@ as laid out, never on the HTML:
 
 - text outside the text area (cut off, or running into the margins);
 - a heading with nothing of its section after it on its page;
-- a page, not the last, whose body ends above half the page (EXCEPTIONS says
-  which pages may, and why);
+- a page, not the last, more than half empty between the end of its body
+  and its notes (EXCEPTIONS says which pages may, and why);
 - a running header or footer whose outer items are not on the text area's
   edges (they must line up with the body, in both directions);
 - a table row split across pages, and a table leaving one row alone on a
@@ -32,7 +32,7 @@ MARGINS_MM = {"portrait": (17, 16, 15, 16), "landscape": (15, 14, 13, 14)}
 PX_PER_MM = 96 / 25.4
 EDGE_MM = 1.5  # how far a running header or footer may sit from the text area's edge
 SLACK_MM = 0.6  # rounding and antialiasing: how far anything may poke past the text area
-SHORT = 0.5  # a page whose body ends above this share of the text area is short
+SHORT = 0.5  # a page whose body and notes leave more than this share of the text area empty is short
 
 # Pages that may end short, each with its reason (the exception's name is what
 # a finding would say instead). Each is decided on the pages alone.
@@ -206,16 +206,20 @@ def exception(page: Page, following: Page) -> str | None:
 
 
 def short(page: Page, following: Page) -> list[str]:
-    """A page (not the last) whose body ends above half the text area, unless an exception applies."""
+    """A page (not the last) more than half empty: the space between the end of its body and
+    its notes (or the text area's bottom) is over half the text area, unless an exception applies.
+    (Footnotes fill the foot of a page: a short body above a full note area is a full page.)"""
     bottom = _body_bottom(page)
     a = page.area
     if bottom is None:
         return ["the page is empty"]
-    share = (bottom - a.y0) / (a.y1 - a.y0)
-    if share >= SHORT or exception(page, following):
+    notes = [line.rect.y0 for line in page.lines if line.role == "note" and line.rect.y0 > bottom]
+    empty = (min(notes, default=a.y1) - bottom) / (a.y1 - a.y0)
+    if empty <= SHORT or exception(page, following):
         return []
+    share = (bottom - a.y0) / (a.y1 - a.y0)
     return [
-        f"the body ends {share:.0%} down the page ({a.y1 - bottom:.0f} mm left empty) and the next page goes on"
+        f"the body ends {share:.0%} down the page ({empty:.0%} of it left empty) and the next page goes on"
     ]
 
 

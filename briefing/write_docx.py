@@ -116,7 +116,10 @@ CLASSES = {
     "id": "<td>: an item's id, slate grey, 7 pt",
     # boxes (BOXES): a bordered, shaded block, as the PDF draws it
     "ask": "<div>: its paragraphs in one box, navy border, pale fill",
-    "takeaways": "<div>: the same box; alone in a table cell, the cell is boxed",
+    "takeaways": "<div>: the same box",
+    "box": "<td> of a layout table: a cell of a box drawn by its rows' cells (sides and fill)",
+    "box-first": "<tr>: the first row of such a box (its top border)",
+    "box-last": "<tr>: the last row of such a box (its bottom border)",
     "draft-banner": "<p>: a box with a red border",
     # pagination
     "keep-next": "<p>, <table>, <tr> of a layout table: kept on the page of what follows (w:keepNext)",
@@ -125,7 +128,8 @@ CLASSES = {
     # tables
     "bi": "the bilingual layout: borderless, equal columns",
     "cover-meta": "borderless",
-    "layout": "a layout grid (e.g. a map beside a table): borderless",
+    "layout": "a layout grid (e.g. a map beside a table): borderless, no cell margins",
+    "lead-figure": "<td> of a layout grid: the map or chart, its paragraphs indented on the start side",
     "compact": "cell text in style Table Text",
     "bar": "a progress bar in a cell: one row of shaded cells, widths from `width: N%`",
     "status": "<td>: bold",
@@ -218,6 +222,8 @@ def has_class(el: HtmlElement, name: str) -> bool:
 
 
 TEXT_WIDTH_MM = 210 - pagecheck.MARGINS_MM["portrait"][1] - pagecheck.MARGINS_MM["portrait"][3]
+CELL_MARGINS_MM = 2 * 108 / 1440 * 25.4  # a table's cells' side margins, Normal Table's (0.08 in each side)
+LEAD_FIGURE_GAP_MM = 3  # td.lead-figure's padding on its start side (style.css): a map's gap from the table
 
 
 @dataclass(frozen=True)
@@ -411,7 +417,6 @@ class _Writer:
         self.rtl_document = rtl_document  # Normal is right to left: a left-to-right paragraph says so
         self.notes = notes or ooxml_notes.Footnotes(doc)
         self.width_mm: float = TEXT_WIDTH_MM  # of the column being written: the page, or a table cell
-        self.boxed_cell = False  # writing a block whose box is its table cell's
         self.cell_format = Fmt()  # of the table cell being written (a header cell's navy bold)
         self.bookmarks = 0
         self.lang = article.get("lang", "en")
@@ -490,7 +495,7 @@ class _Writer:
                 self.block(child, container)
             new = [p for p in _paragraphs(container) if p not in before]
             box = next((BOXES[c] for c in classes(el) if c in BOXES), None)
-            if box and not self.boxed_cell:
+            if box:
                 for p in new:  # one box: Word and LibreOffice join equal borders of consecutive paragraphs
                     ooxml.box_paragraph(Paragraph(p, self.doc.part), *box)
             if has_class(el, "new-page") and new:
@@ -639,12 +644,16 @@ class _Writer:
             table.style = self.doc.styles["Normal Table"]
             if has_class(el, "bi"):  # its columns' text on the text area's edges, as in the PDF
                 ooxml.set_cell_margins(table, end=round(2 * 1440 / 25.4), start=round(2 * 1440 / 25.4))
+            elif has_class(el, "layout"):  # no padding in the stylesheet: what a cell holds fills it
+                ooxml.set_cell_margins(table)
         else:
             table.style = self.doc.styles["Table Grid"]
             ooxml.set_table_borders(table, "DDE3EA")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
-        if self._rtl(el):
-            ooxml.set_table_bidi(table)
+        if (
+            self._rtl(el) or self.rtl or self.rtl_document
+        ):  # a left-to-right one in an Arabic document says so
+            ooxml.set_table_bidi(table, self._rtl(el))
         # Column widths: the table's <col style="width: N%">, as the PDF lays them
         # out; otherwise equal columns (bilingual layout) or defaults by count.
         cols = [_percent(col) for col in el.iter("col") if next(col.iterancestors("table")) is el]
@@ -662,6 +671,9 @@ class _Writer:
             ooxml.set_table_width(table, round(self.width_mm * sum(shares) * 1440 / 25.4))
             ooxml.set_grid_widths(table, [round(self.width_mm * share * 1440 / 25.4) for share in shares])
         text_style = "Table Text" if has_class(el, "compact") else "Normal"
+        # What a cell's blocks may fill: its width less the table's cell margins (a nested table or
+        # a picture any wider makes the word processor widen its column, past the text area).
+        margins_mm = 4 if has_class(el, "bi") else 0 if has_class(el, "layout") else CELL_MARGINS_MM
         for r, tr in enumerate(rows):
             if tr.getparent().tag == "thead":  # repeated on each page; read as the columns' headers
                 ooxml.set_header_row(table.rows[r])
@@ -679,6 +691,11 @@ class _Writer:
                 header = cell_el.tag == "th"
                 if header:
                     ooxml.shade_cell(cell, "EEF3F8")
+                if has_class(cell_el, "box"):  # a box drawn by its rows' cells (the bilingual takeaways)
+                    sides = ("left", "right") + ("top",) * has_class(tr, "box-first")
+                    ooxml.box_cell(
+                        cell, NAVY, "F3F6FA", sides=sides + ("bottom",) * has_class(tr, "box-last")
+                    )
                 fill = _BACKGROUND.search(cell_el.get("style") or "")
                 if fill:
                     pattern = next((HATCHED[c] for c in classes(cell_el) if c in HATCHED), None)
@@ -694,7 +711,7 @@ class _Writer:
                 ):
                     outer_fmt, self.cell_format = self.cell_format, cell_fmt
                     try:
-                        self.block_cell(cell, cell_el, cell_mm)
+                        self.block_cell(cell, cell_el, cell_mm - margins_mm)
                     finally:
                         self.cell_format = outer_fmt
                     if layout:
@@ -777,7 +794,8 @@ class _Writer:
             if pattern and fill:
                 spar.paragraph_format.line_spacing = Mm(2.8)
                 png = hatch.hatched_png(round(w / Mm(1), 1), 2.6, fill.group(1).upper(), pattern[1])
-                spar.add_run().add_picture(io.BytesIO(png), width=w, height=Mm(2.6))
+                picture = spar.add_run().add_picture(io.BytesIO(png), width=w, height=Mm(2.6))
+                ooxml.flush(picture._inline)
         # The bar goes first in the cell, then the cell's text; drop the paragraph add_table left after it.
         trailing = table._tbl.getnext()
         par._p.addprevious(table._tbl)
@@ -785,22 +803,20 @@ class _Writer:
             trailing.getparent().remove(trailing)
 
     def block_cell(self, cell: docx.table._Cell, cell_el: HtmlElement, width_mm: float) -> None:
-        """A table cell holding headings, paragraphs, lists or tables (the bilingual layout).
-        A cell holding one boxed block (the key takeaways) is boxed itself, so the boxes of
-        a row's cells share its height."""
-        outer, self.width_mm = self.width_mm, width_mm - 2
-        blocks = [c for c in cell_el if isinstance(c.tag, str)]
-        box = next((BOXES[c] for c in classes(blocks[0]) if c in BOXES), None) if len(blocks) == 1 else None
-        if box:
-            ooxml.box_cell(cell, *box)
+        """A table cell holding headings, paragraphs, lists or tables (the bilingual layout), in
+        `width_mm` (the cell's width less its margins). A map or chart beside a table (td.lead-figure)
+        keeps the stylesheet's gap from it: its paragraphs are indented on their start side."""
+        gap = LEAD_FIGURE_GAP_MM if has_class(cell_el, "lead-figure") else 0
+        outer, self.width_mm = self.width_mm, width_mm - gap
         first = cell.paragraphs[0]._p
-        boxed, self.boxed_cell = self.boxed_cell, bool(box)
         try:
             for child in cell_el:
                 self.block(child, cell)
         finally:
             self.width_mm = outer
-            self.boxed_cell = boxed
+        if gap:
+            for p in cell._tc.xpath("./w:p"):
+                Paragraph(p, cell).paragraph_format.left_indent = Mm(gap)  # w:ind/@left: the start side
         if len(cell._tc.xpath("./w:p | ./w:tbl")) > 1:
             cell._tc.remove(first)
 

@@ -226,14 +226,18 @@ def _struct_chains(reader) -> dict[tuple[int, int], tuple]:
 
 def _layout_rows(chains: dict) -> set:
     """Rows of a layout table (the bilingual pairing): rows whose cells hold headings,
-    lists, a table with text, or three paragraphs or more. (A progress bar is a table
-    without text in a data row's cell.)"""
+    lists, a table with text, or three paragraphs or more, and every other row of their
+    table (a bilingual timeline's one-paragraph rows are layout too: the table's first
+    row holds its heading). (A progress bar is a table without text in a data row's cell.)"""
     paragraphs: dict[object, set] = {}
     layout = set()
+    table_of: dict[object, object] = {}
     for chain in chains.values():
         rows = [i for i, (kind, _) in enumerate(chain) if kind == "/TR"]
         if not rows:
             continue
+        for i in rows:
+            table_of[chain[i][1]] = next((key for kind, key in chain[i:] if kind == "/Table"), None)
         inner = rows[0]
         for outer in rows[1:]:  # text in a nested table: the outer rows are layout
             layout.add(chain[outer][1])
@@ -245,7 +249,8 @@ def _layout_rows(chains: dict) -> set:
         if block is not None and cell is not None:
             paragraphs.setdefault((chain[inner][1], cell), set()).add(block)
     layout |= {row for (row, _), blocks in paragraphs.items() if len(blocks) >= 3}
-    return layout
+    tables = {table_of.get(row) for row in layout} - {None}
+    return layout | {row for row, table in table_of.items() if table in tables}
 
 
 def gate_pages(path: Path) -> list:

@@ -51,7 +51,11 @@ def test_the_ask_and_the_takeaways_are_boxed(built):
     takeaways = docx_xml(doc(built, "samarkand-summit", "samarkand-summit-2025.en.docx"))
     assert sum("<w:pBdr>" in p for p in re.findall(r"<w:p>.*?</w:p>", takeaways)) >= 5  # heading and items
     side_by_side = docx_xml(doc(built, "samarkand-summit", "samarkand-summit-2025.ar-en.docx"))
-    assert side_by_side.count("<w:tcBorders>") == 2  # the takeaways' two cells, one height
+    # The bilingual takeaways: a box per language drawn by its rows' cells (one height, breaking
+    # between items): every cell has its sides, the first row its top, the last row its bottom.
+    cells = re.findall(r"<w:tcBorders>(.*?)</w:tcBorders>", side_by_side)
+    assert len(cells) >= 2 * 5 and all("<w:left " in c and "<w:right " in c for c in cells)
+    assert sum("<w:top " in c for c in cells) == sum("<w:bottom " in c for c in cells) == 2
 
 
 def test_table_labels_are_navy_and_notes_grey(built):
