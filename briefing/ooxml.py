@@ -190,7 +190,7 @@ def set_table_bidi(table: Table, rtl: bool = True) -> None:
         ),
     )
     if not rtl:
-        bidi.set(qn("w:val"), "0")
+        bidi.set(qn("w:val"), "off")  # "0" is valid OOXML, but not to the validator docx_audit runs
 
 
 def set_table_width(table: Table, twips: int) -> None:

@@ -49,10 +49,11 @@ def _has(el, path: str) -> bool:
     return el.find(path, NS) is not None
 
 
-def _bidi(par) -> bool:
+def _bidi(par, path: str = "w:pPr/w:bidi") -> bool:
     """Whether a paragraph says it is right to left (`w:bidi`, not `w:bidi w:val="0"`: an English
-    paragraph in an Arabic-first document, whose Normal style is right to left)."""
-    bidi = par.find("w:pPr/w:bidi", NS)
+    paragraph in an Arabic-first document, whose Normal style is right to left); with `path`
+    "w:tblPr/w:bidiVisual", whether a table does (an English one in such a document says "off")."""
+    bidi = par.find(path, NS)
     return bidi is not None and bidi.get(_w("val"), "1") not in ("0", "false", "off")
 
 
@@ -107,7 +108,7 @@ def rtl_problems(path: Path) -> list[str]:
         for table in (el for el in section if el.tag == _w("tbl")):
             cells = [p for p in table.iter(_w("p")) if _text(p).strip()]
             table_rtl = bool(cells) and _bidi(cells[0])
-            if _has(table, "w:tblPr/w:bidiVisual") != table_rtl:
+            if _bidi(table, "w:tblPr/w:bidiVisual") != table_rtl:
                 found.append(
                     f"table in {'Arabic' if table_rtl else 'English'} with{'out' if table_rtl else ''} w:bidiVisual"
                 )
