@@ -97,10 +97,19 @@ _PREFIX = re.compile(rf"(\u0640)(?={_DIGIT})")
 _NAME = re.compile(r"\b([A-Z][a-z\u00e0-\u024f]+)-(?=[A-Z][a-z\u00e0-\u024f])")
 
 
+# A URL is left as it is: a join inside it ("us13-2-billion") would change the address a reader copies.
+_URL = re.compile(r"(https?://[^\s<>\"]+)")
+
+
 def keep_together(text: str, lang: str) -> str:
-    """`text` (in language `lang`, "ar" or "en") with its no-break joins in place."""
+    """`text` (in language `lang`, "ar" or "en") with its no-break joins in place, URLs untouched."""
     if lang not in _UNIT:
         return text
+    pieces = _URL.split(text)  # text, URL, text, ...: the joins go in the text between URLs
+    return "".join(p if i % 2 else _joined(p, lang) for i, p in enumerate(pieces))
+
+
+def _joined(text: str, lang: str) -> str:
     text = _UNIT[lang].sub(lambda m: m.group(1) + NBSP, text)
     text = _PAIR[lang].sub(lambda m: m.group(1) + NBSP, text)
     text = _RANGE.sub(lambda m: m.group(1) + m.group(2) + WJ, text)

@@ -28,11 +28,14 @@ def visual_lines(path: Path, page: int = 0) -> list[dict]:
     """
     with pdfplumber.open(path) as pdf:
         # A zero-width glyph is not text: LibreOffice draws a word joiner (U+2060, briefing/typeset.py)
-        # with one and names it "J" in its text layer.
+        # with one and names it "J" in its text layer. An Arabic letter is: the alef of a lam-alef
+        # ligature comes out as a zero-width character at the lam's place.
         chars = [
             c
             for c in pdf.pages[page].chars
-            if c["text"].strip() and not MARKS.fullmatch(c["text"]) and c["x1"] - c["x0"] > 0.01
+            if c["text"].strip()
+            and not MARKS.fullmatch(c["text"])
+            and (c["x1"] - c["x0"] > 0.01 or ARABIC.search(c["text"]))
         ]
     rows: list[list[dict]] = []
     for c in sorted(chars, key=lambda c: (-c["matrix"][5], c["x0"])):

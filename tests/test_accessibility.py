@@ -84,11 +84,15 @@ def test_a_screen_reader_gets_arabic_in_logical_order(built):
 def _swapped(text: str) -> list[str]:
     """Lines without Arabic where the brackets stop coming as "(" then ")" (a pair may run over lines)."""
     found, depth = [], 0
+    after_arabic = False
     for line in map(normalise, text.splitlines()):
         if RTL.search(line):
-            depth = 0  # not checked (see below); a pair does not run across it
+            after_arabic = True  # not checked (see below); a pair may open on it ("(in" + "Arabic).")
             continue
-        for char in re.sub(r"[^()]", "", line):
+        brackets = re.sub(r"[^()]", "", line)
+        if after_arabic and brackets:
+            depth, after_arabic = (1 if brackets[0] == ")" else 0), False
+        for char in brackets:
             depth += 1 if char == "(" else -1
             if depth not in (0, 1):
                 found.append(line)

@@ -30,6 +30,15 @@ def test_numbers_dates_ranges_and_names_are_joined(lang, text, joined):
     assert typeset.keep_together(text, lang) == joined
 
 
+def test_a_url_is_left_as_it_is():
+    """A join inside a URL would change the address: "us13-2-billion" kept no word joiner."""
+    url = "https://astanatimes.com/2025/04/eu-launches-us13-2-billion-package-for-central-asia/"
+    text = f"Accessed 2 December 2026. {url} for 2027-2028"
+    assert (
+        typeset.keep_together(text, "en") == f"Accessed 2{NBSP}December{NBSP}2026. {url} for 2027-\u20602028"
+    )
+
+
 def test_every_text_node_is_joined_in_its_own_language():
     html = (
         '<!DOCTYPE html><html><body><article lang="en"><p>more than 20 million tonnes on '
