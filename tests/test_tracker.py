@@ -268,7 +268,8 @@ def test_overdue_items_are_flagged_in_words_and_only_they(content):
     expected = {
         i.id for r in content.roadmaps.values() for i in r.items if tracker.is_overdue(i, D(2026, 1, 1))
     }
-    assert flagged == expected == {"jr-epca-uz", "jr-investors-forum-2025"}
+    # The Uzbek EPCA (due 2025) was signed on 24 October 2025: done, so not overdue.
+    assert flagged == expected == {"jr-investors-forum-2025"}
     assert all("overdue" in rows[i]["text"] for i in flagged)
     assert not any(r["overdue"] for r in detail_rows(html_of(content)).values())  # none on 31 October 2025
 
@@ -297,11 +298,12 @@ def test_the_changes_table_lists_every_item_whose_status_differs(content, prev):
 
 
 def test_no_change_since_the_previous_edition_is_said_in_a_sentence(content):
-    """The last statuses on record date from the summit (4 April 2025): from then to 31 October
-    nothing changed, and the section says so instead of showing an empty table."""
-    root = html_of(content, as_of=D(2025, 10, 31), previous_as_of=D(2025, 4, 4))
+    """After the summit (4 April 2025) the next status on record is the Uzbek EPCA's signature on
+    24 October: up to 30 September nothing changed, and the section says so instead of showing an
+    empty table."""
+    root = html_of(content, as_of=D(2025, 9, 30), previous_as_of=D(2025, 4, 4))
     assert changes_in(root) == {}
-    assert "No item's status changed between 4 April 2025 and 31 October 2025." in root.text_content()
+    assert "No item's status changed between 4 April 2025 and 30 September 2025." in root.text_content()
 
 
 def test_the_country_filter_keeps_exactly_the_items_of_that_country(content):
