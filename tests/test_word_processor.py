@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from .conftest import docx_header_rows, less_repeated, words
+from .conftest import URL, docx_header_rows, docx_xml, in_urls, less_repeated, words
 from .layout import page_count, soffice, to_pdf, visual_lines
 
 MM = 72 / 25.4
@@ -92,6 +92,11 @@ def same_less_a_mark(a: Counter, b: Counter) -> Counter:
     return a
 
 
+def without_url_pieces(a: Counter, b: Counter, urls: list[str]) -> Counter:
+    """`a` with no more of a word than `b` has where the word is a piece of a URL."""
+    return Counter({w: min(n, b[w]) if n > b[w] and in_urls(w, urls) else n for w, n in a.items()})
+
+
 def test_libreoffice_shows_the_same_text_as_our_pdf(converted):
     """The same Latin words and Arabic letters, as many times each; the same years. (Other digits
     are not compared: a superscript note number is glued to the number beside it differently by
@@ -122,9 +127,12 @@ def test_libreoffice_shows_the_same_text_as_our_pdf(converted):
             Counter(w for w in words(r) if not w.isdigit())
             for r in docx_header_rows(ours.with_suffix(".docx"))
         ]
-        a, b = less_repeated(a, b, rows), less_repeated(b, a, rows)
         # A word that the other text has less one such letter at an end is the same word.
         a, b = same_less_a_mark(a, b), same_less_a_mark(b, a)
+        # Each lays a long URL out in its own pieces ("wit" / "h+kazakhstan"): those are not words.
+        urls = URL.findall(re.sub(r"<[^>]+>", "", docx_xml(ours.with_suffix(".docx"))))
+        a, b = without_url_pieces(a, b, urls), without_url_pieces(b, a, urls)
+        a, b = less_repeated(a, b, rows), less_repeated(b, a, rows)
         a, b = +a, +b
         assert a == b, f"{theirs.name}: only ours {dict(a - b)}; only LibreOffice's {dict(b - a)}"
         years = lambda text: set(re.findall(r"(?:19|20)\d\d", text))  # noqa: E731
