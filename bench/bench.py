@@ -79,6 +79,7 @@ def files_written(stdout: str) -> int:
 
 def make_project(tmp: Path) -> Path:
     project = tmp / "project"
+    project.mkdir()
     for name in PROJECT:
         src = ROOT / name
         if src.is_dir():
