@@ -36,7 +36,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.html import HtmlElement  # lxml has no type information: Any to mypy, a name to the reader
 
-from . import ooxml, ooxml_notes
+from . import files, ooxml, ooxml_notes
 from .jobs import Metadata
 
 LATIN_FONT = "Noto Serif"
@@ -153,16 +153,33 @@ _blank_bytes: bytes | None = None
 
 
 def _blank() -> docx.document.Document:
-    """A new document with our styles: set up once per process (a third of a
-    short document's write time), then opened afresh from its saved bytes."""
+    """A new document with our styles: set up once (a third of a short document's write
+    time), then opened afresh from its saved bytes. Kept in the DOCX cache between
+    processes too (docx_fonts.cache_dir), under the hash of the generator's code and pins,
+    so the first DOCX of a process costs what the others do."""
     global _blank_bytes
     if _blank_bytes is None:
+        from . import docx_fonts, incremental
+
+        cached = None
+        if docx_fonts.cache_dir is not None:
+            key = incremental.files_digest(incremental.generator_files())[:32]
+            cached = docx_fonts.cache_dir / f"blank-{key}.docx"
+            try:
+                data = files.read_inside(cached, docx_fonts.cache_dir, 10_000_000)
+                doc = Document(io.BytesIO(data))
+                _blank_bytes = data
+                return doc
+            except Exception:  # none yet, or a damaged one: made (again)
+                pass
         doc = Document()
         _drop_template_parts(doc)
         _setup_styles(doc)
         buffer = io.BytesIO()
         doc.save(buffer)
         _blank_bytes = buffer.getvalue()
+        if cached is not None:
+            incremental.cache_put(cached, _blank_bytes)
     return Document(io.BytesIO(_blank_bytes))
 
 
@@ -417,6 +434,15 @@ class _Writer:
         else:
             par._p.style = ids[name]
 
+    def set_table_style(self, table: docx.table.Table, name: str) -> None:
+        """table.style = name, with the style's id looked up once per document (as set_style)."""
+        ids = self.doc.__dict__.setdefault("_table_style_ids", {})
+        if name not in ids:
+            table.style = self.doc.styles[name]
+            ids[name] = table._tbl.tblStyle_val
+        else:
+            table._tbl.tblStyle_val = ids[name]
+
     def style_size(self, par: Paragraph) -> float | None:
         sizes = self.doc.__dict__.setdefault("_style_sizes", {})
         sid = par._p.style
@@ -502,9 +528,9 @@ class _Writer:
         ncols = max(len([c for c in tr if c.tag in ("th", "td")]) for tr in rows)
         table = container.add_table(len(rows), ncols)
         if has_class(el, "bi") or has_class(el, "cover-meta") or has_class(el, "layout"):
-            table.style = self.doc.styles["Normal Table"]
+            self.set_table_style(table, "Normal Table")
         else:
-            table.style = self.doc.styles["Table Grid"]
+            self.set_table_style(table, "Table Grid")
             ooxml.set_table_borders(table, "DDE3EA")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         if self._rtl(el):
@@ -526,11 +552,14 @@ class _Writer:
             ooxml.set_table_width(table, round(self.width_mm * sum(shares) * 1440 / 25.4))
             ooxml.set_grid_widths(table, [round(self.width_mm * share * 1440 / 25.4) for share in shares])
         text_style = "Table Text" if has_class(el, "compact") else "Normal"
+        # The cells, row by row, read once: python-docx's table.cell(r, c) walks the whole
+        # table on every call (most of a long table's write time). A new table has no merged cells.
+        grid = [[docx.table._Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
         for r, tr in enumerate(rows):
             if tr.getparent().tag == "thead":  # repeated on each page; read as the columns' headers
                 ooxml.set_header_row(table.rows[r])
             for c, cell_el in enumerate(x for x in tr if x.tag in ("th", "td")):
-                cell = table.cell(r, c)
+                cell = grid[r][c]
                 if widths:
                     cell.width = widths[c]
                 if any(
@@ -564,7 +593,7 @@ class _Writer:
         segments = [td for td in _rows(el)[0] if td.tag == "td"]
         inner = width - Mm(2.2)  # the outer cell's margins
         table = cell.add_table(rows=1, cols=len(segments))
-        table.style = self.doc.styles["Table Grid"]
+        self.set_table_style(table, "Table Grid")
         if self._rtl(el):
             ooxml.set_table_bidi(table)
         widths = [Length(int(inner * (_percent(td) or 0) / 100)) for td in segments]
