@@ -272,7 +272,7 @@ def _jobs(
                 shared,
                 brief_key,
                 doc_id,
-                incremental.files_digest(declared),
+                _declared_digest(declared, kind.partial_inputs(brief, content, doc_id), content.root),
                 [str(s.problem()) for s in to_review],
             )
             for edition in editions:
@@ -353,6 +353,20 @@ def _jobs(
                     job.formats = tuple(f for f in formats if f not in job.kept)
                 jobs.append(job)
     return jobs
+
+
+def _declared_digest(declared: list[Path], partial: dict[Path, tuple[str, ...]], root: Path) -> str:
+    """A document's content files by their bytes; for a file it shows only some fields of
+    (Kind.partial_inputs), by those fields' values (parsed already: load's cache)."""
+    parts: list[tuple] = []
+    for path in declared:
+        fields = partial.get(path)
+        if fields is None:
+            parts.append((str(path), incremental.file_hash(path)))
+        else:
+            data = load(path, root).data
+            parts.append((str(path), fields, [data.get(f) for f in fields]))
+    return incremental.digest(sorted(parts, key=lambda part: part[0]))
 
 
 DOCX_PROPERTY_LIMIT = 255  # characters of a DOCX core property (python-docx refuses more)

@@ -69,3 +69,9 @@ class Kind(Generic[B]):
         builds re-render a document only when one of these, its brief, the templates,
         the fonts or the code changed). The default is conservative: all of content/."""
         return content.files()
+
+    def partial_inputs(self, brief: B, content: Content, doc_id: str) -> dict[Path, tuple[str, ...]]:
+        """Of inputs(), the files this document shows only some top-level fields of (a
+        neighbour's name), with those fields: an edit elsewhere in such a file leaves the
+        document as it is, so it is not even rendered. The default: none."""
+        return {}
