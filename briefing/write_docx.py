@@ -164,7 +164,7 @@ def _blank() -> docx.document.Document:
         cached = None
         if docx_fonts.cache_dir is not None:
             key = incremental.files_digest(incremental.generator_files())[:32]
-            cached = docx_fonts.cache_dir / f"blank-{key}.docx"
+            cached = docx_fonts.cache_dir / f"blank-{key}.zip"
             try:
                 data = files.read_inside(cached, docx_fonts.cache_dir, 10_000_000)
                 doc = Document(io.BytesIO(data))
