@@ -13,7 +13,7 @@ from briefing import load
 from briefing.errors import ContentError
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def cache(tmp_path, monkeypatch) -> Path:
     monkeypatch.setattr(load, "disk", tmp_path / "cache")
     monkeypatch.setattr(load, "_memo", {})
@@ -24,7 +24,7 @@ def fresh_process(monkeypatch) -> None:
     """As a new build process: nothing in memory, and parsing not available (so a result
     can only have come from the disk cache)."""
     monkeypatch.setattr(load, "_memo", {})
-    monkeypatch.setattr(load, "_load", lambda *a: pytest.fail("parsed again"))
+    monkeypatch.setattr(load, "_load", lambda *_: pytest.fail("parsed again"))
 
 
 def test_a_parsed_file_is_read_back_from_the_cache_with_its_positions(tmp_path, cache, monkeypatch):
@@ -39,7 +39,7 @@ def test_a_parsed_file_is_read_back_from_the_cache_with_its_positions(tmp_path, 
     assert isinstance(again.data["a"]["b"][0], int) and isinstance(again.data["a"]["b"][1], float)
 
 
-def test_the_same_size_and_time_with_other_bytes_is_parsed_again(tmp_path, cache, monkeypatch):
+def test_the_same_size_and_time_with_other_bytes_is_parsed_again(tmp_path):
     path = tmp_path / "x.yaml"
     path.write_text("a: one\n", "utf-8")
     assert load.load(path).data == {"a": "one"}

@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from ..errors import Problem
 from ..load import Document
-from ..model import Bilingual, BriefBase
+from ..model import Bilingual, BriefBase, Country
 from ..render import Page
 from ..validate import Content
 
@@ -75,3 +75,15 @@ class Kind(Generic[B]):
         neighbour's name), with those fields: an edit elsewhere in such a file leaves the
         document as it is, so it is not even rendered. The default: none."""
         return {}
+
+
+# What only a country's own profile shows (templates/country-profile.html.j2); a kind
+# that reads country files for other documents reads the rest of them
+# (tests/test_incremental.py makes these unreadable and renders every such document).
+PROFILE_ONLY = ("engagements", "talking_points")
+
+
+def beyond_profiles(inputs: list[Path], content: Content) -> dict[Path, tuple[str, ...]]:
+    """partial_inputs for a kind that shows nothing of a country that is PROFILE_ONLY."""
+    fields = tuple(f for f in Country.model_fields if f not in PROFILE_ONLY)
+    return {p: fields for p in inputs if p.parent == content.root / "countries"}

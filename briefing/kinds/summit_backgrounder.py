@@ -38,7 +38,7 @@ from ..load import Document
 from ..model import Bilingual, BriefBase, Figure, Id, OrUnknown, Para, Sourced, SourceId, Strict
 from ..render import Page, bdi, in_language
 from ..validate import Content, suggest
-from .base import Kind
+from .base import Kind, beyond_profiles
 
 
 class Participant(Sourced):
@@ -439,6 +439,11 @@ def collapse_notes(section: Section) -> Section:
             u = replace(u, section_sources=common)
         units.append(u)
     return replace(section, units=units)
+
+    def partial_inputs(
+        self, brief: BackgrounderBrief, content: Content, doc_id: str
+    ) -> dict[Path, tuple[str, ...]]:
+        return beyond_profiles(self.inputs(brief, content, doc_id), content)
 
 
 KIND = SummitBackgrounder()
