@@ -200,6 +200,7 @@ def main() -> None:
         "--against", default=BEFORE, help=f"git revision for the tracker DOCX comparison (default {BEFORE})"
     )
     args = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # progress, as it comes
     sys.path.insert(0, str(ROOT))
     from briefing.write_pdf import SUBSETTER
 
