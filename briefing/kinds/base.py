@@ -15,7 +15,7 @@ from typing import Any, Generic, TypeVar
 
 from ..errors import Problem
 from ..load import Document
-from ..model import Bilingual, BriefBase, Country
+from ..model import Bilingual, BriefBase
 from ..render import Page
 from ..validate import Content
 
@@ -77,13 +77,27 @@ class Kind(Generic[B]):
         return {}
 
 
-# What only a country's own profile shows (templates/country-profile.html.j2); a kind
-# that reads country files for other documents reads the rest of them
-# (tests/test_incremental.py makes these unreadable and renders every such document).
-PROFILE_ONLY = ("engagements", "talking_points")
+# A country file but what only its own profile shows (its engagements and talking points,
+# templates/country-profile.html.j2): what the other kinds that read country files may
+# show of one. A field added to model.Country and shown by them goes here too:
+# tests/test_incremental.py makes every field not listed unreadable and renders them.
+BEYOND_PROFILES = (
+    "id",
+    "name",
+    "official_name",
+    "capital",
+    "head_of_state",
+    "head_of_government",
+    "foreign_minister",
+    "population",
+    "gdp",
+    "eu_relations",
+    "regional_role",
+    "projects",
+    "as_of",
+)
 
 
 def beyond_profiles(inputs: list[Path], content: Content) -> dict[Path, tuple[str, ...]]:
-    """partial_inputs for a kind that shows nothing of a country that is PROFILE_ONLY."""
-    fields = tuple(f for f in Country.model_fields if f not in PROFILE_ONLY)
-    return {p: fields for p in inputs if p.parent == content.root / "countries"}
+    """partial_inputs for a kind that shows of a country only BEYOND_PROFILES."""
+    return {p: BEYOND_PROFILES for p in inputs if p.parent == content.root / "countries"}
