@@ -355,6 +355,11 @@ class SummitBackgrounder(Kind[BackgrounderBrief]):
             "document_sources": document_sources,
         }
 
+    def partial_inputs(
+        self, brief: BackgrounderBrief, content: Content, doc_id: str
+    ) -> dict[Path, tuple[str, ...]]:
+        return beyond_profiles(self.inputs(brief, content, doc_id), content)
+
 
 def collapse_document(sections: list[Section]) -> tuple[list[Section], tuple[str, ...]]:
     """Sections that rest on the same sources say so once, in the title's note: the document's
@@ -439,11 +444,6 @@ def collapse_notes(section: Section) -> Section:
             u = replace(u, section_sources=common)
         units.append(u)
     return replace(section, units=units)
-
-    def partial_inputs(
-        self, brief: BackgrounderBrief, content: Content, doc_id: str
-    ) -> dict[Path, tuple[str, ...]]:
-        return beyond_profiles(self.inputs(brief, content, doc_id), content)
 
 
 KIND = SummitBackgrounder()
