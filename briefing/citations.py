@@ -30,6 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +73,11 @@ def _style(locale: str) -> Any:
     return CitationStylesStyle(str(STYLE), locale=locale, validate=False)
 
 
+# Citations._list's source lists, and the sources object they are of (held, so never another's).
+_lists: dict[tuple, tuple[tuple, list[Markup]]] = {}
+_lists_of: list[object] = [None]
+
+
 class Citations:
     """Notes and bibliography entries of one page (one edition language), from the source records.
 
@@ -87,16 +93,37 @@ class Citations:
 
     def notes(self, ids: list[str]) -> list[Markup]:
         """A numbered list of notes, one per source, each a first (full) note: a page's source list."""
-        bib = self._new_bibliography()
-        return [self._cite(bib, [i]) for i in dict.fromkeys(ids)]
+
+        def make() -> list[Markup]:
+            bib = self._new_bibliography()
+            return [self._cite(bib, [i]) for i in dict.fromkeys(ids)]
+
+        return self._list("notes", ids, make)
 
     def short_notes(self, ids: list[str]) -> list[Markup]:
         """A numbered list of short notes (author and title), one per source: the style's form for
         a source already cited, so each is cited once unseen first."""
-        bib = self._new_bibliography()
-        for i in dict.fromkeys(ids):
-            self._cite(bib, [i])
-        return [self._cite(bib, [i]) for i in dict.fromkeys(ids)]
+
+        def make() -> list[Markup]:
+            bib = self._new_bibliography()
+            for i in dict.fromkeys(ids):
+                self._cite(bib, [i])
+            return [self._cite(bib, [i]) for i in dict.fromkeys(ids)]
+
+        return self._list("short_notes", ids, make)
+
+    def _list(self, form: str, ids: list[str], make: Callable[[], list[Markup]]) -> list[Markup]:
+        """A source list, made once per process for these sources, language, months and ids: each is
+        made with a bibliography of its own, so it depends on nothing else (a page in a one-language
+        edition and in the bilingual one lists its sources once)."""
+        if _lists_of[0] is not self.sources:  # a new build's sources: the old lists are of no use
+            _lists.clear()
+            _lists_of[0] = self.sources
+        records = tuple(self.sources.get(i) for i in ids)  # held with the list: their ids stay theirs
+        key = (form, self.lang, self.months, tuple(ids), tuple(map(id, records)))
+        if key not in _lists:
+            _lists[key] = (records, make())
+        return list(_lists[key][1])
 
     def note(self, ids: list[str]) -> Markup:
         """One short note citing `ids` (author and title, sorted), for a document whose

@@ -25,13 +25,15 @@ import re
 import uuid
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import fontTools
-from fontTools import subset
 from fontTools.ttLib import TTFont
-from fontTools.ttLib.tables.otBase import USE_HARFBUZZ_REPACKER
 
 from . import incremental
+
+if TYPE_CHECKING:  # imported where a subset is made: a build whose subsets are cached never loads it
+    from fontTools import subset
 
 FONTS = Path(__file__).resolve().parent.parent / "fonts"
 # family -> {embed element: file}; the names Word sees in w:rFonts.
@@ -103,20 +105,29 @@ def font_bytes(name: str, extra: frozenset[int]) -> bytes:
     return out
 
 
+# Ours, over fontTools' defaults (which its version, in the recipe, fixes).
+OPTIONS = {
+    "layout_features": ["*"],
+    "name_IDs": ["*"],
+    "name_languages": ["*"],
+    "notdef_outline": True,
+    "glyph_names": False,
+    "hinting": False,  # hinting is for screens at small sizes; half the size
+}
+
+
 def _options() -> subset.Options:
+    from fontTools import subset
+
     options = subset.Options()
-    options.layout_features = ["*"]
-    options.name_IDs = ["*"]
-    options.name_languages = ["*"]
-    options.notdef_outline = True
-    options.glyph_names = False
-    options.hinting = False  # hinting is for screens at small sizes; half the size
+    for name, value in OPTIONS.items():
+        setattr(options, name, value)
     return options
 
 
 @lru_cache(maxsize=1)
 def _recipe() -> str:
-    return f"fontTools {fontTools.version}; {sorted(vars(_options()).items())}; repacker off"
+    return f"fontTools {fontTools.version}; {sorted(OPTIONS.items())}; repacker off"
 
 
 def _subset(data: bytes, extra: frozenset[int]) -> bytes:
@@ -129,6 +140,9 @@ def _subset(data: bytes, extra: frozenset[int]) -> bytes:
     # same font, other bytes. Whether uharfbuzz is installed is an accident of the
     # environment (another tool may pull it in), so the choice is pinned here: the
     # pure-Python serializer, which needs nothing beyond the pinned fontTools.
+    from fontTools import subset
+    from fontTools.ttLib.tables.otBase import USE_HARFBUZZ_REPACKER
+
     font.cfg[USE_HARFBUZZ_REPACKER] = False
     sub = subset.Subsetter(_options())
     unicodes = {c for lo, hi in LATIN_RANGES for c in range(lo, hi + 1)} | set(extra)

@@ -180,15 +180,25 @@ class Manifest:
         return None
 
     def record(
-        self, rel: str, written: Path, *, inputs: str, key: str, pages: int, declared: list[str]
+        self,
+        rel: str,
+        written: Path,
+        *,
+        inputs: str,
+        key: str,
+        pages: int,
+        declared: list[str],
+        held: list[str] | None = None,
     ) -> None:
-        """Record output `rel` as the file `written` (its temp file: a rename keeps size and times)."""
+        """Record output `rel` as the file `written` (its temp file: a rename keeps size and times);
+        `held`: the texts to review it shows, so that a build which does not render it still knows."""
         st = Path(written).stat()
         self.outputs[rel] = {
             "inputs": inputs,
             "key": key,
             "pages": pages,
             "declared": declared,
+            "held": held or [],
             "sha256": file_hash(written),
             "size": st.st_size,
             "mtime_ns": st.st_mtime_ns,

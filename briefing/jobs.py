@@ -49,6 +49,7 @@ class Job:
     keys: dict[str, str] = field(default_factory=dict)  # format -> hash of what that output is made from
     declared: list[str] = field(default_factory=list)  # the content files it reads, for the manifest
     kept: tuple[str, ...] = ()  # formats whose output is up to date
+    held: list[str] = field(default_factory=list)  # the texts to review it shows (translations.py)
     pages_per_language: int | None = None
     template: str = "templates"
 

@@ -10,11 +10,14 @@ line and column of every value for error messages.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import ruamel.yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -58,9 +61,18 @@ def dotted(loc: tuple) -> str:
     return out
 
 
-# Watch mode sets this to a dict: files are then parsed again only when their
-# size, mtime or inode changed (the Documents are only read after loading).
-cache: dict | None = None
+# Parsed files are kept by the sha256 of their bytes (with this loader's own code and
+# ruamel's version: another parser could read the same bytes otherwise): in memory for
+# the process (watch mode, and a build that reads a file more than once), and on disk
+# under `disk` when a build sets it (OUT/.cache/yaml), so a one-shot build parses only
+# the files that changed since any earlier build. The key is the bytes themselves,
+# never a size or a time, so an entry cannot be stale; an entry that cannot be read
+# (corrupt, truncated, not a regular file) is ignored and written again. Only files
+# that load without a problem are kept: a problem is reported from a fresh parse.
+disk: Path | None = None
+MAX_ENTRY = 16_000_000  # a parsed 1 MB file with its positions, with room to spare
+_memo: dict[tuple[Path, str], tuple[Any, dict[tuple, tuple[int, int]]]] = {}
+_RECIPE = hashlib.sha256(Path(__file__).read_bytes() + ruamel.yaml.__version__.encode()).digest()
 
 
 def load(path: Path, root: Path | None = None) -> Document:
@@ -71,28 +83,45 @@ def load(path: Path, root: Path | None = None) -> Document:
     """
     path = Path(path)
     root = path.parent if root is None else Path(root)
-    if cache is not None:
-        try:
-            st = path.stat()
-            stamp = (st.st_size, st.st_mtime_ns, st.st_ino)
-        except OSError:
-            stamp = None
-        hit = cache.get(path)
-        if stamp is not None and hit is not None and hit[0] == stamp:
-            return hit[1]
-        doc = _load(path, root)
-        if stamp is not None:
-            cache[path] = (stamp, doc)
-        return doc
-    return _load(path, root)
-
-
-def _load(path: Path, root: Path) -> Document:
-    name = display_path(path)
     try:
         raw = files.read_inside(path, root, MAX_BYTES)
     except files.Refused as exc:
-        raise ContentError([Problem(name, 1, 1, "", str(exc))]) from None
+        raise ContentError([Problem(display_path(path), 1, 1, "", str(exc))]) from None
+    key = hashlib.sha256(_RECIPE + raw).hexdigest()
+    hit = _memo.get((path, key)) or _from_disk(key)
+    if hit is None:
+        doc = _load(path, raw)
+        hit = (doc.data, doc.positions)
+        _to_disk(key, hit)
+    _memo[(path, key)] = hit
+    return Document(path, *hit)
+
+
+def _from_disk(key: str) -> tuple[Any, dict[tuple, tuple[int, int]]] | None:
+    if disk is None:
+        return None
+    try:
+        entry = json.loads(files.read_inside(disk / f"{key}.json", disk, MAX_ENTRY))
+        if entry["key"] != key:  # a file renamed by hand
+            return None
+        positions = {tuple(loc): (int(line), int(col)) for loc, line, col in entry["positions"]}
+        return entry["data"], positions
+    except (OSError, files.Refused, ValueError, TypeError, KeyError):
+        return None  # no entry, or one that is not ours as written: parse again
+
+
+def _to_disk(key: str, parsed: tuple[Any, dict[tuple, tuple[int, int]]]) -> None:
+    if disk is None:
+        return
+    data, positions = parsed
+    entry = {"key": key, "data": data, "positions": [[list(loc), *at] for loc, at in positions.items()]}
+    from .incremental import cache_put  # a cache that cannot be written is only slower
+
+    cache_put(disk / f"{key}.json", json.dumps(entry, ensure_ascii=False).encode("utf-8"))
+
+
+def _load(path: Path, raw: bytes) -> Document:
+    name = display_path(path)
     try:
         text = raw.decode("utf-8-sig")  # a BOM is harmless: accept it
     except UnicodeDecodeError as exc:

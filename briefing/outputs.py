@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 from . import files, incremental
 from .errors import ContentError, Problem, display_path
 from .files import TEMPLATES
-from .jobs import Job, brief_files
+from .jobs import Job, Metadata, brief_files
 
 if TYPE_CHECKING:  # imported where used: a build with nothing to do loads neither these nor WeasyPrint
     from concurrent.futures import Executor, ProcessPoolExecutor
@@ -144,26 +144,39 @@ def _cost(job: Job, fmt: str) -> float:
     return len(job.html or "") * (3.0 if fmt == "pdf" else 1.0)
 
 
-def make_pool(workers: int, formats: set[str]) -> ProcessPoolExecutor:
-    """Worker processes, forked after the writers' modules are imported here, so each
-    starts with WeasyPrint / python-docx loaded instead of importing them itself."""
+def make_pool(
+    workers: int, formats: set[str], warm: Path | None = None, layout: bool = False
+) -> ProcessPoolExecutor:
+    """Worker processes for writing `formats`.
+
+    Without `warm`, forked after the writers' modules are imported here, so each starts
+    with WeasyPrint / python-docx loaded. With `warm` (the output folder), started at
+    once and each imports them itself and makes its PDF writer (warm_writers): a build
+    starts them before planning, so those imports run on the other cores while it plans,
+    and this process never imports WeasyPrint. `layout`: each also writes a page in each
+    language (watch mode: the first edit then costs what the later ones do).
+    """
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    if "pdf" in formats:
-        from . import write_pdf  # noqa: F401
-    if "docx" in formats:
-        from . import write_docx  # noqa: F401
-    return ProcessPoolExecutor(
+    if warm is None:
+        if "pdf" in formats:
+            from . import write_pdf  # noqa: F401
+        if "docx" in formats:
+            from . import write_docx  # noqa: F401
+    pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("fork"),
         initializer=_worker_started,
-        initargs=(os.getpid(),),
+        initargs=(os.getpid(), formats, warm, layout),
     )
+    if warm is not None:
+        pool.submit(int)  # with fork, every worker starts at the first task: now
+    return pool
 
 
-def _worker_started(parent: int) -> None:
-    """In each worker: die with the build process, and leave stopping to it."""
+def _worker_started(parent: int, formats: set[str], warm: Path | None, layout: bool) -> None:
+    """In each worker: die with the build process, and leave stopping to it; then warm up."""
     # The build forwards SIGTERM as an exception; a worker would catch that in its
     # task and carry on. The default action ends the worker; Ctrl-C (SIGINT reaches
     # the whole process group) is for the build process to handle: it ends us.
@@ -176,6 +189,52 @@ def _worker_started(parent: int) -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
     if os.getppid() != parent:  # the build died before the line above: nobody to work for
         os._exit(1)
+    if warm is not None:
+        warm_writers(formats, warm, layout)
+
+
+# A page in each language, with the project's stylesheet and every face of both fonts.
+WARM_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<link rel="stylesheet" href="style.css"></head><body>
+<article lang="ar" dir="rtl"><h1>نقاط للحديث</h1><p>وزير الخارجية <b>رئيس الحكومة</b> 2025</p></article>
+<article lang="en" dir="ltr"><h1>Talking points</h1><p>Foreign minister <b>Head</b> <i>of government</i> 2025</p>
+</article></body></html>"""
+
+
+def warm_writers(formats: set[str], out: Path, layout: bool = False, templates: Path = TEMPLATES) -> None:
+    """Import the writers of `formats` and make this process's PDF writer (fonts configured);
+    with `layout`, write a page in each language too (fonts loaded, shaped, subset), to a
+    temp file in OUT/.cache that is removed. Only ever faster: a failure here is left for
+    the real document to report."""
+    global _pdf_writer
+    try:
+        if "docx" in formats:
+            from . import write_docx  # noqa: F401
+        if "pdf" not in formats:
+            return
+        if _pdf_writer is None:
+            from .write_pdf import PdfWriter
+
+            _pdf_writer = PdfWriter(cache=out / files.CACHE / "fonts")
+        if layout:
+            import datetime as dt
+
+            tmp = files.stage(out / files.CACHE / "warm.pdf")
+            try:
+                metadata: Metadata = {
+                    "title": "warm-up",
+                    "authors": [],
+                    "subject": "",
+                    "lang": "en",
+                    "as_of": dt.date(2000, 1, 1),
+                    "generator": "warm-up",
+                    "pdf_a": False,
+                }
+                _pdf_writer.write(WARM_HTML, tmp, base_url=templates, metadata=metadata)
+            finally:
+                tmp.unlink(missing_ok=True)
+    except Exception:  # a warm-up only: the real document reports what went wrong
+        pass
 
 
 def stop_pool(pool: Executor) -> None:
@@ -282,7 +341,7 @@ def write_all(
     problems: list[Problem] = []
     own_pool: Executor | None = None
     try:
-        if workers == 1 or len(tasks) <= 1:
+        if workers == 1 or (pool is None and len(tasks) <= 1):
             for job, fmt in tasks:
                 try:
                     staged.append((job, fmt, *run_task(job, fmt, out, templates)))
@@ -415,12 +474,19 @@ def run(args: argparse.Namespace, log: Log = print, pool: Executor | None = None
             outputs = manifest.up_to_date(key, tree)
             if outputs is not None:  # nothing changed: stop before importing the pipeline
                 return Result(kept=len(outputs))
-        from .plan import plan  # only now: the no-op path above never imports the pipeline
+        own = None
+        if pool is None and args.jobs > 1:  # the workers import the writers while this process plans
+            own = pool = make_pool(args.jobs, set(args.format or ("pdf", "docx")), warm=out)
+        try:
+            from .plan import plan  # only now: the no-op path above never imports the pipeline
 
-        later: list[str] = []  # warnings about fields with no value: printed once the build succeeded
-        jobs = plan(args, manifest, after=later.append)
+            later: list[str] = []  # warnings about fields with no value: printed once the build succeeded
+            jobs = plan(args, manifest, after=later.append)
+            staged = write_all(jobs, out, args.jobs, pool=pool, templates=templates)
+        finally:
+            if own is not None:  # done (or failed): idle or still warming up, they are not needed
+                stop_pool(own)
         result = Result(documents=len(jobs), kept=sum(len(j.kept) for j in jobs))
-        staged = write_all(jobs, out, args.jobs, pool=pool, templates=templates)
         for job, fmt, tmp, _, pages, _, rss, _ in staged:  # by the temp file, which keeps its size and times
             result.peak_rss_mb = max(result.peak_rss_mb, rss)
             manifest.record(
@@ -430,11 +496,12 @@ def run(args: argparse.Namespace, log: Log = print, pool: Executor | None = None
                 key=job.keys.get(fmt, ""),
                 pages=pages,
                 declared=job.declared,
+                held=job.held,
             )
         for job in jobs:
             for fmt in job.kept:  # unchanged output, possibly from changed inputs: remember the new ones
                 entry = manifest.outputs[job.rel(fmt)]
-                entry["inputs"], entry["declared"] = job.inputs, job.declared
+                entry["inputs"], entry["declared"], entry["held"] = job.inputs, job.declared, job.held
         produced = {job.rel(fmt) for job in jobs for fmt in job.formats + job.kept}
         prune = sorted(set(manifest.outputs) - produced) if plain(args) else []
         manifest.select(key, tree, produced)

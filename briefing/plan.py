@@ -21,6 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import __version__, drafts, files, incremental, kinds, render, translations, voice
+from . import load as loader
 from .briefs import load_brief
 from .errors import ContentError, Problem, UsageError, display_path
 from .jobs import SAFE_NAME, Job, UnsafePath, brief_files
@@ -59,6 +60,10 @@ def plan(
     of planning.
     """
     templates = args.templates
+    # Parsed YAML is kept beside the outputs, by content hash (load.py); --check (no manifest)
+    # uses the cache a build made, and creates none.
+    cache = (manifest.out if manifest is not None else Path(args.out).resolve()) / files.CACHE
+    loader.disk = cache / "yaml" if manifest is not None or cache.is_dir() else None
     problems: list[Problem] = []
     content: Content | None = None
     labels: dict[str, Bilingual] = {}
@@ -245,8 +250,8 @@ def _jobs(
     """Each document in each edition, rendered unless up to date; `shown` gets, for each text
     to review that a document shows, that document's name."""
     templates = args.templates
-    env = render.environment(templates)
     shared = shared or incremental.shared_digests(templates, files.FONTS)
+    env = render.environment(templates, shared["templates"])
     previous = None if args.force else manifest  # what was built before, unless everything is rebuilt
     # Graphics are cached beside the outputs; a plan without a manifest (--check) writes nothing.
     cache = manifest.out / files.CACHE / "graphics" if manifest is not None else None
@@ -267,7 +272,7 @@ def _jobs(
                 shared,
                 brief_key,
                 doc_id,
-                incremental.files_digest(declared),
+                _declared_digest(declared, kind.partial_inputs(brief, content, doc_id), content.root),
                 [str(s.problem()) for s in to_review],
             )
             for edition in editions:
@@ -297,15 +302,20 @@ def _jobs(
                 )
                 if "docx" in formats:
                     problems += _docx_metadata_problems(job, path)
-                if (
-                    previous is not None
-                    and not candidates  # rendered, to know whether it shows them
-                    and all(
-                        previous.outputs.get(job.rel(f), {}).get("inputs") == job.inputs
-                        and previous.intact(job.rel(f))
-                        for f in formats
-                    )
+                if previous is not None and all(
+                    previous.outputs.get(job.rel(f), {}).get("inputs") == job.inputs
+                    and previous.intact(job.rel(f))
+                    # which texts to review it shows: recorded by its last build, or rendered to know
+                    and (not candidates or "held" in previous.outputs[job.rel(f)])
+                    for f in formats
                 ):
+                    # Not rendered. The texts to review are part of its inputs: it shows what it
+                    # showed when last built.
+                    recorded = {h for f in formats for h in previous.outputs[job.rel(f)].get("held", [])}
+                    for status in candidates:
+                        if str(status.problem()) in recorded:
+                            job.held.append(str(status.problem()))
+                            shown.setdefault(status, []).append(f"{job.brief}/{job.doc_id}.{job.edition}")
                     job.formats, job.kept = (), formats
                     jobs.append(job)
                     continue
@@ -327,6 +337,7 @@ def _jobs(
                     job.source_file,
                 )
                 for status in held:
+                    job.held.append(str(status.problem()))
                     shown.setdefault(status, []).append(f"{job.brief}/{job.doc_id}.{job.edition}")
                 for fmt in formats:
                     job.keys[fmt] = incremental.digest(
@@ -342,6 +353,20 @@ def _jobs(
                     job.formats = tuple(f for f in formats if f not in job.kept)
                 jobs.append(job)
     return jobs
+
+
+def _declared_digest(declared: list[Path], partial: dict[Path, tuple[str, ...]], root: Path) -> str:
+    """A document's content files by their bytes; for a file it shows only some fields of
+    (Kind.partial_inputs), by those fields' values (parsed already: load's cache)."""
+    parts: list[tuple] = []
+    for path in declared:
+        fields = partial.get(path)
+        if fields is None:
+            parts.append((str(path), incremental.file_hash(path)))
+        else:
+            data = load(path, root).data
+            parts.append((str(path), fields, [data.get(f) for f in fields]))
+    return incremental.digest(sorted(parts, key=lambda part: part[0]))
 
 
 DOCX_PROPERTY_LIMIT = 255  # characters of a DOCX core property (python-docx refuses more)

@@ -194,7 +194,19 @@ class ProjectLoader(jinja2.BaseLoader):
         return source, str(path), lambda: path.exists() and path.stat().st_mtime_ns == stamp
 
 
-def environment(templates: Path) -> jinja2.Environment:
+_environments: dict[tuple[Path, str], jinja2.Environment] = {}
+
+
+def environment(templates: Path, digest: str | None = None) -> jinja2.Environment:
+    """The templates' Jinja environment. Given `digest` (incremental.shared_digests' hash of
+    every template file's bytes), one per process and digest, so a template is compiled once
+    (watch mode): an edited template has another digest, and so a new environment."""
+    if digest is not None:
+        key = (Path(templates), digest)
+        if key not in _environments:
+            _environments.clear()  # only the current templates are worth keeping
+            _environments[key] = environment(templates)
+        return _environments[key]
     env = jinja2.Environment(
         loader=ProjectLoader(templates),
         autoescape=True,  # content is data: markup in a text field shows literally

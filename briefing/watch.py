@@ -1,7 +1,7 @@
 """Watch mode: build, then rebuild what each saved change affects, keeping the process warm.
 
-One process keeps the pipeline imported, parsed YAML and file hashes memoised
-(by size, mtime and inode) and (with
+One process keeps the pipeline imported, parsed YAML (by content hash, load.py)
+and file hashes memoised (by size, mtime and inode) and (with
 -j > 1) a pool of workers that keep WeasyPrint's font configuration and the
 font subsets across rebuilds. A change is picked up 50 ms after the last
 write of a burst (watchfiles' `step`), and each rebuild prints one line:
@@ -11,6 +11,7 @@ what was written and how long it took from the change being seen.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,16 +57,36 @@ def rebuild(
     return f"rebuilt {result.files} file(s) in {seconds:.2f}s: {names}"
 
 
+def _load_everything(args: argparse.Namespace) -> None:
+    """Plan once against the manifest (nothing is rendered that is up to date, nothing
+    written): the pipeline imported, every file parsed and checked, templates compiled."""
+    from . import incremental, render
+    from .plan import plan
+
+    with contextlib.suppress(Exception):  # a problem is for the next rebuild to report
+        plan(args, incremental.Manifest(Path(args.out).resolve()), warn=lambda _: None)
+        templates = Path(args.templates)
+        env = render.environment(templates, incremental.shared_digests(templates, FONTS)["templates"])
+        for template in sorted(templates.glob("*.html.j2")):
+            env.get_template(template.name)
+
+
 def watch(args: argparse.Namespace, stop_event: threading.Event | None = None) -> int:
     import watchfiles
 
-    from . import load
-
-    load.cache = {}  # parse again only the files that changed
-    pool = outputs.make_pool(args.jobs, {"pdf", "docx"}) if args.jobs > 1 else None
+    # Warm from the start, so the first edit costs what the later ones do: the workers
+    # (or this process, with -j 1) import the writers and lay out a page in each language,
+    # and this process loads and checks every file (a first build with nothing to do
+    # stops before loading anything).
+    out = Path(args.out).resolve()
+    formats = set(args.format or ("pdf", "docx"))
+    pool = outputs.make_pool(args.jobs, formats, warm=out, layout=True) if args.jobs > 1 else None
     try:
         print(rebuild(args, pool), flush=True)
         args.force = False  # --force applies to the first build only
+        if pool is None:
+            outputs.warm_writers(formats, out, layout=True)
+        _load_everything(args)
         roots = watched(args)
         print(f"watching {', '.join(display_path(r) for r in roots)} (Ctrl-C to stop)", flush=True)
         for _changes in watchfiles.watch(

@@ -37,8 +37,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.html import HtmlElement  # lxml has no type information: Any to mypy, a name to the reader
 
-from . import hatch, ooxml, ooxml_notes, pagecheck
-from .files import FONTS
+from . import files, hatch, ooxml, ooxml_notes, pagecheck
 from .jobs import Metadata
 
 LATIN_FONT = "Noto Serif"
@@ -206,7 +205,7 @@ def arabic_font_chars() -> frozenset[int]:
     """The characters Noto Naskh Arabic draws (it has no brackets, dashes or %)."""
     from fontTools.ttLib import TTFont
 
-    with TTFont(FONTS / "NotoNaskhArabic-Regular.ttf") as font:
+    with TTFont(files.FONTS / "NotoNaskhArabic-Regular.ttf") as font:
         return frozenset(font.getBestCmap())
 
 
@@ -240,16 +239,33 @@ _blank_bytes: bytes | None = None
 
 
 def _blank() -> docx.document.Document:
-    """A new document with our styles: set up once per process (a third of a
-    short document's write time), then opened afresh from its saved bytes."""
+    """A new document with our styles: set up once (a third of a short document's write
+    time), then opened afresh from its saved bytes. Kept in the DOCX cache between
+    processes too (docx_fonts.cache_dir), under the hash of the generator's code and pins,
+    so the first DOCX of a process costs what the others do."""
     global _blank_bytes
     if _blank_bytes is None:
+        from . import docx_fonts, incremental
+
+        cached = None
+        if docx_fonts.cache_dir is not None:
+            key = incremental.files_digest(incremental.generator_files())[:32]
+            cached = docx_fonts.cache_dir / f"blank-{key}.zip"
+            try:
+                data = files.read_inside(cached, docx_fonts.cache_dir, 10_000_000)
+                doc = Document(io.BytesIO(data))
+                _blank_bytes = data
+                return doc
+            except Exception:  # none yet, or a damaged one: made (again)
+                pass
         doc = Document()
         _drop_template_parts(doc)
         _setup_styles(doc)
         buffer = io.BytesIO()
         doc.save(buffer)
         _blank_bytes = buffer.getvalue()
+        if cached is not None:
+            incremental.cache_put(cached, _blank_bytes)
     return Document(io.BytesIO(_blank_bytes))
 
 
@@ -560,6 +576,15 @@ class _Writer:
         else:
             par._p.style = ids[name]
 
+    def set_table_style(self, table: docx.table.Table, name: str) -> None:
+        """table.style = name, with the style's id looked up once per document (as set_style)."""
+        ids = self.doc.__dict__.setdefault("_table_style_ids", {})
+        if name not in ids:
+            table.style = self.doc.styles[name]
+            ids[name] = table._tbl.tblStyle_val
+        else:
+            table._tbl.tblStyle_val = ids[name]
+
     def style_size(self, par: Paragraph) -> float | None:
         sizes = self.doc.__dict__.setdefault("_style_sizes", {})
         sid = par._p.style
@@ -641,13 +666,13 @@ class _Writer:
         table = container.add_table(len(rows), ncols)
         layout = el.get("role") == "presentation"  # the bilingual pairing, a map beside a table: not data
         if has_class(el, "bi") or has_class(el, "cover-meta") or has_class(el, "layout"):
-            table.style = self.doc.styles["Normal Table"]
+            self.set_table_style(table, "Normal Table")
             if has_class(el, "bi"):  # its columns' text on the text area's edges, as in the PDF
                 ooxml.set_cell_margins(table, end=round(2 * 1440 / 25.4), start=round(2 * 1440 / 25.4))
             elif has_class(el, "layout"):  # no padding in the stylesheet: what a cell holds fills it
                 ooxml.set_cell_margins(table)
         else:
-            table.style = self.doc.styles["Table Grid"]
+            self.set_table_style(table, "Table Grid")
             ooxml.set_table_borders(table, "DDE3EA")
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         if (
@@ -674,19 +699,22 @@ class _Writer:
         # What a cell's blocks may fill: its width less the table's cell margins (a nested table or
         # a picture any wider makes the word processor widen its column, past the text area).
         margins_mm = 4 if has_class(el, "bi") else 0 if has_class(el, "layout") else CELL_MARGINS_MM
+        # The cells, row by row, read once: python-docx's table.cell(r, c) walks the whole
+        # table on every call (most of a long table's write time). A new table has no merged cells.
+        grid = [[docx.table._Cell(tc, table) for tc in tr.tc_lst] for tr in table._tbl.tr_lst]
         for r, tr in enumerate(rows):
             if tr.getparent().tag == "thead":  # repeated on each page; read as the columns' headers
                 ooxml.set_header_row(table.rows[r])
             c = 0
             for cell_el in (x for x in tr if x.tag in ("th", "td")):
-                cell, span = table.cell(r, c), _span(cell_el)
+                cell, span = grid[r][c], _span(cell_el)
                 cell_mm = (
                     sum(w / Mm(1) for w in widths[c : c + span]) if widths else self.width_mm * span / ncols
                 )
                 if widths:
                     cell.width = widths[c]
                 if span > 1:  # a cell across columns (the bilingual layout's wide tables)
-                    cell = cell.merge(table.cell(r, c + span - 1))
+                    cell = cell.merge(grid[r][c + span - 1])
                 c += span
                 header = cell_el.tag == "th"
                 if header:
@@ -773,7 +801,7 @@ class _Writer:
         segments = [td for td in _rows(el)[0] if td.tag == "td"]
         inner = width - Mm(2.2)  # the outer cell's margins
         table = cell.add_table(rows=1, cols=len(segments))
-        table.style = self.doc.styles["Table Grid"]
+        self.set_table_style(table, "Table Grid")
         if self._rtl(el):
             ooxml.set_table_bidi(table)
         widths = [Length(int(inner * (_percent(td) or 0) / 100)) for td in segments]

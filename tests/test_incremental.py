@@ -311,3 +311,57 @@ def _watch_session(proc, project: Path, content: Path) -> None:
     assert line.startswith("rebuilt 1 file(s) in ") and line.endswith(f"{PROFILES}/kz.en.docx"), line
     assert target.stat().st_mtime_ns != before
     assert _docx_has(target, "Astana (capital)")
+
+
+class Unread:
+    """A field's value that fails the render the moment anything reads it."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def fail(self, *_: object) -> None:
+        raise AssertionError(f"the document read {self.what}, which its partial_inputs leave out")
+
+    def __getattr__(self, name: str) -> None:
+        self.fail()
+
+    __iter__ = __len__ = __bool__ = __str__ = __getitem__ = __html__ = __eq__ = __hash__ = fail  # type: ignore[assignment]
+
+
+def test_a_document_reads_nothing_of_a_partial_input_beyond_its_fields(tmp_path):
+    """A kind's partial_inputs (fields of a file) must cover everything its documents show of
+    that file, or an edit elsewhere in it would leave them stale: every other field is made
+    unreadable and every document that has partial inputs is rendered."""
+    import dataclasses
+
+    from briefing import kinds, render
+    from briefing.briefs import load_brief
+    from briefing.jobs import brief_files
+    from briefing.validate import load_content
+
+    args = cli.parse_args(["--out", str(tmp_path / "out")])
+    content = load_content(args.content)
+    labels, env = render.load_labels(files.TEMPLATES), render.environment(files.TEMPLATES)
+    checked = set()
+    for path in brief_files(args):
+        brief = load_brief(path, content, files.TEMPLATES)
+        kind = kinds.of(brief)
+        for doc_id in kind.documents(brief, content):
+            partial = kind.partial_inputs(brief, content, doc_id)
+            countries = dict(content.countries)
+            for file, fields in partial.items():
+                assert file.parent == content.root / "countries", file  # what this test can poison
+                country = countries[file.stem]
+                countries[file.stem] = country.model_copy(
+                    update={
+                        f: Unread(f"{file.name}: {f}") for f in type(country).model_fields if f not in fields
+                    }
+                )
+            if partial:
+                checked.add(kind.name)
+                edition = "ar-en" if "ar-en" in brief.editions else brief.editions[0]
+                poisoned = dataclasses.replace(content, countries=countries)
+                render.render(
+                    env, labels, kind, brief, poisoned, doc_id, edition, cache=tmp_path / "graphics"
+                )
+    assert checked == set(kinds.by_name())  # every kind reads only some fields of some country files

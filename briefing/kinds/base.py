@@ -69,3 +69,35 @@ class Kind(Generic[B]):
         builds re-render a document only when one of these, its brief, the templates,
         the fonts or the code changed). The default is conservative: all of content/."""
         return content.files()
+
+    def partial_inputs(self, brief: B, content: Content, doc_id: str) -> dict[Path, tuple[str, ...]]:
+        """Of inputs(), the files this document shows only some top-level fields of (a
+        neighbour's name), with those fields: an edit elsewhere in such a file leaves the
+        document as it is, so it is not even rendered. The default: none."""
+        return {}
+
+
+# A country file but what only its own profile shows (its engagements and talking points,
+# templates/country-profile.html.j2): what the other kinds that read country files may
+# show of one. A field added to model.Country and shown by them goes here too:
+# tests/test_incremental.py makes every field not listed unreadable and renders them.
+BEYOND_PROFILES = (
+    "id",
+    "name",
+    "official_name",
+    "capital",
+    "head_of_state",
+    "head_of_government",
+    "foreign_minister",
+    "population",
+    "gdp",
+    "eu_relations",
+    "regional_role",
+    "projects",
+    "as_of",
+)
+
+
+def beyond_profiles(inputs: list[Path], content: Content) -> dict[Path, tuple[str, ...]]:
+    """partial_inputs for a kind that shows of a country only BEYOND_PROFILES."""
+    return {p: BEYOND_PROFILES for p in inputs if p.parent == content.root / "countries"}

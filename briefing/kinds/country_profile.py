@@ -105,5 +105,14 @@ class CountryProfile(Kind[CountryProfileBrief]):
             content.root / "sources.yaml"
         ]
 
+    def partial_inputs(
+        self, brief: CountryProfileBrief, content: Content, doc_id: str
+    ) -> dict[Path, tuple[str, ...]]:
+        # The map shows a neighbour's name (graphics.territory_name), nothing else of its file.
+        own = content.root / "countries" / f"{doc_id}.yaml"
+        return {
+            p: ("name",) for p in self.inputs(brief, content, doc_id) if p.parent == own.parent and p != own
+        }
+
 
 KIND = CountryProfile()

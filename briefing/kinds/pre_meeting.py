@@ -11,6 +11,7 @@ marked DRAFT, and `build.py --final` refuses it.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Annotated, Literal
 
 from markupsafe import Markup, escape
@@ -22,7 +23,7 @@ from ..load import Document
 from ..model import Bilingual, BriefBase, Date, Id, OrUnknown, Para, SourceId, Strict
 from ..render import Page, bdi
 from ..validate import Content, suggest
-from .base import Kind
+from .base import Kind, beyond_profiles
 
 _REF = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)?$")
 
@@ -258,6 +259,11 @@ class PreMeeting(Kind[PreMeetingBrief]):
             "drafts": len(draft_fields),
             "auto_items": only is None,
         }
+
+    def partial_inputs(
+        self, brief: PreMeetingBrief, content: Content, doc_id: str
+    ) -> dict[Path, tuple[str, ...]]:
+        return beyond_profiles(self.inputs(brief, content, doc_id), content)
 
 
 KIND = PreMeeting()

@@ -237,5 +237,17 @@ class RoadmapTracker(Kind[TrackerBrief]):
             + countries
         )
 
+    def partial_inputs(
+        self, brief: TrackerBrief, content: Content, doc_id: str
+    ) -> dict[Path, tuple[str, ...]]:
+        # Of a party, the template prints the name (content_countries[party].name); the brief's
+        # own country (its title, its filter) is read whole.
+        own = content.root / "countries" / f"{brief.country}.yaml" if brief.country else None
+        return {
+            p: ("name",)
+            for p in self.inputs(brief, content, doc_id)
+            if p.parent == content.root / "countries" and p != own
+        }
+
 
 KIND = RoadmapTracker()

@@ -38,7 +38,7 @@ from ..load import Document
 from ..model import Bilingual, BriefBase, Figure, Id, OrUnknown, Para, Sourced, SourceId, Strict
 from ..render import Page, bdi, in_language
 from ..validate import Content, suggest
-from .base import Kind
+from .base import Kind, beyond_profiles
 
 
 class Participant(Sourced):
@@ -354,6 +354,11 @@ class SummitBackgrounder(Kind[BackgrounderBrief]):
             "toc": [s.key for s in sections if s.in_toc],
             "document_sources": document_sources,
         }
+
+    def partial_inputs(
+        self, brief: BackgrounderBrief, content: Content, doc_id: str
+    ) -> dict[Path, tuple[str, ...]]:
+        return beyond_profiles(self.inputs(brief, content, doc_id), content)
 
 
 def collapse_document(sections: list[Section]) -> tuple[list[Section], tuple[str, ...]]:
