@@ -27,11 +27,11 @@ def make_parser() -> argparse.ArgumentParser:
         usage="%(prog)s [options] [BRIEF ...]\n       %(prog)s new-brief --meeting TEXT --date DATE --place TEXT --with ID[,ID] "
         "(see: %(prog)s new-brief --help)\n       %(prog)s translations [--accept FILE[:FIELD]] "
         "[--export-po DIR | --import-po DIR] (see: %(prog)s translations --help)",
-        description="Build EU–Central Asia briefing documents (Arabic, English, bilingual; PDF and DOCX) "
+        description="Build EU–Central Asia briefing documents (Arabic, English, bilingual; PDF, DOCX and HTML) "
         "from the facts in content/ and the document specs in briefs/. "
         "`build.py new-brief …` writes a starter pre-meeting brief to fill in instead.",
         epilog="Exit codes: 0 success, 1 content error (one line per problem: file:line:col: field: message), "
-        "2 usage error. Outputs: OUT/<brief>/<document>.<edition>.<pdf|docx>.",
+        "2 usage error. Outputs: OUT/<brief>/<document>.<edition>.<pdf|docx|html>, and the library OUT/index.html.",
     )
     parser.add_argument(
         "briefs", nargs="*", type=Path, help="brief files to build (default: every briefs/*.yaml)"
@@ -47,7 +47,7 @@ def make_parser() -> argparse.ArgumentParser:
         "--edition", metavar="ED[,ED]", help="editions to build: ar, en, ar-en (default: the brief's)"
     )
     parser.add_argument(
-        "--format", metavar="FMT[,FMT]", help="formats to build: pdf, docx (default: the brief's)"
+        "--format", metavar="FMT[,FMT]", help="formats to build: pdf, docx, html (default: the brief's)"
     )
     parser.add_argument("--check", action="store_true", help="validate content and briefs, write nothing")
     parser.add_argument(
@@ -82,7 +82,7 @@ def make_parser() -> argparse.ArgumentParser:
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = make_parser()
     args = parser.parse_args(argv)
-    for name, allowed in (("edition", {"ar", "en", "ar-en"}), ("format", {"pdf", "docx"})):
+    for name, allowed in (("edition", {"ar", "en", "ar-en"}), ("format", {"pdf", "docx", "html"})):
         value = getattr(args, name)
         if value is not None:
             items = [v.strip() for v in value.split(",") if v.strip()]

@@ -65,3 +65,18 @@ def print_problems(problems: list[Problem], summary: str | None = None) -> None:
         print(problem, file=sys.stderr)
     if summary is not None:
         print(summary.format(n=len(problems)), file=sys.stderr)
+
+
+def locate(templates: Path, template: str, needle: str) -> tuple[str, int, int]:
+    """Where a refused URL is written: the document's template first, then the other
+    templates and stylesheets (file, line, column); the template at 1:1 if nowhere literally."""
+    first = templates / template
+    for path in [first, *sorted(p for p in templates.iterdir() if p.is_file() and p != first)]:
+        try:
+            lines = path.read_text(encoding="utf-8").splitlines()
+        except (OSError, UnicodeDecodeError):
+            continue
+        for number, line in enumerate(lines, 1):
+            if needle[:60].removesuffix("...") in line:
+                return display_path(path), number, line.index(needle[:60].removesuffix("...")) + 1
+    return display_path(first), 1, 1

@@ -37,7 +37,7 @@ from .files import ROOT, TRANSLATIONS_LOCK, Refused, kind_of, read_inside, stage
 
 MANIFEST = ".manifest.json"
 MAX_MANIFEST = 64_000_000  # a few hundred bytes per output
-VERSION = 1
+VERSION = 2  # 2: each output's `listing` (the library page), and the library's own files
 _hashes: dict[Path, tuple[int, int, int, str]] = {}  # path -> (size, mtime_ns, inode, sha256)
 
 
@@ -98,25 +98,29 @@ def generator_files() -> list[Path]:
     )
 
 
+SCREEN_ONLY = ("screen.css",)  # styles only the HTML edition reads (write_html.SCREEN_CSS)
+
+
 def shared_digests(templates: Path, fonts: Path) -> dict[str, str]:
     """Hashes of the inputs every document shares: code, templates (with labels and CSS), fonts;
-    and `assets`, the template files that are not part of the HTML but style it (CSS)."""
+    `assets`, the template files that are not part of the HTML but style it (CSS), and `screen`,
+    the styles only the HTML edition reads."""
     everything = _files(templates)
+    styles = [p for p in everything if not p.name.endswith(".j2") and p.name != "labels.yaml"]
     return {
         "generator": files_digest(generator_files()),
         "templates": files_digest(everything),
-        "assets": files_digest(
-            [p for p in everything if not p.name.endswith(".j2") and p.name != "labels.yaml"]
-        ),
+        "assets": files_digest([p for p in styles if p.name not in SCREEN_ONLY]),
+        "screen": files_digest([p for p in styles if p.name in SCREEN_ONLY]),
         "fonts": files_digest(_files(fonts)),
     }
 
 
-def output_digests(shared: dict[str, str]) -> dict[str, str]:
-    """What turns a document's HTML into its files: not the Jinja templates or labels,
-    which the HTML already reflects (a change to one kind's template re-renders every
-    document, and rewrites only those whose HTML changed)."""
-    return {k: v for k, v in shared.items() if k != "templates"}
+def output_digests(shared: dict[str, str], fmt: str) -> dict[str, str]:
+    """What turns a document's HTML into its file in format `fmt`: not the Jinja templates or
+    labels, which the HTML already reflects (a change to one kind's template re-renders every
+    document, and rewrites only those whose HTML changed); the screen styles for HTML only."""
+    return {k: v for k, v in shared.items() if k != "templates" and (k != "screen" or fmt == "html")}
 
 
 def tree_digest(content: Path, briefs: list[Path], templates: Path, fonts: Path) -> str:
@@ -147,17 +151,19 @@ class Manifest:
         self.out = Path(out)
         self.outputs: dict[str, dict] = {}
         self.selections: dict[str, dict] = {}
+        self.library: dict[str, dict] = {}  # the library pages and the files they share (library.py)
         try:
             data = json.loads(read_inside(self.path, self.out, MAX_MANIFEST).decode("utf-8"))
             if data.get("version") == VERSION:
                 self.outputs = data.get("outputs", {})
                 self.selections = data.get("selections", {})
+                self.library = data.get("library", {})
         except (OSError, ValueError, AttributeError, Refused):
             pass  # no manifest, or an unreadable one: everything is out of date
 
     def intact(self, rel: str) -> bool:
-        """The output exists and is the file this manifest recorded (same size and mtime)."""
-        entry = self.outputs.get(rel)
+        """The output (or library file) exists and is the file this manifest recorded (same size and mtime)."""
+        entry = self.outputs.get(rel) or self.library.get(rel)
         if entry is None:
             return False
         try:
@@ -167,15 +173,15 @@ class Manifest:
         return st.st_size == entry.get("size") and st.st_mtime_ns == entry.get("mtime_ns")
 
     def up_to_date(self, selection: str, tree: str) -> list[str] | None:
-        """The outputs of `selection` if its input tree is unchanged and every output is
-        intact and still the file this selection's last build left (same sha256)."""
+        """The outputs of `selection` if its input tree is unchanged, every output is intact and
+        still the file this selection's last build left (same sha256), and the library is intact."""
         entry = self.selections.get(selection)
         if not entry or entry.get("tree") != tree or not isinstance(entry.get("outputs"), dict):
             return None
         outputs = entry["outputs"]
         if all(
             self.intact(rel) and self.outputs[rel].get("sha256") == sha256 for rel, sha256 in outputs.items()
-        ):
+        ) and all(self.intact(rel) for rel in self.library):
             return sorted(outputs)
         return None
 
@@ -189,20 +195,24 @@ class Manifest:
         pages: int,
         declared: list[str],
         held: list[str] | None = None,
+        listing: dict | None = None,
     ) -> None:
         """Record output `rel` as the file `written` (its temp file: a rename keeps size and times);
-        `held`: the texts to review it shows, so that a build which does not render it still knows."""
-        st = Path(written).stat()
+        `held`: the texts to review it shows, so that a build which does not render it still knows;
+        `listing`: what the library page says of it."""
         self.outputs[rel] = {
             "inputs": inputs,
             "key": key,
             "pages": pages,
             "declared": declared,
             "held": held or [],
-            "sha256": file_hash(written),
-            "size": st.st_size,
-            "mtime_ns": st.st_mtime_ns,
+            "listing": listing or {},
+            **_file_entry(Path(written)),
         }
+
+    def record_library(self, rel: str) -> None:
+        """A file of the library (library.py), in place: kept intact like an output, listed nowhere."""
+        self.library[rel] = _file_entry(self.out / rel)
 
     def select(self, selection: str, tree: str, outputs: Iterable[str]) -> None:
         """Remember that `selection`, over input tree `tree`, is exactly these recorded outputs."""
@@ -223,9 +233,20 @@ class Manifest:
             return None
 
     def data(self) -> bytes:
-        data = {"version": VERSION, "outputs": self.outputs, "selections": self.selections}
+        data = {
+            "version": VERSION,
+            "outputs": self.outputs,
+            "selections": self.selections,
+            "library": self.library,
+        }
         return json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
 
     def stage(self) -> Path:
         """The manifest, written to a temp file beside it (files.commit puts it in place)."""
         return stage(self.path, self.data())
+
+
+def _file_entry(path: Path) -> dict:
+    """What identifies a file as written: its sha256, size and mtime."""
+    st = path.stat()
+    return {"sha256": file_hash(path), "size": st.st_size, "mtime_ns": st.st_mtime_ns}

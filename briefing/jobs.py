@@ -13,7 +13,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from . import files
 from .errors import ContentError, Problem, display_path
@@ -31,6 +31,7 @@ class Metadata(TypedDict):
     as_of: dt.date  # the brief's: the files' dates come from it, so a rebuild gives the same bytes
     generator: str
     pdf_a: bool  # the PDF also claims PDF/A-3a (pdf_tags.variant)
+    web: dict[str, Any]  # what the HTML page puts around the document: links, labels (write_html.py)
 
 
 @dataclass
@@ -52,6 +53,7 @@ class Job:
     held: list[str] = field(default_factory=list)  # the texts to review it shows (translations.py)
     pages_per_language: int | None = None
     template: str = "templates"
+    listing: dict[str, Any] = field(default_factory=dict)  # what the library page says of it (library.py)
 
     def target(self, out: Path, fmt: str) -> Path:
         return safe_target(out, self.brief, f"{self.doc_id}.{self.edition}.{fmt}")

@@ -370,7 +370,7 @@ class BriefBase(Strict):
     organisation: Bilingual
     as_of: FullDate
     editions: list[Literal["ar", "en", "ar-en"]] = Field(["ar", "en", "ar-en"], min_length=1)
-    formats: list[Literal["pdf", "docx"]] = Field(["pdf", "docx"], min_length=1)
+    formats: list[Literal["pdf", "docx", "html"]] = Field(["pdf", "docx", "html"], min_length=1)
     arabic_digits: Literal["western", "arabic-indic"] = Field(
         "western",
         description="Digits of the Arabic edition: western 0–9 (as the seeds write them) or arabic-indic ٠–٩; "

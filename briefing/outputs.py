@@ -44,9 +44,9 @@ Log = Callable[[str], None]  # gets each progress line
 
 LOCK_NAME = ".build.lock"
 # Ours: "." + the target's name + "." + mkstemp's random part + ".tmp", for an output,
-# the manifest, or a font subset in the cache.
+# the manifest, a font subset in the cache, or a library file (index.html, a font, its licence).
 STALE_TMP = re.compile(
-    r"\.(?:[A-Za-z0-9][A-Za-z0-9._-]*\.(?:pdf|docx|ttf)|\.manifest\.json)\.[A-Za-z0-9_]{8}\.tmp"
+    r"\.(?:[A-Za-z0-9][A-Za-z0-9._-]*\.(?:pdf|docx|html|ttf|txt)|\.manifest\.json)\.[A-Za-z0-9_]{8}\.tmp"
 )
 
 
@@ -114,6 +114,16 @@ def run_task(
             if problems:
                 raise ContentError(problems)
             findings = list(_pdf_writer.page_findings)
+        elif fmt == "html":
+            from . import write_html
+
+            try:
+                write_html.write(job.html, tmp, job.metadata, templates=templates)
+            except write_html.Refused as exc:
+                name = f"{job.brief}/{job.doc_id}.{job.edition}"
+                raise ContentError(
+                    write_html.problems(name, exc, templates=templates, template=Path(job.template).name)
+                ) from None
         else:
             from . import docx_fonts, write_docx
 
@@ -141,7 +151,7 @@ def write_problem(path: Path, exc: OSError) -> Problem:
 
 def _cost(job: Job, fmt: str) -> float:
     """A rough relative cost, to start the longest tasks first: PDFs are the heavy part."""
-    return len(job.html or "") * (3.0 if fmt == "pdf" else 1.0)
+    return len(job.html or "") * {"pdf": 3.0, "docx": 1.0}.get(fmt, 0.1)
 
 
 def make_pool(
@@ -164,6 +174,8 @@ def make_pool(
             from . import write_pdf  # noqa: F401
         if "docx" in formats:
             from . import write_docx  # noqa: F401
+        if "html" in formats:
+            from . import write_html  # noqa: F401
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("fork"),
@@ -210,6 +222,8 @@ def warm_writers(formats: set[str], out: Path, layout: bool = False, templates: 
     try:
         if "docx" in formats:
             from . import write_docx  # noqa: F401
+        if "html" in formats:
+            from . import write_html  # noqa: F401
         if "pdf" not in formats:
             return
         if _pdf_writer is None:
@@ -414,7 +428,7 @@ def commit_all(
             result.files += 1
             result.pages += pages
             result.written.append(target)
-            extra = f"{pages} page{'s' if pages != 1 else ''}" if fmt == "pdf" else "docx"
+            extra = f"{pages} page{'s' if pages != 1 else ''}" if fmt == "pdf" else fmt
             log(f"[{i:>{width}}/{total}] {display_path(target)}  {extra}  {seconds:.2f}s")
             # The house style's page rules (pagecheck.py): a warning; the file is written.
             for finding in findings:
@@ -432,6 +446,20 @@ def commit_all(
         for _, _, tmp, *_ in staged:
             tmp.unlink(missing_ok=True)
         manifest_tmp.unlink(missing_ok=True)
+        raise WriteError([write_problem(manifest.path, exc)]) from None
+
+
+def write_library(out: Path, manifest: incremental.Manifest, templates: Path) -> None:
+    """The library pages and the files they share, from the manifest the outputs were just
+    committed with (library.py), then the manifest again with them recorded. Written after the
+    outputs: should this fail, the outputs stand, and the next build finds the library not
+    intact and writes it."""
+    from . import library
+
+    try:
+        library.write(out, manifest, templates)
+        files.commit(manifest.stage(), manifest.path)
+    except OSError as exc:
         raise WriteError([write_problem(manifest.path, exc)]) from None
 
 
@@ -497,15 +525,18 @@ def run(args: argparse.Namespace, log: Log = print, pool: Executor | None = None
                 pages=pages,
                 declared=job.declared,
                 held=job.held,
+                listing=job.listing,
             )
         for job in jobs:
             for fmt in job.kept:  # unchanged output, possibly from changed inputs: remember the new ones
                 entry = manifest.outputs[job.rel(fmt)]
-                entry["inputs"], entry["declared"], entry["held"] = job.inputs, job.declared, job.held
+                entry["inputs"], entry["declared"] = job.inputs, job.declared
+                entry["held"], entry["listing"] = job.held, job.listing
         produced = {job.rel(fmt) for job in jobs for fmt in job.formats + job.kept}
         prune = sorted(set(manifest.outputs) - produced) if plain(args) else []
         manifest.select(key, tree, produced)
         commit_all(staged, manifest, log, result, prune)
+        write_library(out, manifest, templates)
         for line in later:
             print(line, file=sys.stderr)
         if jobs.translations is not None:  # new texts fingerprinted, states changed: translations.py

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from . import __version__, drafts, files, incremental, kinds, render, translations, voice
+from . import __version__, drafts, files, formatting, incremental, kinds, library, render, translations, voice
 from . import load as loader
 from .briefs import load_brief
 from .errors import ContentError, Problem, UsageError, display_path
@@ -292,6 +292,7 @@ def _jobs(
                         "as_of": brief.as_of,
                         "generator": f"briefing {__version__}",
                         "pdf_a": brief.pdf_a,
+                        "web": _web(brief, doc_id, edition, labels),
                     },
                     expected_pages=len(langs) * kind.pages_per_language if kind.pages_per_language else None,
                     source_file=display_path(kind.source_file(content, doc_id)),
@@ -299,6 +300,7 @@ def _jobs(
                     declared=[display_path(p, content.root) for p in declared],
                     pages_per_language=kind.pages_per_language,
                     template=display_path(templates / f"{brief.template}.html.j2"),
+                    listing=_listing(kind, brief, content, doc_id, edition, labels, path),
                 )
                 if "docx" in formats:
                     problems += _docx_metadata_problems(job, path)
@@ -341,7 +343,11 @@ def _jobs(
                     shown.setdefault(status, []).append(f"{job.brief}/{job.doc_id}.{job.edition}")
                 for fmt in formats:
                     job.keys[fmt] = incremental.digest(
-                        incremental.output_digests(shared), fmt, job.html, job.metadata, job.expected_pages
+                        incremental.output_digests(shared, fmt),
+                        fmt,
+                        job.html,
+                        job.metadata,
+                        job.expected_pages,
                     )
                 if previous is not None:
                     job.kept = tuple(
@@ -367,6 +373,40 @@ def _declared_digest(declared: list[Path], partial: dict[Path, tuple[str, ...]],
             data = load(path, root).data
             parts.append((str(path), fields, [data.get(f) for f in fields]))
     return incremental.digest(sorted(parts, key=lambda part: part[0]))
+
+
+def _web(brief, doc_id: str, edition: str, labels: dict) -> dict:
+    """What the HTML page puts around the document (write_html.py): links to the library in
+    the page's language, to the brief's other editions and to this edition's other formats,
+    and the labels it needs in both languages."""
+    lang = render.EDITIONS[edition][0]
+    return {
+        "library": "../" + library.INDEX[lang],
+        "editions": [
+            {"edition": e, "href": f"{doc_id}.{e}.html", "current": e == edition} for e in brief.editions
+        ],
+        "formats": [
+            {"label": fmt.upper(), "href": f"{doc_id}.{edition}.{fmt}", "type": library.MIME[fmt]}
+            for fmt in brief.formats
+            if fmt != "html"
+        ],
+        "labels": {k: {"ar": v.ar, "en": v.en} for k, v in labels.items() if k.startswith("web_")},
+    }
+
+
+def _listing(kind, brief, content, doc_id: str, edition: str, labels: dict, path: Path) -> dict:
+    """What the library page lists of a document (library.py), in both languages."""
+    return {
+        "brief": path.stem,
+        "doc_id": doc_id,
+        "edition": edition,
+        "kind": kind.name,
+        "order": [k.name for k in kinds.KINDS].index(kind.name),
+        "kind_label": {lang: getattr(labels[kind.label], lang) for lang in ("ar", "en")},
+        "title": {lang: kind.title(brief, content, doc_id, lang) for lang in ("ar", "en")},
+        "as_of": brief.as_of.isoformat(),
+        "date": {lang: formatting.date(brief.as_of, lang) for lang in ("ar", "en")},
+    }
 
 
 DOCX_PROPERTY_LIMIT = 255  # characters of a DOCX core property (python-docx refuses more)

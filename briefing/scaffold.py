@@ -217,7 +217,7 @@ def scaffold(args: argparse.Namespace, content: Content) -> str:
         "# The day the state of play is computed for: roadmap statuses and engagements on record then.",
         f"as_of: {args.as_of.isoformat()}",
         "editions: [ar, en, ar-en]",
-        "formats: [pdf, docx]",
+        "formats: [pdf, docx, html]",
         "",
         "meeting:",
         "  # The date as you gave it (the organiser's planning date). A linked event",

@@ -32,7 +32,7 @@ from weasyprint.text.ffi import harfbuzz_subset
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import incremental, pagecheck, pdf_tags
-from .errors import Problem, display_path
+from .errors import Problem, locate
 from .jobs import Metadata
 
 ALLOWED = (FONTS, TEMPLATES)
@@ -305,21 +305,6 @@ def overflows(document: weasyprint.Document, pages_per_language: int) -> list[Ov
 
 # -- Problems a written PDF shows, in the build's one-line form ------------------------
 LANG_NAMES = {"ar": "Arabic", "en": "English"}
-
-
-def locate(templates: Path, template: str, needle: str) -> tuple[str, int, int]:
-    """Where a refused URL is written: the document's template first, then the other
-    templates and stylesheets (file, line, column); the template at 1:1 if nowhere literally."""
-    first = templates / template
-    for path in [first, *sorted(p for p in templates.iterdir() if p.is_file() and p != first)]:
-        try:
-            lines = path.read_text(encoding="utf-8").splitlines()
-        except (OSError, UnicodeDecodeError):
-            continue
-        for number, line in enumerate(lines, 1):
-            if needle[:60].removesuffix("...") in line:
-                return display_path(path), number, line.index(needle[:60].removesuffix("...")) + 1
-    return display_path(first), 1, 1
 
 
 def overflow_message(name: str, pages: int, expected: int, o: Overflow) -> str:

@@ -70,6 +70,7 @@ class CountryProfile(Kind[CountryProfileBrief]):
     name = "country-profile"
     schema = CountryProfileBrief
     template = "country-profile"
+    label = "web_kind_country_profile"
     pages_per_language = 1
 
     def check(self, brief: CountryProfileBrief, doc: Document, content: Content) -> list[Problem]:

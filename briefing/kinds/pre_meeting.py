@@ -150,6 +150,7 @@ class PreMeeting(Kind[PreMeetingBrief]):
     name = "pre-meeting"
     schema = PreMeetingBrief
     template = "pre-meeting"
+    label = "web_kind_pre_meeting"
     drafts = True  # texts starting with DRAFT: are fields still to fill (drafts.py)
 
     def check(self, brief: PreMeetingBrief, doc: Document, content: Content) -> list[Problem]:

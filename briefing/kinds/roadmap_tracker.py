@@ -175,6 +175,7 @@ class RoadmapTracker(Kind[TrackerBrief]):
     name = "roadmap-tracker"
     schema = TrackerBrief
     template = "roadmap-tracker"
+    label = "web_kind_roadmap_tracker"
     country_filter = True
     landscape = True
 

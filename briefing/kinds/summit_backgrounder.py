@@ -253,6 +253,7 @@ class SummitBackgrounder(Kind[BackgrounderBrief]):
     name = "summit-backgrounder"
     schema = BackgrounderBrief
     template = "summit-backgrounder"
+    label = "web_kind_summit_backgrounder"
 
     def check(self, brief: BackgrounderBrief, doc: Document, content: Content) -> list[Problem]:
         refs = [(("event",), brief.event)] + [(("timeline", i), eid) for i, eid in enumerate(brief.timeline)]
