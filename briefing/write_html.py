@@ -235,127 +235,126 @@ def _block(el: HtmlElement) -> HtmlElement:
     for anc in el.iterancestors():
         if anc.tag in ("article", "td") and anc.get("lang") and anc.get("dir"):
             return anc
-    raise ValueError("a note outside any article")
+    raise ValueError("text outside any article")
 
 
 def _article(el: HtmlElement) -> HtmlElement:
     return el if el.tag == "article" else next(a for a in el.iterancestors() if a.tag == "article")
 
 
-def _digits(block: HtmlElement, n: int) -> str:
+def _text_of(el: HtmlElement) -> tuple[int, str]:
+    """Whose notes and sources an element's are: its article's, in its block's language
+    (the bilingual backgrounder's one article holds both languages, cell by cell)."""
+    block = _block(el)
+    return id(_article(block)), block.get("lang")
+
+
+def _digits(el: HtmlElement, n: int) -> str:
     """A note number in the digits of its text (Arabic-Indic where the brief asks, in Arabic)."""
+    block = _block(el) if el.tag not in ("article", "td") else el
     indic = block.get("lang") == "ar" and "digits-arabic-indic" in _article(block).get("class", "")
     return str(n).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")) if indic else str(n)
 
 
 def _endnotes(main: HtmlElement, labels: dict) -> None:
     """Each footnote (span.footnote, a float: footnote in the PDF) becomes a numbered call,
-    a link to its note, and the note goes to the end of its article, in a list per language
-    whose numbers link back to the call."""
-    notes: dict[int, list] = {}  # id(block) -> [block, [(n, span)]]
+    a link to its note; the notes go to the end of their article, one list per language,
+    numbered from 1 as the PDF numbers them, each number a link back to its call."""
+    notes: dict[tuple[int, str], list] = {}  # (article, lang) -> [block, [span]]
     for span in list(main.iter("span")):
         if "footnote" not in span.get("class", "").split():
             continue
-        block = _block(span)
-        entry = notes.setdefault(id(block), [block, []])
-        n = len(entry[1]) + 1
-        lang = block.get("lang")
+        entry = notes.setdefault(_text_of(span), [_block(span), []])
+        entry[1].append(span)
+        n = len(entry[1])
+        lang = entry[0].get("lang")
         call = _el(
             "a",
             href=f"#fn-{lang}-{n}",
             id=f"fnref-{lang}-{n}",
             class_="fn-call",
             role="doc-noteref",
-            children=[_el("sup", children=[_el("bdi", _digits(block, n))])],
+            children=[_el("sup", children=[_el("bdi", _digits(span, n))])],
         )
         call.tail = span.tail
         span.getparent().replace(span, call)
-        entry[1].append((n, span))
-    by_article: dict[int, list] = {}
-    for block, found in notes.values():
-        art = _article(block)
-        by_article.setdefault(id(art), [art, []])[1].append((block, found))
-    for art, blocks in by_article.values():
-        for block, found in blocks:
-            lang = block.get("lang")
-            items = []
-            for n, span in found:
-                back = _el(
-                    "a",
-                    href=f"#fnref-{lang}-{n}",
-                    class_="fn-back",
-                    role="doc-backlink",
-                    aria_label=_label(labels, "web_back_to_text", lang).format(n=_digits(block, n)),
-                    children=[_el("bdi", _digits(block, n))],
-                )
-                li = _el("li", id=f"fn-{lang}-{n}", children=[back])
-                back.tail = " " + (span.text or "")
-                for child in span:
-                    li.append(child)
-                items.append(li)
-            attrs = {"lang": lang, "dir": block.get("dir")}
-            art.append(
-                _el(
-                    "section",
-                    class_="endnotes",
-                    role="doc-endnotes",
-                    aria_labelledby=f"notes-{lang}",
-                    children=[
-                        _el("h2", _label(labels, "web_notes", lang), id=f"notes-{lang}"),
-                        _el("ol", children=items),
-                    ],
-                    **attrs,
-                )
+    for block, spans in notes.values():
+        lang = block.get("lang")
+        items = []
+        for n, span in enumerate(spans, 1):
+            back = _el(
+                "a",
+                href=f"#fnref-{lang}-{n}",
+                class_="fn-back",
+                role="doc-backlink",
+                aria_label=_label(labels, "web_back_to_text", lang).format(n=_digits(block, n)),
+                children=[_el("bdi", _digits(block, n))],
             )
+            li = _el("li", id=f"fn-{lang}-{n}", children=[back])
+            back.tail = " " + (span.text or "")
+            for child in span:
+                li.append(child)
+            items.append(li)
+        _article(block).append(
+            _el(
+                "section",
+                class_="endnotes",
+                role="doc-endnotes",
+                aria_labelledby=f"notes-{lang}",
+                lang=lang,
+                dir=block.get("dir"),
+                children=[
+                    _el("h2", _label(labels, "web_notes", lang), id=f"notes-{lang}"),
+                    _el("ol", children=items),
+                ],
+            )
+        )
 
 
 def _link_citations(main: HtmlElement) -> None:
-    """Source numbers (sup.cite) become links to their entry in the source list of their
-    language block (section.sources), where the block has one."""
-    lists: dict[int, list[HtmlElement]] = {}
+    """Source numbers (sup.cite) become links to their entry in the source list
+    (section.sources) of their article and language, where there is one."""
+    lists: dict[tuple[int, str], list[HtmlElement]] = {}
     for section in main.iter("section"):
         if "sources" in section.get("class", "").split():
             ol = section.find(".//ol")
             if ol is not None:
-                lists[id(_block(section))] = [li for li in ol if li.tag == "li"]
-    for entries in lists.values():
+                lists[_text_of(section)] = [li for li in ol if li.tag == "li"]
+    for (_, lang), entries in lists.items():
         for i, li in enumerate(entries, 1):
-            lang = _lang_of(li)
             li.set("id", f"src-{lang}-{i}")
     for sup in list(main.iter("sup")):
         if "cite" not in sup.get("class", "").split():
             continue
-        block = _block(sup)
-        entries = lists.get(id(block), [])
-        lang = block.get("lang")
+        key = _text_of(sup)
+        entries = lists.get(key, [])
         for bdi in sup.iter("bdi"):
-            text = bdi.text or ""
-            if len(bdi) or not _NUMBER.search(text):
-                continue
-            bdi.text = None
-            last: HtmlElement | None = None
-            pos = 0
-            for m in _NUMBER.finditer(text):
-                n = int(m.group().translate(_TO_WESTERN))
-                before = text[pos : m.start()]
-                if last is None:
-                    bdi.text = before
-                else:
-                    last.tail = before
-                if 1 <= n <= len(entries):
-                    last = _el("a", m.group(), href=f"#src-{lang}-{n}")
-                    bdi.append(last)
-                else:  # no list to point into: the number stays text
-                    if last is None:
-                        bdi.text = (bdi.text or "") + m.group()
-                    else:
-                        last.tail = (last.tail or "") + m.group()
-                pos = m.end()
-            rest = text[pos:]
-            if last is None:
-                bdi.text = (bdi.text or "") + rest
-            else:
-                last.tail = (last.tail or "") + rest
+            if len(bdi) == 0 and bdi.text:
+                _link_numbers(bdi, len(entries), key[1])
+
+
+def _link_numbers(el: HtmlElement, count: int, lang: str) -> None:
+    """Each number 1..count in `el`'s text becomes a link to source entry n; the rest stays text."""
+    text, el.text = el.text or "", ""
+    last: HtmlElement | None = None
+    pos = 0
+
+    def add(piece: str) -> None:
+        if last is None:
+            el.text = (el.text or "") + piece
+        else:
+            last.tail = (last.tail or "") + piece
+
+    for m in _NUMBER.finditer(text):
+        add(text[pos : m.start()])
+        n = int(m.group().translate(_TO_WESTERN))
+        if 1 <= n <= count:
+            last = _el("a", m.group(), href=f"#src-{lang}-{n}")
+            el.append(last)
+        else:
+            add(m.group())
+        pos = m.end()
+    add(text[pos:])
 
 
 def _lang_of(el: HtmlElement) -> str:
@@ -368,7 +367,14 @@ def _lang_of(el: HtmlElement) -> str:
 # -- Wide tables ---------------------------------------------------------------------
 def _scrolling_tables(main: HtmlElement, labels: dict) -> None:
     """A data table of three or more columns scrolls inside its own region on a narrow
-    screen (keyboard-reachable: tabindex, a name), instead of widening the page."""
+    screen (keyboard-reachable: tabindex; named after the heading or caption above it,
+    each name unique on the page), instead of widening the page."""
+    heading, above, names = "", {}, set()
+    for el in main.iter():
+        if el.tag in ("h1", "h2", "h3") or "caption" in el.get("class", "").split():
+            heading = " ".join(el.text_content().split())
+        elif el.tag == "table":
+            above[el] = heading
     for table in list(main.iter("table")):
         if table.get("role") == "presentation" or any(
             a.tag == "table" and a.get("role") != "presentation" for a in table.iterancestors()
@@ -378,13 +384,13 @@ def _scrolling_tables(main: HtmlElement, labels: dict) -> None:
         if columns < 3:
             continue
         lang = _lang_of(table)
-        wrapper = _el(
-            "div",
-            class_="table-scroll",
-            role="region",
-            tabindex="0",
-            aria_label=_label(labels, "web_table", lang),
-        )
+        name = _label(labels, "web_table", lang) + (f": {above[table]}" if above[table] else "")
+        unique, n = name, 1
+        while unique in names:
+            n += 1
+            unique = f"{name} ({n})"
+        names.add(unique)
+        wrapper = _el("div", class_="table-scroll", role="region", tabindex="0", aria_label=unique)
         wrapper.tail, table.tail = table.tail, None
         table.getparent().replace(table, wrapper)
         wrapper.append(table)
