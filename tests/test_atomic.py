@@ -32,7 +32,7 @@ def outputs(out: Path) -> dict[str, bytes]:
     return {
         str(p.relative_to(out)): p.read_bytes()
         for p in sorted(out.rglob("*.*"))
-        if p.is_file() and p.suffix in (".pdf", ".docx")
+        if p.is_file() and p.suffix in (".pdf", ".docx", ".html")
     }
 
 
@@ -167,7 +167,7 @@ RUNS = {"a": ("1", ["build.py"]), "b": ("2", ["-c", HIDE_UHARFBUZZ])}
 
 
 @pytest.mark.parametrize("brief", BRIEFS, ids=[b.stem for b in BRIEFS])
-def test_same_inputs_give_byte_identical_pdf_and_docx_from_separate_processes(brief, tmp_path):
+def test_same_inputs_give_byte_identical_pdf_docx_and_html_from_separate_processes(brief, tmp_path):
     doc = first_document(brief)
     # One after the other: any clock time in the output would differ.
     for name, (seed, command) in RUNS.items():
@@ -195,7 +195,8 @@ def test_same_inputs_give_byte_identical_pdf_and_docx_from_separate_processes(br
         assert run.returncode == 0, run.stderr
         time.sleep(1)
     a, b = outputs(tmp_path / "a"), outputs(tmp_path / "b")
-    assert sorted(a) == sorted(f"{brief.stem}/{doc}.ar-en.{fmt}" for fmt in ("docx", "pdf"))
+    documents = [f"{brief.stem}/{doc}.ar-en.{fmt}" for fmt in ("docx", "html", "pdf")]
+    assert sorted(a) == sorted([*documents, "index.en.html", "index.html"])  # and the library
     for name in a:
         assert a[name] == b[name], f"{name} differs between two builds"
 

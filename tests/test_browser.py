@@ -89,9 +89,9 @@ def visit_all(built: Path) -> dict[tuple[str, int], dict]:
             context = browser.new_context(viewport={"width": width, "height": HEIGHT[width]})
             page = context.new_page()
             requested: list[str] = []
-            page.on("request", lambda r: requested.append(r.url))
             failed: list[str] = []
-            page.on("requestfailed", lambda r: failed.append(r.url))
+            page.on("request", lambda r, seen=requested: seen.append(r.url))
+            page.on("requestfailed", lambda r, seen=failed: seen.append(r.url))
             for rel in pages(built):
                 requested.clear()
                 failed.clear()
@@ -100,7 +100,8 @@ def visit_all(built: Path) -> dict[tuple[str, int], dict]:
                 data = page.evaluate(MEASURE)
                 data["requested"], data["failed"] = list(requested), list(failed)
                 data["violations"] = [
-                    f"{v['id']} ({v['impact']}): {v['help']}: " + "; ".join(str(n["target"]) for n in v["nodes"][:4])
+                    f"{v['id']} ({v['impact']}): {v['help']}: "
+                    + "; ".join(str(n["target"]) for n in v["nodes"][:4])
                     for v in axe.run(page).response["violations"]
                 ]
                 data["base"] = base

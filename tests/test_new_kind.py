@@ -33,6 +33,7 @@ class SourceList(Kind):
     name = "source-list"
     schema = SourceListBrief
     template = "source-list"
+    label = "source_list"
 
     def documents(self, brief, content):
         return ["sources"]
@@ -108,7 +109,7 @@ def test_a_fifth_kind_is_a_module_a_list_entry_a_template_labels_and_a_brief(tmp
     assert result.returncode == 0, result.stderr
     out = project / "out" / "sources"
     assert {p.name for p in out.iterdir()} == {
-        f"sources.{e}.{f}" for e in ("ar", "ar-en", "en") for f in ("docx", "pdf")
+        f"sources.{e}.{f}" for e in ("ar", "ar-en", "en") for f in ("docx", "html", "pdf")
     }
     assert "List of sources" in pdf_text(out / "sources.en.pdf")
     assert "قائمة المصادر" in pdf_text(out / "sources.ar.pdf")

@@ -10,11 +10,14 @@ grey levels a little and is ignored; a line moved by a fraction of its height,
 a mirrored table or a missing word changes hundreds of pixels. On failure the
 new render and a diff image (changed pixels in black) are written to
 tests/_output/ (gitignored) for a person to look at; `make approve` then
-replaces the approved images with the current renders.
+replaces the approved images with the current renders. The HTML edition is
+compared the same way: the first screen of each kind in each language, as
+Chromium shows it at 360 and 1280 px (`html.*.png`).
 """
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from pathlib import Path
@@ -25,6 +28,7 @@ from PIL import Image, ImageChops
 
 from briefing import cli
 
+from .browser import HEIGHT, WIDTHS, chromium, serve
 from .conftest import FIXTURES, ROOT
 
 PICTURES = Path(__file__).parent / "pictures"
@@ -146,6 +150,7 @@ def test_docx_page_looks_as_approved(sources, converted, name):
 
 
 def compare(name: str, image: Image.Image) -> None:
+    """`image` against tests/pictures/<name>.png (or, with APPROVE_PICTURES=1, saved as it)."""
     approved = PICTURES / f"{name}.png"
     if APPROVE:
         PICTURES.mkdir(exist_ok=True)
@@ -167,6 +172,45 @@ def compare(name: str, image: Image.Image) -> None:
             f"{int(TOLERANCE * image.size[0] * image.size[1])}); see tests/_output/{name}.new.png and "
             f"{name}.diff.png, and if the change is right, `make approve`"
         )
+
+
+# The HTML edition: the first screen of each kind in each language, as Chromium shows it at a
+# phone's and a desktop's width (tests/browser.py), greyscale at half size.
+# name -> (page under out/, width)
+SCREENS = {
+    f"html.{kind}.{lang}.{width}": (f"{page}.{lang}.html", width)
+    for kind, page in (
+        ("country-profile", "country-profiles/kz"),
+        ("roadmap-tracker", "roadmap-tracker/tracker"),
+        ("summit-backgrounder", "samarkand-summit/samarkand-summit-2025"),
+        ("pre-meeting", "2025-10-21-eu-central-asia-ministerial/brief"),
+    )
+    for lang in ("ar", "en")
+    for width in WIDTHS
+}
+
+
+@pytest.fixture(scope="module")
+def screens(built) -> dict[str, Image.Image]:
+    shots = {}
+    with serve(built) as base, chromium() as browser:
+        for width in WIDTHS:
+            context = browser.new_context(viewport={"width": width, "height": HEIGHT[width]})
+            page = context.new_page()
+            for name, (rel, w) in SCREENS.items():
+                if w != width:
+                    continue
+                page.goto(base + rel, wait_until="load")
+                page.evaluate("document.fonts.ready")
+                image = Image.open(io.BytesIO(page.screenshot())).convert("L")
+                shots[name] = image.resize((image.width // 2, image.height // 2), Image.Resampling.LANCZOS)
+            context.close()
+    return shots
+
+
+@pytest.mark.parametrize("name", SCREENS)
+def test_screen_looks_as_approved(screens, name):
+    compare(name, screens[name])
 
 
 def test_the_comparison_ignores_noise_but_sees_a_moved_line(sources):
