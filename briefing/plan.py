@@ -396,13 +396,14 @@ def _web(brief, doc_id: str, edition: str, labels: dict) -> dict:
 
 def _listing(kind, brief, content, doc_id: str, edition: str, labels: dict, path: Path) -> dict:
     """What the library page lists of a document (library.py), in both languages."""
+    name = labels[kind.label]  # the kind's name for readers
     return {
         "brief": path.stem,
         "doc_id": doc_id,
         "edition": edition,
         "kind": kind.name,
         "order": [k.name for k in kinds.KINDS].index(kind.name),
-        "kind_label": {lang: getattr(labels[kind.label], lang) for lang in ("ar", "en")},
+        "kind_label": {"ar": name.ar, "en": name.en},
         "title": {lang: kind.title(brief, content, doc_id, lang) for lang in ("ar", "en")},
         "as_of": brief.as_of.isoformat(),
         "date": {lang: formatting.date(brief.as_of, lang) for lang in ("ar", "en")},

@@ -26,7 +26,7 @@ def test_help_lists_the_options_and_exit_codes():
     "args, message",
     [
         (["--edition", "fr"], "--edition: fr is not one of ar, ar-en, en"),
-        (["--format", "odt"], "--format: odt is not one of docx, pdf"),
+        (["--format", "odt"], "--format: odt is not one of docx, html, pdf"),
         (["-j", "0"], "-j must be at least 1"),
         (["briefs/nope.yaml"], "brief not found: briefs/nope.yaml"),
         # Ids the command line names that content does not have: known once content is loaded.
@@ -81,7 +81,7 @@ def test_outputs_replace_old_ones_whole_and_leave_no_temp_files(tmp_path):
     target.write_bytes(b"old")
     assert cli.main(["--only", "kz", "--edition", "en", "--out", str(out), "-j", "1"]) == 0
     assert target.read_bytes()[:2] == b"PK"
-    assert sorted(p.name for p in target.parent.iterdir()) == ["kz.en.docx", "kz.en.pdf"]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["kz.en.docx", "kz.en.html", "kz.en.pdf"]
 
 
 def test_an_overflowing_one_pager_fails_and_names_the_document(minimal, tmp_path, capsys):

@@ -127,3 +127,11 @@ def test_a_timeline_event_after_the_backgrounders_as_of_is_a_warning(tmp_path, c
             r"\(2000-01-01\): the timeline shows it as past",
             line,
         ), line
+
+
+def test_every_kind_names_itself_for_readers_with_a_label_in_both_languages():
+    from briefing import render
+
+    labels = render.load_labels(ROOT / "templates")
+    for kind in kinds.KINDS:
+        assert labels[kind.label].ar and labels[kind.label].en, kind.name

@@ -8,6 +8,7 @@ import os
 import shutil
 import socket
 
+import lxml.html
 import pytest
 
 from briefing import cli, files, render, write_pdf
@@ -78,6 +79,15 @@ def test_markup_and_urls_in_content_show_literally_and_load_nothing(
     for shown in (PASSWD, "url(file:///etc/hostname)", f"url(http://127.0.0.1:{port}/leak)"):
         assert shown in pdf, shown
     assert '&lt;img src="file:///etc/passwd"&gt;' in docx
+    # The HTML edition shows the same text, as text: no element, attribute or style came from content.
+    html = (out / "country-profiles" / "kz.en.html").read_text(encoding="utf-8")
+    page = lxml.html.document_fromstring(html)
+    for shown in (PASSWD, "url(file:///etc/hostname)", f"url(http://127.0.0.1:{port}/leak)"):
+        assert shown in normalise(page.text_content()), shown
+    assert '&lt;img src="file:///etc/passwd"&gt;' in html
+    # (its only image is the map the build drew, a data: URL)
+    assert not page.xpath("//script | //link | //*[@src][not(starts-with(@src, 'data:'))] | //*[@onclick]")
+    assert not any("/etc/" in (el.get("style") or "") for el in page.iter())
     # The only things the PDF writer asked for are the project's stylesheet and the map the
     # build drew (an SVG data: URL that refers to nothing outside itself).
     drawn = [url for url in requested if url.startswith("data:image/svg+xml;base64,")]
