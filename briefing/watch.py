@@ -79,7 +79,7 @@ def watch(args: argparse.Namespace, stop_event: threading.Event | None = None) -
     # and this process loads and checks every file (a first build with nothing to do
     # stops before loading anything).
     out = Path(args.out).resolve()
-    formats = set(args.format or ("pdf", "docx"))
+    formats = set(args.format or ("pdf", "docx", "html"))
     pool = outputs.make_pool(args.jobs, formats, warm=out, layout=True) if args.jobs > 1 else None
     try:
         print(rebuild(args, pool), flush=True)

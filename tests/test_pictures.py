@@ -183,7 +183,7 @@ SCREENS = {
         ("country-profile", "country-profiles/kz"),
         ("roadmap-tracker", "roadmap-tracker/tracker"),
         ("summit-backgrounder", "samarkand-summit/samarkand-summit-2025"),
-        ("pre-meeting", "2025-10-21-eu-central-asia-ministerial/brief"),
+        ("pre-meeting", "2025-10-20-eu-central-asia-ministerial/brief"),
     )
     for lang in ("ar", "en")
     for width in WIDTHS
