@@ -81,6 +81,7 @@ def run_task(
     (temp, target, pages, seconds, peak memory of this process in MB, what the
     page-quality gate found on a PDF's pages)."""
     global _pdf_writer
+    assert job.html is not None, "a format to build implies a rendered document (plan.py)"
     started = time.perf_counter()
     target = job.target(out, fmt)
     assert job.html is not None  # a job with formats to write was rendered

@@ -28,6 +28,7 @@ autoescape): markup in content reaches this stage as text and stays text.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -142,8 +143,8 @@ def _inline_stylesheets(head: HtmlElement, templates: Path) -> tuple[list[str], 
 
 
 def finish_head(
-    head: HtmlElement, templates: Path, *, prefix: str, title: str | None = None, styles: list[str] = ()
-) -> None:  # type: ignore[assignment]
+    head: HtmlElement, templates: Path, *, prefix: str, title: str | None = None, styles: Sequence[str] = ()
+) -> None:
     """Charset, viewport, CSP and title first; then the fonts (`prefix` away from OUT/), the
     document's print CSS, and the screen CSS last, so that it wins on a screen."""
     for meta in head.findall("meta"):
@@ -152,7 +153,7 @@ def finish_head(
     first = [
         _el("meta", charset="utf-8"),
         _el("meta", name="viewport", content="width=device-width, initial-scale=1"),
-        _el("meta", **{"http-equiv": "Content-Security-Policy", "content": CSP}),
+        _el("meta", attrs={"http-equiv": "Content-Security-Policy", "content": CSP}),
     ]
     if title is not None:
         for old in head.findall("title"):
@@ -165,10 +166,20 @@ def finish_head(
         head.append(_el("style", text="\n" + css.strip() + "\n"))
 
 
-def _el(tag: str, text: str | None = None, children: list[HtmlElement] = (), **attrs: str) -> HtmlElement:  # type: ignore[assignment]
+def _el(
+    tag: str,
+    text: str | None = None,
+    children: Sequence[HtmlElement] = (),
+    attrs: dict[str, str] | None = None,
+    **named: str,
+) -> HtmlElement:
+    """An element: `named` attributes with `_` for `-` (`aria_label`) and a trailing `_` dropped
+    (`class_`); `attrs` as written."""
     el = lxml.html.Element(tag)
-    for key, value in attrs.items():
+    for key, value in named.items():
         el.set(key.rstrip("_").replace("_", "-"), value)
+    for key, value in (attrs or {}).items():
+        el.set(key, value)
     if text is not None:
         el.text = text
     for child in children:
@@ -194,10 +205,10 @@ def _nav(web: dict, lang: str) -> HtmlElement:
         text = _label(labels, f"web_edition_{ed['edition']}", name_lang)
         if ed["current"]:
             editions.append(
-                _el("li", children=[_el("span", text, aria_current="page", class_="current", **attrs)])
+                _el("li", children=[_el("span", text, attrs=attrs, aria_current="page", class_="current")])
             )
         else:
-            editions.append(_el("li", children=[_el("a", text, href=ed["href"], **attrs)]))
+            editions.append(_el("li", children=[_el("a", text, attrs=attrs, href=ed["href"])]))
     items.append(
         _el(
             "li",

@@ -196,7 +196,7 @@ def test_the_library_lists_every_document_built_by_kind_in_arabic_and_english(tm
     assert links == {
         f"country-profiles/kz.{e}.{f}" for e in ("ar", "en") for f in ("pdf", "docx", "html")
     } | {"roadmap-tracker/tracker.ar.html"}
-    assert en.xpath("//time")[0].get("datetime") == "2025-10-31"
+    assert en.xpath("//time")[0].get("datetime") == "2025-11-30"  # the brief's as_of
     assert "Kazakhstan" in en.xpath("//li[@class='document']/h3")[0].text
     assert "كازاخستان" in ar.xpath("//li[@class='document']/h3")[0].text
 
