@@ -20,7 +20,7 @@ from pathlib import Path
 
 import lxml.html
 
-from . import files, render, write_html
+from . import files, incremental, render, write_html
 
 INDEX = {"ar": "index.html", "en": "index.en.html"}
 TEMPLATE = "library.html.j2"
@@ -120,7 +120,7 @@ def assets() -> dict[str, bytes]:
     return found
 
 
-def write(out: Path, manifest, templates: Path) -> list[Path]:
+def write(out: Path, manifest: incremental.Manifest, templates: Path) -> list[Path]:
     """Write the library pages and the shared files where their bytes changed; record them all
     in the manifest. Returns the paths written."""
     written = []

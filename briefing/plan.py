@@ -19,12 +19,14 @@ import traceback
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from . import __version__, drafts, files, formatting, incremental, kinds, library, render, translations, voice
 from . import load as loader
 from .briefs import load_brief
 from .errors import ContentError, Problem, UsageError, display_path
 from .jobs import SAFE_NAME, Job, UnsafePath, brief_files
+from .kinds.base import Kind
 from .load import load
 from .model import Bilingual, BriefBase
 from .validate import Content, load_content, misnamed
@@ -375,7 +377,7 @@ def _declared_digest(declared: list[Path], partial: dict[Path, tuple[str, ...]],
     return incremental.digest(sorted(parts, key=lambda part: part[0]))
 
 
-def _web(brief, doc_id: str, edition: str, labels: dict) -> dict:
+def _web(brief: BriefBase, doc_id: str, edition: str, labels: dict[str, Bilingual]) -> dict[str, Any]:
     """What the HTML page puts around the document (write_html.py): links to the library in
     the page's language, to the brief's other editions and to this edition's other formats,
     and the labels it needs in both languages."""
@@ -394,7 +396,15 @@ def _web(brief, doc_id: str, edition: str, labels: dict) -> dict:
     }
 
 
-def _listing(kind, brief, content, doc_id: str, edition: str, labels: dict, path: Path) -> dict:
+def _listing(
+    kind: Kind,
+    brief: BriefBase,
+    content: Content,
+    doc_id: str,
+    edition: str,
+    labels: dict[str, Bilingual],
+    path: Path,
+) -> dict[str, Any]:
     """What the library page lists of a document (library.py), in both languages."""
     name = labels[kind.label]  # the kind's name for readers
     return {

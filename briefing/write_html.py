@@ -37,6 +37,7 @@ from lxml.html import HtmlElement
 
 from .errors import Problem, locate
 from .files import TEMPLATES
+from .jobs import Metadata
 
 ASSETS = "_assets"  # OUT/_assets/: not a plain name (jobs.SAFE_NAME), so no brief can take it
 FONT_DIR = f"{ASSETS}/fonts"
@@ -80,7 +81,7 @@ class Refused(Exception):
         super().__init__("; ".join(f"{what!r}: {why}" for what, why in refused))
 
 
-def write(html: str, target: Path, metadata: dict, *, templates: Path = TEMPLATES) -> None:
+def write(html: str, target: Path, metadata: Metadata, *, templates: Path = TEMPLATES) -> None:
     target.write_bytes(page(html, metadata, templates=templates))
 
 
@@ -92,7 +93,7 @@ def problems(name: str, exc: Refused, *, templates: Path, template: str) -> list
     ]
 
 
-def page(html: str, metadata: dict, *, templates: Path = TEMPLATES) -> bytes:
+def page(html: str, metadata: Metadata, *, templates: Path = TEMPLATES) -> bytes:
     """The web page of one document edition (see the module docstring); raises Refused."""
     root = lxml.html.document_fromstring(html)
     head, body = root.find("head"), root.find("body")

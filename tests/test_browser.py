@@ -114,7 +114,7 @@ def report(problems: list[str]) -> str:
     return f"{len(problems)} problem(s):\n" + "\n".join(problems[:60])
 
 
-def test_every_document_edition_and_the_library_in_both_languages_are_pages(built, visits):
+def test_every_document_edition_and_the_library_in_both_languages_are_pages(built):
     names = pages(built)
     assert {"index.html", "index.en.html"} <= set(names)
     for brief in ("country-profiles", "roadmap-tracker", "samarkand-summit"):
@@ -230,7 +230,7 @@ def test_axe_finds_no_accessibility_violation(visits):
     assert not problems, report(problems)
 
 
-def test_footnotes_are_endnotes_linked_there_and_back(built, visits):
+def test_footnotes_are_endnotes_linked_there_and_back(built):
     page = built / "samarkand-summit" / "samarkand-summit-2025.en.html"
     root = lxml.html.parse(str(page)).getroot()
     calls = root.xpath("//a[@class='fn-call']")

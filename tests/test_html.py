@@ -173,7 +173,9 @@ def test_the_build_writes_the_html_edition_beside_the_pdf_and_docx_and_a_library
         ("en", "ltr"),
     ]
     title = bilingual.findtext(".//title")
-    assert title.endswith(" / EU–Central Asia: country profiles: Kazakhstan") and "كازاخستان" in title  # as the PDF's title
+    assert (
+        title.endswith(" / EU–Central Asia: country profiles: Kazakhstan") and "كازاخستان" in title
+    )  # as the PDF's title
 
 
 def test_the_library_lists_every_document_built_by_kind_in_arabic_and_english(tmp_path):
@@ -216,10 +218,13 @@ def test_a_library_file_deleted_by_hand_is_written_again_and_an_unchanged_build_
     manifest = json.loads((out / ".manifest.json").read_text(encoding="utf-8"))
     assert set(manifest["library"]) >= {"index.html", "index.en.html", "_assets/fonts/OFL.txt"}
     listing = manifest["outputs"]["country-profiles/kz.en.html"]["listing"]
-    assert (listing["kind"], listing["title"]["en"]) == ("country-profile", "EU–Central Asia: country profiles: Kazakhstan")
+    assert (listing["kind"], listing["title"]["en"]) == (
+        "country-profile",
+        "EU–Central Asia: country profiles: Kazakhstan",
+    )
 
 
-def test_a_change_to_the_screen_styles_rewrites_the_html_only(tmp_path, monkeypatch):
+def test_a_change_to_the_screen_styles_rewrites_the_html_only(tmp_path):
     templates = tmp_path / "templates"
     shutil.copytree(ROOT / "templates", templates)
     args = (
