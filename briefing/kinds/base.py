@@ -28,9 +28,7 @@ class Kind(Generic[B]):
     name: str  # the briefs' `kind:` value
     schema: type[B]  # the briefs' schema: BriefBase and this kind's fields
     template: str  # its template, templates/<template>.html.j2 (extends base.html.j2)
-    label: (
-        str  # its name for readers, a key of templates/labels.yaml (the library page heads its group with it)
-    )
+    label: str  # its name for readers, a labels.yaml key (the library page heads its group with it)
 
     # Optional features, declared (defaults: off).
     pages_per_language: int | None = None  # fixed length per language, enforced on the PDF
