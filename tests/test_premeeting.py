@@ -223,8 +223,10 @@ def test_scaffold_edit_build_round_trip(tmp_path, capsys):
     assert "warning" not in capsys.readouterr().err
     assert sorted(p.name for p in (out / path.stem).iterdir()) == [
         "brief.ar.docx",
+        "brief.ar.html",
         "brief.ar.pdf",
         "brief.en.docx",
+        "brief.en.html",
         "brief.en.pdf",
     ]
     en = " ".join(pages_text(out / path.stem / "brief.en.pdf"))

@@ -14,6 +14,7 @@ import zipfile
 from html import unescape
 from pathlib import Path
 
+import lxml.html
 import pytest
 
 from briefing import cli, voice
@@ -33,8 +34,12 @@ def docx_text(path: Path) -> str:
 
 def test_every_shipped_brief_is_built_final(built):
     briefs = sorted(p.stem for p in (ROOT / "briefs").glob("*.yaml"))
-    assert sorted(p.name for p in built.iterdir() if p.is_dir() and not p.name.startswith(".")) == briefs
+    # (_assets: the files the HTML pages share, beside the briefs' folders)
+    assert (
+        sorted(p.name for p in built.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))) == briefs
+    )
     assert len(list(built.rglob("*.pdf"))) == len(list(built.rglob("*.docx"))) >= 27
+    assert len(list(built.rglob("*.html"))) == len(list(built.rglob("*.pdf"))) + 2  # and the library
 
 
 def test_no_banned_phrase_in_any_document_in_either_format(built):
@@ -44,6 +49,8 @@ def test_no_banned_phrase_in_any_document_in_either_format(built):
             text = normalise(pdftotext(path))
         elif path.suffix == ".docx":
             text = docx_text(path)
+        elif path.suffix == ".html":  # the HTML edition and the library page
+            text = normalise(lxml.html.parse(str(path)).getroot().find("body").text_content())
         else:
             continue
         assert len(text) > 500, path
