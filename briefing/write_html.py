@@ -108,6 +108,8 @@ def page(html: str, metadata: Metadata, *, templates: Path = TEMPLATES) -> bytes
         main.append(child)
     body.append(_nav(web, metadata["lang"]))
     body.append(main)
+    for img in main.iter("img"):  # the DOCX's raster copy of a graphic: a browser shows the SVG
+        img.attrib.pop("data-png", None)
     _link_citations(main)
     _endnotes(main, web["labels"])
     _scrolling_tables(main, web["labels"])
