@@ -51,6 +51,9 @@ MEASURE = r"""
                           num: el.classList.contains('num'), column: column ? column.getAttribute('lang') : 'ar'});
   }
   result.links = [...document.querySelectorAll('a[href]')].map(a => a.href);
+  // A page number's label ("page", "of") with no number to show on a screen.
+  result.folios = [...document.querySelectorAll('.pg-num, .pg-count')].map(n => n.parentElement)
+      .filter(el => el.getClientRects().length).map(describe);
   const box = el => { const r = el.getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top}; };
   const nav = document.querySelector('nav.edition-nav > ul');
   if (nav) { const s = getComputedStyle(nav);
@@ -223,6 +226,12 @@ def test_every_link_resolves_to_a_file_in_out_and_every_fragment_to_an_element(b
                 problems.append(f"{rel}: link to a missing element: {url}")
     assert not problems, report(problems)
     assert checked > 500, checked
+
+
+def test_no_page_number_label_is_shown_without_its_number(visits):
+    # The running footer holds "page N of M" in print; a screen has no pages, so the words go too.
+    problems = [f"{rel} @{width}: {what}" for (rel, width), data in visits.items() for what in data["folios"]]
+    assert not problems, report(problems)
 
 
 def test_axe_finds_no_accessibility_violation(visits):
