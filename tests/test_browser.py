@@ -4,8 +4,9 @@ Every page of the full build (each document in each edition, and the library in
 both languages) is opened at a phone's width (360 px) and a desktop's (1280 px)
 and measured as a reader meets it: Arabic blocks computed right-to-left and
 right-aligned, the navigation and the contents on the right in Arabic, nothing
-wider than the window, every link to a file in out/, nothing requested from
-anywhere else, no script; and axe, the accessibility checker, finds nothing.
+wider than the window, no word of a heading or table head broken inside, no page
+number's label without its number, every link to a file in out/, nothing requested
+from anywhere else, no script; and axe, the accessibility checker, finds nothing.
 """
 
 from __future__ import annotations
@@ -51,6 +52,18 @@ MEASURE = r"""
                           num: el.classList.contains('num'), column: column ? column.getAttribute('lang') : 'ar'});
   }
   result.links = [...document.querySelectorAll('a[href]')].map(a => a.href);
+  // A word in a table's head or a heading wider than its box, so broken inside (hyphenated names
+  // and URLs break where they may).
+  result.brokenWords = [];
+  const ctx = document.createElement('canvas').getContext('2d');
+  for (const el of document.querySelectorAll('th, h1, h2, h3')) {
+    if (!el.getClientRects().length) continue;
+    const s = getComputedStyle(el);
+    ctx.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    const room = el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
+    for (const w of el.textContent.split(/\s+/).filter(w => w && !/[-\/]/.test(w)))
+      if (ctx.measureText(w).width > room + 1) result.brokenWords.push(describe(el) + ` breaks "${w}"`);
+  }
   // A page number's label ("page", "of") with no number to show on a screen.
   result.folios = [...document.querySelectorAll('.pg-num, .pg-count')].map(n => n.parentElement)
       .filter(el => el.getClientRects().length).map(describe);
@@ -226,6 +239,11 @@ def test_every_link_resolves_to_a_file_in_out_and_every_fragment_to_an_element(b
                 problems.append(f"{rel}: link to a missing element: {url}")
     assert not problems, report(problems)
     assert checked > 500, checked
+
+
+def test_no_word_of_a_heading_or_a_table_head_is_broken_inside(visits):
+    problems = [f"{rel} @{width}: {w}" for (rel, width), data in visits.items() for w in data["brokenWords"]]
+    assert not problems, report(problems)
 
 
 def test_no_page_number_label_is_shown_without_its_number(visits):
