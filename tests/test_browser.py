@@ -59,10 +59,14 @@ MEASURE = r"""
   for (const el of document.querySelectorAll('th, h1, h2, h3')) {
     if (!el.getClientRects().length) continue;
     const s = getComputedStyle(el);
-    ctx.font = `${s.fontStyle} ${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
     const room = el.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
-    for (const w of el.textContent.split(/\s+/).filter(w => w && !/[-\/]/.test(w)))
-      if (ctx.measureText(w).width > room + 1) result.brokenWords.push(describe(el) + ` breaks "${w}"`);
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {  // each text in its own font
+      const f = getComputedStyle(node.parentElement);
+      ctx.font = `${f.fontStyle} ${f.fontWeight} ${f.fontSize} ${f.fontFamily}`;
+      for (const w of node.textContent.split(/\s+/).filter(w => w && !/[-\/]/.test(w)))
+        if (ctx.measureText(w).width > room + 1) result.brokenWords.push(describe(el) + ` breaks "${w}"`);
+    }
   }
   // A page number's label ("page", "of") with no number to show on a screen.
   result.folios = [...document.querySelectorAll('.pg-num, .pg-count')].map(n => n.parentElement)
