@@ -22,7 +22,7 @@ SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 class Metadata(TypedDict):
-    """A document's properties, as both writers record them."""
+    """A document's properties, as the writers record them."""
 
     title: str
     authors: list[str]

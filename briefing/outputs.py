@@ -244,6 +244,7 @@ def warm_writers(formats: set[str], out: Path, layout: bool = False, templates: 
                     "as_of": dt.date(2000, 1, 1),
                     "generator": "warm-up",
                     "pdf_a": False,
+                    "web": {},
                 }
                 _pdf_writer.write(WARM_HTML, tmp, base_url=templates, metadata=metadata)
             finally:
@@ -505,7 +506,7 @@ def run(args: argparse.Namespace, log: Log = print, pool: Executor | None = None
                 return Result(kept=len(outputs))
         own = None
         if pool is None and args.jobs > 1:  # the workers import the writers while this process plans
-            own = pool = make_pool(args.jobs, set(args.format or ("pdf", "docx")), warm=out)
+            own = pool = make_pool(args.jobs, set(args.format or ("pdf", "docx", "html")), warm=out)
         try:
             from .plan import plan  # only now: the no-op path above never imports the pipeline
 
