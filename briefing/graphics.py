@@ -42,7 +42,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from . import incremental
-from .files import FONTS, ROOT
+from .files import FONTS
 from .model import Bilingual, Country
 
 if TYPE_CHECKING:  # matplotlib is imported where a graphic is drawn, not when this module loads
@@ -70,7 +70,8 @@ class Corridor(Protocol):
     def alt(self) -> Bilingual: ...
 
 
-MAP_DATA = ROOT / "briefing" / "data" / "region-50m.json"
+# Package data, beside this module (not under files.ROOT, which a test or a copied project moves).
+MAP_DATA = Path(__file__).resolve().parent / "data" / "region-50m.json"
 FONT_FILES = {
     ("ar", False): FONTS / "NotoNaskhArabic-Regular.ttf",
     ("ar", True): FONTS / "NotoNaskhArabic-Bold.ttf",

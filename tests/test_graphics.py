@@ -8,6 +8,7 @@ import re
 import pytest
 
 from briefing import graphics as g
+from briefing.files import ROOT
 
 uharfbuzz = pytest.importorskip("uharfbuzz")
 
@@ -185,7 +186,7 @@ def project():
     from briefing.render import load_labels
     from briefing.validate import load_content
 
-    return load_content(g.ROOT / "content"), load_labels(g.ROOT / "templates")
+    return load_content(ROOT / "content"), load_labels(ROOT / "templates")
 
 
 @pytest.mark.parametrize("lang", ["ar", "en"])
@@ -218,7 +219,7 @@ def test_the_corridor_map_names_its_route_as_content_does_and_its_alt_text_names
     from briefing.briefs import load_brief
 
     content, labels = project
-    brief = load_brief(g.ROOT / "briefs" / "samarkand-summit.yaml", content, g.ROOT / "templates")
+    brief = load_brief(ROOT / "briefs" / "samarkand-summit.yaml", content, ROOT / "templates")
     for lang in ("ar", "en"):
         drawn = g.corridor_for(brief.corridor_map, content.countries, lang, labels)
         nodes = [lab.text for lab in drawn.labels if lab.role == "node"]
@@ -314,8 +315,8 @@ def test_each_document_shows_its_graphics_with_alt_text_in_the_language_of_its_p
     from briefing.briefs import load_brief
 
     content, labels = project
-    loaded = load_brief(g.ROOT / "briefs" / f"{brief}.yaml", content, g.ROOT / "templates")
-    env = render.environment(g.ROOT / "templates")
+    loaded = load_brief(ROOT / "briefs" / f"{brief}.yaml", content, ROOT / "templates")
+    env = render.environment(ROOT / "templates")
     html = render.render(env, labels, kinds.of(loaded), loaded, content, doc_id, "ar-en")
     root = lxml.html.document_fromstring(html)
     imgs = root.xpath(".//img[@class='graphic']")
