@@ -194,6 +194,17 @@ def _label(labels: dict, key: str, lang: str) -> str:
     return labels[key][lang]
 
 
+def _nav_group(label: str, ident: str, items: list) -> HtmlElement:
+    """One group of the edition bar: its label, then its list, named by the label."""
+    return _el(
+        "li",
+        children=[
+            _el("span", label, class_="nav-label", id=ident),
+            _el("ul", children=items, aria_labelledby=ident),
+        ],
+    )
+
+
 def _nav(web: dict, lang: str) -> HtmlElement:
     """The bar above the document: the library; this document's editions (each named in
     its own language); its other formats. The current edition is marked, not linked."""
@@ -212,29 +223,13 @@ def _nav(web: dict, lang: str) -> HtmlElement:
             )
         else:
             editions.append(_el("li", children=[_el("a", text, attrs=attrs, href=ed["href"])]))
-    items.append(
-        _el(
-            "li",
-            children=[
-                _el("span", _label(labels, "web_editions", lang), class_="nav-label", id="nav-editions"),
-                _el("ul", children=editions, aria_labelledby="nav-editions"),
-            ],
-        )
-    )
+    items.append(_nav_group(_label(labels, "web_editions", lang), "nav-editions", editions))
     if web["formats"]:
         formats = [
             _el("li", children=[_el("a", children=[_el("bdi", f["label"])], href=f["href"], type=f["type"])])
             for f in web["formats"]
         ]
-        items.append(
-            _el(
-                "li",
-                children=[
-                    _el("span", _label(labels, "web_download", lang), class_="nav-label", id="nav-formats"),
-                    _el("ul", children=formats, aria_labelledby="nav-formats"),
-                ],
-            )
-        )
+        items.append(_nav_group(_label(labels, "web_download", lang), "nav-formats", formats))
     return _el(
         "nav",
         class_="edition-nav",
