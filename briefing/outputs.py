@@ -367,7 +367,7 @@ def write_all(
                 except ContentError as exc:
                     problems += exc.problems
         else:
-            from concurrent.futures import as_completed
+            from concurrent.futures import CancelledError, as_completed
 
             if pool is None:
                 pool = own_pool = make_pool(min(workers, len(tasks)), {fmt for _, fmt in tasks})
@@ -385,9 +385,8 @@ def write_all(
                         other.cancel()
                 except ContentError as exc:
                     problems += exc.problems
-                except BaseException as exc:
-                    if type(exc).__name__ != "CancelledError":
-                        raise
+                except CancelledError:  # after a write failure: never started
+                    pass
         if problems:
             raise ContentError(problems)
     except BaseException as exc:
@@ -448,7 +447,7 @@ def commit_all(
         for _, _, tmp, *_ in staged:
             tmp.unlink(missing_ok=True)
         manifest_tmp.unlink(missing_ok=True)
-        raise WriteError([write_problem(manifest.path, exc)]) from None
+        raise WriteError([write_problem(Path(exc.filename or manifest.path), exc)]) from None
 
 
 def write_library(out: Path, manifest: incremental.Manifest, templates: Path) -> None:

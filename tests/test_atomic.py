@@ -426,3 +426,26 @@ def test_stopping_the_build_ends_its_workers(watch, signum, previous, tmp_path):
         == 0
     )
     assert not list(out.rglob("*.tmp"))
+
+
+def test_sigterm_to_a_build_with_one_worker_removes_what_it_was_writing(previous):
+    """No workers: the build process itself was writing, and unwinds (exit 143, like 128 + SIGTERM)."""
+    out, before = previous
+    cmd = [sys.executable, "build.py", "--out", str(out), "-j", "1", "--force", "--format", "pdf"]
+    proc = subprocess.Popen(
+        [*cmd, "--only", "kz,uz", "--edition", "en,ar-en", PROFILES],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for(lambda: list(out.rglob("*.pdf.*.tmp")), 120, "a temp file being written")
+        proc.send_signal(signal.SIGTERM)
+        stdout, stderr = proc.communicate(timeout=30)
+    finally:
+        proc.kill()  # a no-op once it has ended
+        proc.wait()
+    assert proc.returncode == 143, stderr
+    assert stdout == "" and stderr == "terminated; no output was changed\n"
+    assert not list(out.rglob("*.tmp")) and outputs(out) == before
