@@ -226,15 +226,18 @@ def pair(
     )
 
 
+MAX_LOCK_BYTES = 64_000_000  # a few hundred bytes per bilingual field
+
+
 def read_lock(path: Path) -> tuple[dict[str, dict[str, Record]], list[Problem]]:
     """{file: {field: Record}} from a lock file (none yet: empty)."""
     path = Path(path)
     if not path.exists():
         return {}, []
     name = display_path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+    try:  # a regular file beside what it locks, bounded: a FIFO there must not hang the build
+        text = files.read_inside(path, path.parent, MAX_LOCK_BYTES, "lock files").decode("utf-8")
+    except (files.Refused, UnicodeDecodeError) as exc:
         return {}, [_lock_problem(name, 1, 1, f"cannot read the lock: {exc}")]
     lines = text.splitlines()
     conflict = next((i for i, line in enumerate(lines, 1) if line.startswith("<<<<<<< ")), None)
@@ -493,7 +496,7 @@ class Translations:
                 self.unreadable.add(tree.lock)
             for path in tree.files:
                 try:
-                    doc = loaded.get(path.resolve()) or load(path)
+                    doc = loaded.get(path.resolve()) or load(path, tree.root)
                 except ContentError as exc:
                     self.problems += exc.problems
                     continue
