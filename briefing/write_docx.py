@@ -824,6 +824,7 @@ class _Writer:
                 png = hatch.hatched_png(round(w / Mm(1), 1), 2.6, fill.group(1).upper(), pattern[1])
                 picture = spar.add_run().add_picture(io.BytesIO(png), width=w, height=Mm(2.6))
                 ooxml.flush(picture._inline)
+                ooxml.decorative(picture._inline)
         # The bar goes first in the cell, then the cell's text; drop the paragraph add_table left after it.
         trailing = table._tbl.getnext()
         par._p.addprevious(table._tbl)

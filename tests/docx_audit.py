@@ -1,5 +1,6 @@
 """Auditing a DOCX: the OOXML schemas and Word's own expectations (openxml-audit, a port of the Open XML
-SDK validator), this project's right-to-left rules, and the document properties.
+SDK validator), this project's right-to-left rules, what a screen reader needs (alternative text on
+every picture, in its paragraph's language; headings in order), and the document properties.
 
 Rules allowed to fail: none. (Should one ever have to be allowed, list it in ALLOWED with why.)
 """
@@ -20,9 +21,11 @@ NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "dcterms": "http://purl.org/dc/terms/",
     "ep": "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
 }
 ARABIC = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
 LATIN = re.compile(r"[A-Za-z]{2,}")
+DECORATIVE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
 ALLOWED: dict[str, str] = {}  # openxml-audit error id -> why it is allowed
 # The newest format the validator knows: its schemas include every extension Word 2010+ writes.
 _validator = OpenXmlValidator(file_format=FileFormat.MICROSOFT_365, max_errors=0)
@@ -113,6 +116,37 @@ def rtl_problems(path: Path) -> list[str]:
                     f"table in {'Arabic' if table_rtl else 'English'} with{'out' if table_rtl else ''} w:bidiVisual"
                 )
         section = []
+    return found
+
+
+def reader_problems(path: Path) -> list[str]:
+    """Alternative text on every picture, in the language of the paragraph that holds it (an Arabic
+    description for a picture in a right-to-left paragraph, an English one otherwise), and headings
+    (Heading N styles, which Word's navigation and screen readers use) that never skip a level."""
+    found = []
+    with zipfile.ZipFile(path) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    for par in body.iter(_w("p")):
+        for picture in par.iter(f"{{{NS['wp']}}}docPr"):
+            descr = picture.get("descr") or ""
+            arabic = bool(ARABIC.search(descr))
+            if picture.find(f"*/*/{{{DECORATIVE}}}decorative[@val='1']") is not None:
+                continue  # only paints (Word's "Mark as decorative"): skipped by screen readers
+            if not descr.strip():
+                found.append(f"picture {picture.get('name')!r} without alternative text")
+            elif arabic != _bidi(par):
+                found.append(
+                    f"picture {picture.get('name')!r} in a{' right-to-left' if _bidi(par) else 'n English'}"
+                    f" paragraph described in {'Arabic' if arabic else 'English'}: {descr[:40]!r}"
+                )
+    level = 0
+    for par in body.iter(_w("p")):
+        style = par.find("w:pPr/w:pStyle", NS)
+        heading = re.fullmatch(r"Heading(\d)", style.get(_w("val")) if style is not None else "")
+        if heading and _text(par).strip():
+            if int(heading[1]) > level + 1:
+                found.append(f"Heading{heading[1]} after Heading{level}: {_text(par)[:40]!r}")
+            level = int(heading[1])
     return found
 
 

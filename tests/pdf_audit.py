@@ -2,13 +2,13 @@
 rules this project can break (ISO 14289-1, as veraPDF's PDF/UA-1 profile words them), the PDF/A-3
 identification, and this project's own: the language of every block.
 
-pikepdf reads the structure tree and the content streams; PDFium gives the text of each marked-content
-sequence (in drawing order, which is what a reader gets unless the element carries /ActualText).
+pikepdf reads the structure tree and the content streams: the text of each marked-content sequence is
+its glyphs in drawing order through the font's ToUnicode map, which is what a reader gets unless the
+element carries /ActualText. Run as a script, it prints what a screen reader reads (`outline`).
 """
 
 from __future__ import annotations
 
-import ctypes
 import itertools
 import re
 from collections import defaultdict
@@ -17,8 +17,6 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pikepdf
-import pypdfium2
-import pypdfium2.raw as pdfium_c
 
 ARABIC = re.compile(r"[\u0621-\u064A\u0671-\u06D3]")
 # A word of Latin script; a code such as "jr-first-summit" is one word, read as it is written in any language.
@@ -111,32 +109,69 @@ class Element:
             yield from child.walk()
 
 
+def _to_unicode(font) -> dict[bytes, str]:
+    """A font's ToUnicode CMap: character code (as bytes) -> its text (bfchar and bfrange entries)."""
+    table: dict[bytes, str] = {}
+    if "/ToUnicode" not in font:
+        return table
+    cmap = font.ToUnicode.read_bytes().decode("latin-1")
+    hexes = re.compile(r"<([0-9a-fA-F]+)>")
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", cmap, re.DOTALL):
+        for code, text in re.findall(r"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>", block):
+            table[bytes.fromhex(code)] = bytes.fromhex(text).decode("utf-16-be")
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", cmap, re.DOTALL):
+        for first, last, target in re.findall(r"<(\w+)>\s*<(\w+)>\s*(<\w*>|\[[^\]]*\])", block):
+            size, start = len(first) // 2, int(first, 16)
+            targets = hexes.findall(target)
+            for i in range(int(last, 16) - start + 1):
+                text = bytes.fromhex(targets[i] if target.startswith("[") else targets[0])
+                if not target.startswith("["):  # consecutive codes, consecutive last character
+                    text = text[:-2] + (int.from_bytes(text[-2:], "big") + i).to_bytes(2, "big")
+                table[(start + i).to_bytes(size, "big")] = text.decode("utf-16-be")
+    return table
+
+
 def _mcid_texts(path: Path) -> dict[tuple[int, int], str]:
-    """(page, MCID) -> the text of that marked-content sequence, as PDFium reads its text objects."""
+    """(page, MCID) -> the text of that marked-content sequence: its glyphs in the order they are
+    drawn, each read through its font's ToUnicode map, which is what assistive technology reads
+    where the structure element carries no /ActualText (an extractor's own reordering of the page,
+    as pdftotext and PDFium's text page do, is not)."""
     texts: dict[tuple[int, int], str] = defaultdict(str)
-    pdf = pypdfium2.PdfDocument(path)
-    try:
-        for index, page in enumerate(pdf):
-            textpage = page.get_textpage()
-            for obj in page.get_objects(max_depth=8):
-                if obj.type != pdfium_c.FPDF_PAGEOBJ_TEXT:
-                    continue
-                mcid = None
-                for i in range(pdfium_c.FPDFPageObj_CountMarks(obj.raw)):
-                    value = ctypes.c_int()
-                    mark = pdfium_c.FPDFPageObj_GetMark(obj.raw, i)
-                    if pdfium_c.FPDFPageObjMark_GetParamIntValue(mark, b"MCID", ctypes.byref(value)):
-                        mcid = value.value
-                if mcid is None:
-                    continue
-                size = pdfium_c.FPDFTextObj_GetText(obj.raw, textpage.raw, None, 0)
-                buffer = ctypes.create_string_buffer(size)
-                pdfium_c.FPDFTextObj_GetText(
-                    obj.raw, textpage.raw, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)), size
-                )
-                texts[(index, mcid)] += buffer.raw[:size].decode("utf-16-le").rstrip("\x00")
-    finally:
-        pdf.close()
+    maps: dict[tuple[int, int], dict[bytes, str]] = {}
+
+    def decode(font, data: bytes) -> str:
+        key = font.objgen
+        if key not in maps:
+            maps[key] = _to_unicode(font)
+        table = maps[key]
+        width = len(next(iter(table), b"\0\0")) if str(font.get("/Subtype")) == "/Type0" else 1
+        return "".join(table.get(data[i : i + width], "") for i in range(0, len(data), width))
+
+    def walk(index: int, stream, resources, mcids: list[int | None]) -> None:
+        font = None
+        for operands, operator in pikepdf.parse_content_stream(stream):
+            op = str(operator)
+            if op in ("BMC", "BDC"):
+                props = operands[1] if op == "BDC" else None
+                mcid = props.get("/MCID") if isinstance(props, pikepdf.Dictionary) else None
+                mcids.append(int(mcid) if mcid is not None else (mcids[-1] if mcids else None))
+            elif op == "EMC" and mcids:
+                mcids.pop()
+            elif op == "Tf":
+                font = resources.Font[operands[0]]
+            elif op in ("Tj", "TJ", "'", '"') and font is not None and mcids and mcids[-1] is not None:
+                strings = operands[0] if op == "TJ" else operands[-1:]
+                for item in strings:
+                    if isinstance(item, pikepdf.String):
+                        texts[(index, mcids[-1])] += decode(font, bytes(item))
+            elif op == "Do":
+                xobject = resources.get("/XObject", {}).get(operands[0])
+                if xobject is not None and xobject.get("/Subtype") == "/Form":
+                    walk(index, xobject, xobject.get("/Resources", resources), mcids)
+
+    with pikepdf.open(path) as pdf:
+        for index, page in enumerate(pdf.pages):
+            walk(index, page, page.Resources, [])
     return texts
 
 
@@ -183,8 +218,9 @@ def structure(path: Path) -> tuple[pikepdf.Pdf, Element]:
     return pdf, root
 
 
-def outline(path: Path, pages: set[int] | None = None) -> str:
-    """What a screen reader reads, in order: each element's type, its language where it changes, its text."""
+def outline(path: Path, pages: set[int] | None = None, read_as: bool = False) -> str:
+    """What a screen reader reads, in order: each element's type, its /Lang where it sets one, its text
+    (with `read_as`, the language each text is read in as well, after the type: "Span (ar)")."""
     _, root = structure(path)
     lines = []
 
@@ -193,7 +229,8 @@ def outline(path: Path, pages: set[int] | None = None) -> str:
             return
         lang = f" [{element.lang}]" if element.lang else ""
         text = " ".join(element.own_text.split())
-        lines.append(f"{'  ' * depth}{element.type}{lang}{': ' + text if text else ''}")
+        spoken = f" ({element.effective})" if read_as and text else ""
+        lines.append(f"{'  ' * depth}{element.type}{lang}{spoken}{': ' + text if text else ''}")
         if not element.actual:
             for child in element.children:
                 show(child, depth + 1)
@@ -274,8 +311,11 @@ def problems(path: Path, pdf_a: bool = False) -> list[str]:
             )
         if re.fullmatch(r"H[1-6]", element.type):
             headings.append((int(element.type[1]), where))
-        if element.type == "Figure" and not (str(node.get("/Alt", "")) or str(node.get("/ActualText", ""))):
+        alt = str(node.get("/Alt", "")) or str(node.get("/ActualText", ""))
+        if element.type == "Figure" and not alt:
             found.append(f"{where}: figure without alternative text (7.3-1)")
+        elif element.type == "Figure" and bool(ARABIC.search(alt)) != element.effective.startswith("ar"):
+            found.append(f"{where}: alternative text read as {element.effective!r}: {alt[:60]!r}")
         if element.type == "Note":
             note_ids[str(node.get("/ID", ""))] += 1
         if element.type == "Table" and any(
@@ -351,3 +391,19 @@ def _marked_content(page) -> list[tuple[int, bool]]:
         elif op == "EMC" and stack:
             stack.pop()
     return found
+
+
+def main(argv: list[str] | None = None) -> None:
+    """`python -m tests.pdf_audit FILE.pdf [PAGE ...]`: what a screen reader reads (pages from 1),
+    each text with the language it is read in."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("pdf", type=Path)
+    parser.add_argument("pages", type=int, nargs="*", help="pages to show (from 1); all if none")
+    args = parser.parse_args(argv)
+    print(outline(args.pdf, {p - 1 for p in args.pages} or None, read_as=True))
+
+
+if __name__ == "__main__":
+    main()

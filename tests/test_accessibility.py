@@ -218,10 +218,14 @@ def test_tagged_pdfs_stay_byte_identical(tmp_path):
 
 
 # -- DOCX ------------------------------------------------------------------------------
-def test_every_docx_passes_the_ooxml_validator_and_our_right_to_left_rules(built):
+def test_every_docx_passes_the_ooxml_validator_our_right_to_left_rules_and_a_readers_needs(built):
     found = {}
     for docx in sorted(built.rglob("*.docx")):
-        lines = docx_audit.schema_problems(docx) + docx_audit.rtl_problems(docx)
+        lines = (
+            docx_audit.schema_problems(docx)
+            + docx_audit.rtl_problems(docx)
+            + docx_audit.reader_problems(docx)
+        )
         if lines:
             found[docx.relative_to(built).as_posix()] = lines
     assert found == {}
