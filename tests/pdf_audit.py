@@ -309,6 +309,10 @@ def problems(path: Path, pdf_a: bool = False) -> list[str]:
             found.append(
                 f"{where}: English text read as {element.effective!r}: {' '.join(text.split())[:60]!r}"
             )
+        if ARABIC.search(text) and not element.actual:
+            found.append(
+                f"{where}: Arabic read in drawing order (no /ActualText): {' '.join(text.split())[:60]!r}"
+            )
         if re.fullmatch(r"H[1-6]", element.type):
             headings.append((int(element.type[1]), where))
         alt = str(node.get("/Alt", "")) or str(node.get("/ActualText", ""))
