@@ -246,3 +246,30 @@ def cited_sources(data) -> set[str]:
     if isinstance(data, list):
         return set().union(*(cited_sources(v) for v in data)) if data else set()
     return set()
+
+
+# Issue #14: a one-pager gives the population, and GDP where content has it, as a figure with
+# the year it refers to and a source the reader can open. GDP may be missing (no citable source
+# for it yet: the row is left out), the population may not.
+FIGURE_ROWS = {
+    "population": {"en": r"Population\s+([\d.,]+) million people \((\d{4})\)", "ar": "عدد السكان"},
+    "gdp": {"en": r"GDP\s+US\$([\d.,]+) billion \((\d{4})\)", "ar": "الناتج المحلي الإجمالي"},
+}
+
+
+@pytest.mark.parametrize("country", COUNTRIES)
+def test_population_and_gdp_show_their_year_and_cite_a_source_with_a_url(built, country):
+    profile = CONTENT.countries[country]
+    assert profile.population not in (None, "unknown"), f"{country}: no population"
+    for key, row in FIGURE_ROWS.items():
+        fig = getattr(profile, key)
+        if fig is None:
+            continue
+        assert fig.value != "unknown" and fig.year, f"{country}: {key} has no value or no year"
+        assert CONTENT.sources[fig.source].url, f"{country}: {key}'s source {fig.source} has no URL"
+        english = normalise(pdf_text(out_file(built, country, "en", "pdf")))
+        shown = re.search(row["en"], english)
+        assert shown, f"{country}: no {key} row on the English page"
+        assert shown.group(2) == str(fig.year)
+        arabic = pdf_text(out_file(built, country, "ar", "pdf"))
+        assert row["ar"] in arabic and str(fig.year) in arabic, f"{country}: no {key} row on the Arabic page"
