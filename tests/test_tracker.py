@@ -344,8 +344,10 @@ def docx_words(path: Path) -> Counter:
 
 def pdf_words(path: Path, docx: Path) -> Counter:
     # Landscape A4 is 842 x 595 pt: leave out the running header (above 40 pt)
-    # and footer (below 556 pt), which the DOCX holds once, not once a page.
-    found = Counter(words(pdftotext(path, "-x", "0", "-y", "40", "-W", "842", "-H", "516")))
+    # and footer (below 559 pt), which the DOCX holds once, not once a page. The text
+    # area ends at the 13 mm bottom margin, 558.4 pt: a page filled to its last line
+    # (a source list can be) keeps that line.
+    found = Counter(words(pdftotext(path, "-x", "0", "-y", "40", "-W", "842", "-H", "519")))
     # The PDF prints the source lists' numbers; Word numbers each list itself (its own
     # numbering instance, w:numId), wherever it is: the bilingual edition's sit side by side.
     body = Document(str(docx)).element.body
