@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import get_args
 
 from babel.dates import format_date, get_month_names
 from babel.numbers import format_decimal
 
-from .model import Figure, PartialDate
+from .model import Currency, Figure, PartialDate
 
 LOCALES = {"ar": "ar", "en": "en_GB"}
 LEVANTINE = "ar_SY"  # CLDR's Syrian Arabic: the month names of Syria, Lebanon, Jordan, Palestine, Iraq
@@ -145,14 +146,22 @@ def percent(value: float, lang: str) -> str:
     return f"{number(value, lang)}%"
 
 
+CURRENCIES = get_args(Currency)
+
+
 def money(value: float, unit: str, scale: str, lang: str, words: dict[str, str]) -> str:
-    """ "€12 billion" / "12 مليار يورو"; "US$13.2 billion" / "13.2 مليار دولار"."""
+    """ "€12 billion" / "12 مليار يورو"; "US$13.2 billion" / "13.2 مليار دولار";
+    "119.4 trillion tenge" / "119.4 تريليون تينغ".
+
+    A national currency has no symbol a reader knows: its name follows the number, from the
+    edition's labels (`unit_KZT`), as a unit's does."""
     amount = number(value, lang)
     scale_word = words.get(f"scale_{scale}", "") if scale != "one" else ""
-    if lang == "en":
+    if lang == "en" and unit in ("USD", "EUR"):
         symbol = {"USD": "US$", "EUR": "€"}[unit]
         return f"{symbol}{amount} {scale_word}".strip()
-    currency = {"USD": "دولار", "EUR": "يورو"}[unit]
+    arabic = {"USD": "دولار", "EUR": "يورو"}
+    currency = arabic[unit] if lang == "ar" and unit in arabic else words[f"unit_{unit}"]
     return " ".join(p for p in (amount, scale_word, currency) if p)
 
 
@@ -167,7 +176,7 @@ def figure(fig: Figure, lang: str, words: dict[str, str]) -> str:
         raise ValueError("an unknown figure has no text: the page leaves it out")
     if fig.unit == "percent":
         return percent(value, lang)
-    if fig.unit in ("USD", "EUR"):
+    if fig.unit in CURRENCIES:
         text = money(value, fig.unit, fig.scale, lang, words)
         eq = getattr(fig, "equivalent", None)
         if eq is not None:

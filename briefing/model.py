@@ -222,12 +222,30 @@ class Person(Sourced):
     )
 
 
-SCALES = {"one": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9}
+SCALES = {"one": 1, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
+Scale = Literal["one", "thousand", "million", "billion", "trillion"]
+# The currencies a figure can be in: the two the documents compare in, and the five national
+# currencies a statistics office states GDP in when it gives no US$ figure (the documents never
+# convert: an amount is printed in the currency its source gives).
+Currency = Literal["USD", "EUR", "KZT", "KGS", "UZS", "AZN", "TMT"]  # Figure.unit repeats them
 # What a figure can plausibly be, in units (value times scale). Not facts about the
 # world: bounds that catch a slip (a wrong `scale`, a stray exponent) before it is
 # printed as "1,000 billion people". A percentage is a share or a change (can be
 # negative, not below -100%); counts and amounts cannot be negative.
-LIMITS = {"people": 1e10, "USD": 1e15, "EUR": 1e15, "tonnes": 1e12, "percent": 1e3}
+# A national currency's bound is wider, by what one US dollar buys in it (som and soum run in
+# the hundreds and the thousands): Uzbekistan's GDP is over 1e15 soums.
+LIMITS = {
+    "people": 1e10,
+    "USD": 1e15,
+    "EUR": 1e15,
+    "KZT": 1e18,
+    "KGS": 1e17,
+    "UZS": 1e19,
+    "AZN": 1e16,
+    "TMT": 1e16,
+    "tonnes": 1e12,
+    "percent": 1e3,
+}
 
 
 def implausible(value: float, unit: str, scale: str) -> str | None:
@@ -251,8 +269,8 @@ class Money(Strict):
     """The same amount in another currency, as the source gives it (e.g. US$13.2 billion beside €12 billion)."""
 
     value: Number
-    unit: Literal["USD", "EUR"]
-    scale: Literal["one", "thousand", "million", "billion"] = "one"
+    unit: Currency
+    scale: Scale = "one"
 
     @model_validator(mode="after")
     def _plausible(self) -> Money:
@@ -270,8 +288,8 @@ class Figure(Strict):
     """
 
     value: OrUnknown[Number]
-    unit: Literal["people", "USD", "EUR", "percent", "tonnes"]
-    scale: Literal["one", "thousand", "million", "billion"] = "one"
+    unit: Literal["people", "percent", "tonnes", "USD", "EUR", "KZT", "KGS", "UZS", "AZN", "TMT"]
+    scale: Scale = "one"
     year: int | None = Field(None, ge=1900, le=2100)
     source: SourceId | None = None
     note: Bilingual | None = None
