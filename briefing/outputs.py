@@ -268,8 +268,22 @@ class Terminated(BaseException):
     """SIGTERM, raised in the main thread: unwinds like Ctrl-C (temp files removed, workers ended)."""
 
 
+_term_requested = False
+
+
 def _terminated(_signum: int, _frame: object) -> None:
+    # Python runs a handler between any two bytecodes, also inside a weakref or __del__
+    # callback, where the exception is printed and dropped: the flag keeps the request,
+    # and raise_if_terminated() raises it again at the next safe point.
+    global _term_requested
+    _term_requested = True
     raise Terminated()
+
+
+def raise_if_terminated() -> None:
+    """Raise Terminated if a SIGTERM arrived whose exception a callback swallowed."""
+    if _term_requested:
+        raise Terminated()
 
 
 @contextlib.contextmanager
@@ -281,10 +295,14 @@ def stop_on_sigterm() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
+    global _term_requested
+    _term_requested = False
     previous = signal.signal(signal.SIGTERM, _terminated)
     try:
         yield
+        raise_if_terminated()
     finally:
+        _term_requested = False
         signal.signal(signal.SIGTERM, previous)
 
 
@@ -359,6 +377,7 @@ def write_all(
     try:
         if workers == 1 or (pool is None and len(tasks) <= 1):
             for job, fmt in tasks:
+                raise_if_terminated()
                 try:
                     staged.append((job, fmt, *run_task(job, fmt, out, templates)))
                 except WriteError as exc:  # nothing else will fit either
@@ -387,6 +406,7 @@ def write_all(
                     problems += exc.problems
                 except CancelledError:  # after a write failure: never started
                     pass
+        raise_if_terminated()  # before anything is committed
         if problems:
             raise ContentError(problems)
     except BaseException as exc:
