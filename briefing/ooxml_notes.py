@@ -5,6 +5,16 @@ Small named helpers in the manner of ooxml.py, so write_docx reads as
 footnotes part related to the document part, two separator notes (ids -1 and
 0, named in settings' w:footnotePr), then one w:footnote per note, each
 referenced from the text by a run holding w:footnoteReference.
+
+Word numbers a document's footnotes in one sequence. Where the document numbers
+them otherwise (each language of the bilingual backgrounder from 1, as the PDF
+does), a note carries its own number, its *mark*: ECMA-376 17.11.14's custom mark
+(`w:customMarkFollows`, the mark's text in the reference's run) and, in the note,
+the same number as text where `w:footnoteRef` would be, as Word and LibreOffice's
+own DOCX export write a custom-marked note. LibreOffice 7.4 shows such a note's
+number twice in the note (its label, then the text), so the custom mark is a word
+joiner (U+2060, nothing to see) and the number a superscript run right after it:
+Word and LibreOffice then both show the number once, beside the text and in the note.
 """
 
 from __future__ import annotations
@@ -52,12 +62,13 @@ class Footnotes:
             self._element = add_footnotes_part(self.document, rtl=self.rtl)
         return self._element
 
-    def add(self, paragraph: Paragraph, *, rtl: bool) -> Paragraph:
-        """Add a note referenced at the end of `paragraph`; return the note's paragraph to fill."""
+    def add(self, paragraph: Paragraph, *, rtl: bool, mark: str | None = None) -> Paragraph:
+        """Add a note referenced at the end of `paragraph`; return the note's paragraph to fill.
+        `mark`: the note's own number (in its language's digits), where Word's would be wrong."""
         self.count += 1
         note_id = self.count
-        add_footnote_reference(paragraph, note_id, rtl=rtl)
-        return add_footnote(self.element, note_id, paragraph._parent, rtl=rtl)
+        add_footnote_reference(paragraph, note_id, rtl=rtl, mark=mark)
+        return add_footnote(self.element, note_id, paragraph._parent, rtl=rtl, mark=mark)
 
 
 def add_footnotes_part(document: docx.document.Document, rtl: bool = False) -> Element:
@@ -95,18 +106,40 @@ def _ref_rpr(rtl: bool) -> Element:
     return rpr
 
 
-def add_footnote_reference(paragraph: Paragraph, note_id: int, *, rtl: bool) -> None:
-    """A superscript run holding `w:footnoteReference` (Word numbers it) at the paragraph's end."""
+CUSTOM_MARK = "\u2060"  # the custom mark's own text: a word joiner, invisible (see the module's doc)
+
+
+def _text(value: str) -> Element:
+    text = OxmlElement("w:t")
+    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    text.text = value
+    return text
+
+
+def add_footnote_reference(paragraph: Paragraph, note_id: int, *, rtl: bool, mark: str | None = None) -> None:
+    """A superscript run holding `w:footnoteReference` at the paragraph's end: Word numbers it;
+    with `mark`, a custom mark (ECMA-376 17.11.14) and, in a run of its own, the number."""
     run = OxmlElement("w:r")
     run.append(_ref_rpr(rtl))
     ref = OxmlElement("w:footnoteReference")
+    if mark is not None:
+        ref.set(qn("w:customMarkFollows"), "1")
     ref.set(qn("w:id"), str(note_id))
     run.append(ref)
     paragraph._p.append(run)
+    if mark is not None:
+        run.append(_text(CUSTOM_MARK))
+        number = OxmlElement("w:r")
+        number.append(_ref_rpr(rtl))
+        number.append(_text(mark))
+        paragraph._p.append(number)
 
 
-def add_footnote(footnotes: Element, note_id: int, parent: ProvidesStoryPart, *, rtl: bool) -> Paragraph:
-    """A `w:footnote`: its number mark (`w:footnoteRef`), a space, and an empty paragraph to fill.
+def add_footnote(
+    footnotes: Element, note_id: int, parent: ProvidesStoryPart, *, rtl: bool, mark: str | None = None
+) -> Paragraph:
+    """A `w:footnote`: its number (`w:footnoteRef`, or the `mark` as text), a space, and an empty
+    paragraph to fill.
 
     Arabic notes get `w:bidi` on the paragraph and `w:rtl` on the mark, like body text.
     """
@@ -122,17 +155,14 @@ def add_footnote(footnotes: Element, note_id: int, parent: ProvidesStoryPart, *,
     p.append(ppr)
     number = OxmlElement("w:r")
     number.append(_ref_rpr(rtl))
-    number.append(OxmlElement("w:footnoteRef"))
+    number.append(OxmlElement("w:footnoteRef") if mark is None else _text(mark))
     p.append(number)
     space = OxmlElement("w:r")
     if rtl:
         rpr = OxmlElement("w:rPr")
         rpr.append(OxmlElement("w:rtl"))
         space.append(rpr)
-    text = OxmlElement("w:t")
-    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    text.text = " "
-    space.append(text)
+    space.append(_text(" "))
     p.append(space)
     note.append(p)
     footnotes.append(note)

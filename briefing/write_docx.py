@@ -17,6 +17,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -37,7 +38,7 @@ from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml.html import HtmlElement  # lxml has no type information: Any to mypy, a name to the reader
 
-from . import files, hatch, ooxml, ooxml_notes, pagecheck
+from . import files, formatting, hatch, ooxml, ooxml_notes, pagecheck
 from .jobs import Metadata
 
 LATIN_FONT = "Noto Serif"
@@ -78,6 +79,7 @@ BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "table", "div", "section", "figure"
 CLASSES = {
     # <article>
     "landscape": "an A4 landscape section",
+    "bilingual": "both languages side by side: each language's footnotes numbered from 1 (custom marks)",
     "digits-arabic-indic": "page and list numbers in Arabic-Indic digits (hindiNumbers)",
     # page furniture, in <article>
     "page-header": "<header>: the section's running header, its <span>s a borderless row, start to end",
@@ -438,6 +440,8 @@ class _Writer:
         self.lang = article.get("lang", "en")
         self.rtl = article.get("dir") == "rtl"
         self.landscape = has_class(article, "landscape")
+        # Each language's notes from 1, as the stylesheet's counters (fn-ar, fn-en) number them in the PDF.
+        self.note_numbers: Counter[str] | None = Counter() if has_class(article, "bilingual") else None
         # The brief's `arabic_digits` (render.py marks the article): Word numbers pages and lists itself.
         self.number_format = "hindiNumbers" if has_class(article, "digits-arabic-indic") else "decimal"
 
@@ -616,6 +620,17 @@ class _Writer:
                 leading = 1.3 if par._p.style == self.doc.__dict__["_style_ids"].get("Sources") else 1.5
                 par.paragraph_format.line_spacing = Pt(size * leading)
         return rtl
+
+    def note_mark(self, el: HtmlElement) -> str | None:
+        """A footnote's own number in a bilingual article, counted in its language, in the digits of
+        that language's text; None elsewhere (Word numbers the notes of a one-language article)."""
+        if self.note_numbers is None:
+            return None
+        lang = next((str(n.get("lang")) for n in (el, *el.iterancestors()) if n.get("lang")), self.lang)
+        self.note_numbers[lang] += 1
+        number = str(self.note_numbers[lang])
+        indic = lang == "ar" and self.number_format == "hindiNumbers"
+        return formatting.arabic_indic(number) if indic else number
 
     def _rtl(self, el: HtmlElement) -> bool:
         node = el
@@ -926,9 +941,7 @@ class _Writer:
             elif isinstance(chunk, Special) and chunk.kind == "footnote":
                 assert chunk.el is not None
                 note_rtl = self._rtl(chunk.el)
-                # Word numbers a document's footnotes in one sequence, both languages together: a
-                # custom mark per language (w:customMarkFollows) is shown twice by LibreOffice 7.4.
-                note = self.notes.add(par, rtl=note_rtl)
+                note = self.notes.add(par, rtl=note_rtl, mark=self.note_mark(chunk.el))
                 self.inline(note, chunk.el, Fmt(), note_rtl)
             elif isinstance(chunk, Special):
                 ooxml.add_field(par, chunk.instr)
