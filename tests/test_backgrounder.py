@@ -19,6 +19,7 @@ from pypdf import PdfReader
 
 from briefing import cli
 from briefing.kinds.summit_backgrounder import SECTIONS
+from briefing.ooxml_notes import CUSTOM_MARK
 from briefing.render import load_labels
 
 from .conftest import ROOT, URL, docx_header_rows, docx_xml, in_urls, less_repeated, normalise, pdftotext
@@ -186,6 +187,79 @@ def test_the_docx_has_real_footnotes_as_many_as_the_pdf(built, edition):
     rels = docx_xml(docx_path(built, edition), "word/_rels/document.xml.rels")
     assert 'Target="footnotes.xml"' in rels
     assert "footnotes+xml" in docx_xml(docx_path(built, edition), "[Content_Types].xml")
+
+
+def docx_marks(built: Path, edition: str) -> list[tuple[str, str, str, etree._Element]]:
+    """(language, mark beside the text, number printed in the note, note) of every footnote of a
+    DOCX, in reading order; the mark is the text after the custom mark (ooxml_notes), else ""."""
+    body = etree.fromstring(docx_xml(docx_path(built, edition)).encode())
+    notes = {n.get(W + "id"): n for n in docx_notes(built, edition)}
+    out = []
+    for ref in body.iter(W + "footnoteReference"):
+        note = notes[ref.get(W + "id")]
+        lang = "ar" if note.find(f"{W}p/{W}pPr/{W}bidi") is not None else "en"
+        mark = ""
+        if ref.get(W + "customMarkFollows") == "1":
+            assert text_of(ref.getparent()) == CUSTOM_MARK
+            mark = text_of(ref.getparent().getnext())
+        first_run = note.find(f"{W}p/{W}r")
+        printed = text_of(first_run) if first_run.find(W + "footnoteRef") is None else ""
+        out.append((lang, mark, printed, note))
+    return out
+
+
+def pdf_notes_by_language(path: Path) -> dict[str, dict[int, str]]:
+    """{language: {printed number: text}} of the bilingual PDF's footnotes: each note is the lines
+    of the footnote area from its number (MARKER_RGB) to the next one; a note the page cannot hold
+    ends there (its rest on the next page is left out)."""
+    found: dict[str, dict[int, str]] = {"ar": {}, "en": {}}
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            digits = sorted(
+                (c for c in page.chars if c["text"].isdigit() and _is(c["non_stroking_color"], MARKER_RGB)),
+                key=lambda c: (round(c["top"]), c["x0"]),
+            )
+            marks: list[tuple[float, str, int]] = []  # (top, language, number)
+            last = None
+            for c in digits:
+                if last is not None and abs(last["top"] - c["top"]) < 1 and c["x0"] - last["x1"] < 1:
+                    top, lang, number = marks.pop()
+                    marks.append((top, lang, int(f"{number}{c['text']}")))
+                else:
+                    marks.append((c["top"], "ar" if c["x0"] > page.width / 2 else "en", int(c["text"])))
+                last = c
+            # A note's first line starts a little above its number (Latin words in an Arabic line
+            # sit up to 3 pt higher); lines are 10 pt apart or more.
+            foot, rise = A4_HEIGHT - BOTTOM, 5
+            for i, (top, lang, number) in enumerate(marks):
+                end = marks[i + 1][0] if i + 1 < len(marks) else foot + rise
+                area = page.crop((0, top - rise, page.width, min(end, foot + rise) - rise))
+                found[lang][number] = area.extract_text()
+    return found
+
+
+def test_bilingual_docx_numbers_each_languages_notes_from_1_as_the_pdf(built):
+    """EDITORIAL.md: a bilingual edition numbers each language's notes from 1. In the DOCX each note
+    carries its language's number beside the text and at the head of the note, the same number;
+    and the note with that number is the PDF's note with that number (its words, at least)."""
+    marks = docx_marks(built, "ar-en")
+    pdf = pdf_notes_by_language(pdf_path(built, "ar-en"))
+    for lang in ("ar", "en"):
+        mine = [(m, p, n) for note_lang, m, p, n in marks if note_lang == lang]
+        assert [int(m) for m, _, _ in mine] == list(range(1, len(mine) + 1)), lang
+        assert [m for m, p, _ in mine if p != m] == [], f"{lang}: the note's printed number differs"
+        assert sorted(pdf[lang]) == list(range(1, len(mine) + 1)), lang
+        for number, (_, _, note) in enumerate(mine, 1):
+            ours, theirs = text_of(note), pdf[lang][number]
+            words, pdf_words = Counter(latin_words(ours)), Counter(latin_words(theirs))
+            assert not pdf_words - words, f"{lang} {number}: {theirs[:80]!r} is not {ours[:80]!r}"
+            assert sum(pdf_words.values()) >= sum(words.values()) / 2, f"{lang} {number}: {theirs[:80]!r}"
+            assert not arabic_letters(theirs) - arabic_letters(ours), f"{lang} {number}: {theirs[:80]!r}"
+
+
+@pytest.mark.parametrize("edition", ("ar", "en"))
+def test_one_language_docx_leaves_numbering_its_notes_to_word(built, edition):
+    assert {(m, p) for _, m, p, _ in docx_marks(built, edition)} == {("", "")}
 
 
 @pytest.mark.parametrize("edition", ("ar", "ar-en"))

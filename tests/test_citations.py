@@ -310,9 +310,8 @@ def test_no_note_is_a_bare_source_number(built):
 
 
 def test_bilingual_notes_are_set_in_their_languages_direction(built):
-    """Each note of the bilingual DOCX is a paragraph in its language's direction. (Their numbers
-    are Word's, one sequence for the document; the PDF numbers each language from 1, checked in
-    test_backgrounder.)"""
+    """Each note of the bilingual DOCX is a paragraph in its language's direction. (Each language's
+    notes are numbered from 1 in both formats, checked in test_backgrounder.)"""
     from lxml import etree
 
     docx = built / "samarkand-summit" / "samarkand-summit-2025.ar-en.docx"
