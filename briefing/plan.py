@@ -270,13 +270,8 @@ def _jobs(
             declared = kind.inputs(brief, content, doc_id)
             # Texts to review in what it reads: a change of their state (an accept) re-renders it.
             to_review = review.in_files([*declared, path])
-            inputs = incremental.digest(
-                shared,
-                brief_key,
-                doc_id,
-                _declared_digest(declared, kind.partial_inputs(brief, content, doc_id), content.root),
-                [str(s.problem()) for s in to_review],
-            )
+            partial = kind.partial_inputs(brief, content, doc_id)
+            inputs = incremental.digest(shared, brief_key, doc_id, [str(s.problem()) for s in to_review])
             for edition in editions:
                 langs = render.EDITIONS[edition]
                 candidates = [s for s in to_review if s.review in langs]
@@ -298,7 +293,11 @@ def _jobs(
                     },
                     expected_pages=len(langs) * kind.pages_per_language if kind.pages_per_language else None,
                     source_file=display_path(kind.source_file(content, doc_id)),
-                    inputs=incremental.digest(inputs, edition),
+                    # Its content files as this edition's languages show them: an edit to an
+                    # English text leaves the Arabic edition unrendered.
+                    inputs=incremental.digest(
+                        inputs, edition, _declared_digest(declared, partial, content.root, langs)
+                    ),
                     declared=[display_path(p, content.root) for p in declared],
                     pages_per_language=kind.pages_per_language,
                     template=display_path(templates / f"{brief.template}.html.j2"),
@@ -363,18 +362,49 @@ def _jobs(
     return jobs
 
 
-def _declared_digest(declared: list[Path], partial: dict[Path, tuple[str, ...]], root: Path) -> str:
-    """A document's content files by their bytes; for a file it shows only some fields of
-    (Kind.partial_inputs), by those fields' values (parsed already: load's cache)."""
-    parts: list[tuple] = []
-    for path in declared:
-        fields = partial.get(path)
-        if fields is None:
-            parts.append((str(path), incremental.file_hash(path)))
-        else:
-            data = load(path, root).data
-            parts.append((str(path), fields, [data.get(f) for f in fields]))
+def _declared_digest(
+    declared: list[Path], partial: dict[Path, tuple[str, ...]], root: Path, langs: tuple[str, ...]
+) -> str:
+    """A document edition's content files by what it can show of them: their parsed data (load's
+    cache) in the edition's languages (in_languages); for a file it shows only some fields of
+    (Kind.partial_inputs), those fields alone."""
+    parts = [(str(p), partial.get(p), _file_digest(p, root, partial.get(p), langs)) for p in declared]
     return incremental.digest(sorted(parts, key=lambda part: part[0]))
+
+
+_file_digests: dict[tuple, str] = {}  # (path, sha256 of its bytes, fields, langs) -> digest
+
+
+def _file_digest(path: Path, root: Path, fields: tuple[str, ...] | None, langs: tuple[str, ...]) -> str:
+    key = (path, incremental.file_hash(path), fields, langs)
+    if key not in _file_digests:
+        try:
+            data = load(path, root).data
+        except ContentError:  # not there, or not YAML: what it is (file_hash says) is what counts
+            return incremental.digest(key[1])
+        if fields is not None:
+            data = [data.get(f) for f in fields]
+        if len(_file_digests) > 100_000:  # a long watch session: forget, recompute
+            _file_digests.clear()
+        _file_digests[key] = incremental.digest(in_languages(data, langs))
+    return _file_digests[key]
+
+
+BILINGUAL = {"ar", "en"}  # a mapping with both: a text in each language (model.Bilingual, Translations)
+
+
+def in_languages(data: Any, langs: tuple[str, ...]) -> Any:
+    """Parsed YAML with each text in two languages cut to `langs`: what an edition in those
+    languages can show (tests/test_incremental.py renders every edition with the other
+    language's texts changed and requires the same HTML). A mapping counts as such a text
+    when it holds both `ar` and `en`; whatever else it holds (`original`, `numbers_differ`)
+    is kept."""
+    if isinstance(data, dict):
+        cut = BILINGUAL - set(langs) if data.keys() >= BILINGUAL else set()
+        return {k: in_languages(v, langs) for k, v in data.items() if k not in cut}
+    if isinstance(data, list):
+        return [in_languages(v, langs) for v in data]
+    return data
 
 
 def _web(brief: BriefBase, doc_id: str, edition: str, labels: dict[str, Bilingual]) -> dict[str, Any]:
