@@ -21,7 +21,19 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__, drafts, files, formatting, incremental, kinds, library, render, translations, voice
+from . import (
+    __version__,
+    drafts,
+    files,
+    formatting,
+    graphics,
+    incremental,
+    kinds,
+    library,
+    render,
+    translations,
+    voice,
+)
 from . import load as loader
 from .briefs import load_brief
 from .errors import ContentError, Problem, UsageError, display_path
@@ -66,6 +78,7 @@ def plan(
     # uses the cache a build made, and creates none.
     cache = (manifest.out if manifest is not None else Path(args.out).resolve()) / files.CACHE
     loader.disk = cache / "yaml" if manifest is not None or cache.is_dir() else None
+    graphics.disk = cache / "graphics" if manifest is not None or cache.is_dir() else None
     problems: list[Problem] = []
     content: Content | None = None
     labels: dict[str, Bilingual] = {}
