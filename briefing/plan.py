@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import replace
@@ -51,6 +52,7 @@ class Jobs(list):
     outputs.run records in the lock files once the build has succeeded."""
 
     translations: translations.Translations | None = None
+    render_seconds: float = 0.0  # of planning, spent rendering documents (the bench's breakdown)
 
 
 def _warn(line: str) -> None:
@@ -150,7 +152,9 @@ def plan(
         except ContentError as exc:
             raise ContentError(problems + exc.problems) from None
     shown: dict[translations.Status, list[str]] = {}
+    started = time.perf_counter()
     jobs = Jobs(_jobs(args, briefs, content, labels, manifest, shared, problems, review, shown))
+    jobs.render_seconds = time.perf_counter() - started
     jobs.translations = review
     problems += _to_review(shown, args.final, later.append)
     for job in jobs:  # every target inside --out, before anything is written

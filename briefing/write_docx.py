@@ -35,6 +35,7 @@ from docx.shared import Length, Mm, Pt, RGBColor
 from docx.styles.style import CharacterStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml.html import HtmlElement  # lxml has no type information: Any to mypy, a name to the reader
 
 from . import files, hatch, ooxml, ooxml_notes, pagecheck
@@ -568,13 +569,22 @@ class _Writer:
 
     def set_style(self, par: Paragraph, name: str) -> None:
         """par.style = name, without python-docx's per-call scan of every style for the
-        default (most of a DOCX's write time): ids are looked up once per document."""
+        default (most of a DOCX's write time): ids are looked up once per document. A new
+        paragraph (nothing in it yet) gets a copy of the w:pPr the first one got (python-docx
+        finding each element's place in the schema's order was the next largest cost)."""
         ids = self.doc.__dict__.setdefault("_style_ids", {})
+        p = par._p
         if name not in ids:
             par.style = self.doc.styles[name]
-            ids[name] = par._p.style
+            ids[name] = p.style
+        elif len(p) == 0 and ids[name] in _styled_ppr:
+            p.append(copy.deepcopy(_styled_ppr[ids[name]]))
+            return
         else:
-            par._p.style = ids[name]
+            p.style = ids[name]
+        if len(p) == 1 and p.pPr is not None and ids[name] not in _styled_ppr:
+            # A w:pPr with the style alone (an empty one for the default style, as python-docx leaves).
+            _styled_ppr[ids[name]] = copy.deepcopy(p.pPr)
 
     def set_table_style(self, table: docx.table.Table, name: str) -> None:
         """table.style = name, with the style's id looked up once per document (as set_style)."""
@@ -972,24 +982,49 @@ class _Writer:
             # Noto Naskh Arabic does not draw (brackets, dashes, %) goes in a run of its own
             # set in Noto Serif, as the PDF's font list does, not in a font the word processor picks.
             for part, drawn in _by_coverage(chunk) if rtl else ((chunk, True),):
-                run = par.add_run(part)
-                if fmt.bold:
-                    run.bold = True
-                    ooxml.set_run_complex_bold(run)
-                if fmt.italic:
-                    run.italic = True
-                if fmt.superscript:
-                    run.font.superscript = True
-                if fmt.colour:
-                    run.font.color.rgb = RGBColor.from_string(fmt.colour)
-                if fmt.size:
-                    ooxml.set_run_size(run, fmt.size)
-                if rtl:
-                    ooxml.set_run_rtl(run)
-                if not drawn or not rtl and _has_weak_uncovered(part):
-                    # (A left-to-right run's bracket next to Arabic text is set in its
-                    # complex-script font by LibreOffice: that font must draw it too.)
-                    ooxml.set_run_cs_font(run, LATIN_FONT)
+                # (A left-to-right run's bracket next to Arabic text is set in its
+                # complex-script font by LibreOffice: that font must draw it too.)
+                key = (fmt, rtl, not drawn or not rtl and _has_weak_uncovered(part))
+                if key not in _run_properties:
+                    run = par.add_run(part)
+                    _format_run(run, *key)
+                    _run_properties[key] = copy.deepcopy(run._r.rPr)
+                    continue
+                # The same w:rPr as _format_run makes (it depends on the format alone), copied:
+                # python-docx's setters, each finding its element's place in the schema's
+                # order, were most of a text-heavy document's write time (the tracker's).
+                r = par._p.add_r()
+                rpr = _run_properties[key]
+                if rpr is not None:
+                    r.append(copy.deepcopy(rpr))
+                if part:
+                    r.text = part
+
+
+# A new paragraph's w:pPr by style id (None: the default style), as Paragraph.style leaves it.
+_styled_ppr: dict[str | None, ooxml.Element] = {}
+
+# A run's properties (w:rPr, or None for none) by (format, right-to-left, complex-script font):
+# made once by _format_run, then copied into each run of that look.
+_run_properties: dict[tuple[Fmt, bool, bool], ooxml.Element | None] = {}
+
+
+def _format_run(run: Run, fmt: Fmt, rtl: bool, cs_font: bool) -> None:
+    if fmt.bold:
+        run.bold = True
+        ooxml.set_run_complex_bold(run)
+    if fmt.italic:
+        run.italic = True
+    if fmt.superscript:
+        run.font.superscript = True
+    if fmt.colour:
+        run.font.color.rgb = RGBColor.from_string(fmt.colour)
+    if fmt.size:
+        ooxml.set_run_size(run, fmt.size)
+    if rtl:
+        ooxml.set_run_rtl(run)
+    if cs_font:
+        ooxml.set_run_cs_font(run, LATIN_FONT)
 
 
 def _has_weak_uncovered(text: str) -> bool:

@@ -208,6 +208,24 @@ def test_same_inputs_give_byte_identical_pdf_docx_and_html_from_separate_process
         assert a[name] == b[name], f"{name} differs between two builds"
 
 
+def test_a_docx_is_the_same_bytes_whatever_the_process_wrote_before(tmp_path):
+    """The DOCX writer copies a paragraph's and a run's properties from the first it made of
+    that look (write_docx._styled_ppr, _run_properties), across documents: a worker's tenth
+    document must be the file a fresh process writes. Each kind's documents in every edition,
+    written in one process after all the others, and again with those copies forgotten."""
+    args = cli.parse_args(["--check", "--format", "docx", *map(str, BRIEFS)])
+    jobs = plan(args)
+    warm = {}
+    for job in jobs:
+        write_docx.write(job.html, tmp_path / "x.docx", job.metadata)
+        warm[job.rel("docx")] = (tmp_path / "x.docx").read_bytes()
+    for job in jobs:
+        write_docx._styled_ppr.clear()
+        write_docx._run_properties.clear()
+        write_docx.write(job.html, tmp_path / "x.docx", job.metadata)
+        assert (tmp_path / "x.docx").read_bytes() == warm[job.rel("docx")], job.rel("docx")
+
+
 def test_the_pdf_records_its_generator_its_inputs_and_the_as_of_date(tmp_path):
     out = tmp_path / "out"
     assert (
