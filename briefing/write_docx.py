@@ -570,21 +570,46 @@ class _Writer:
     def set_style(self, par: Paragraph, name: str) -> None:
         """par.style = name, without python-docx's per-call scan of every style for the
         default (most of a DOCX's write time): ids are looked up once per document. A new
-        paragraph (nothing in it yet) gets a copy of the w:pPr the first one got (python-docx
-        finding each element's place in the schema's order was the next largest cost)."""
+        paragraph (nothing in it yet) gets a copy of the w:pPr the first one got (copies)."""
         ids = self.doc.__dict__.setdefault("_style_ids", {})
+        styled = self.copies("styled")
         p = par._p
         if name not in ids:
             par.style = self.doc.styles[name]
             ids[name] = p.style
-        elif len(p) == 0 and ids[name] in _styled_ppr:
-            p.append(copy.deepcopy(_styled_ppr[ids[name]]))
+        elif len(p) == 0 and ids[name] in styled:
+            p.append(copy.deepcopy(styled[ids[name]]))
             return
         else:
             p.style = ids[name]
-        if len(p) == 1 and p.pPr is not None and ids[name] not in _styled_ppr:
+        if len(p) == 1 and p.pPr is not None and ids[name] not in styled:
             # A w:pPr with the style alone (an empty one for the default style, as python-docx leaves).
-            _styled_ppr[ids[name]] = copy.deepcopy(p.pPr)
+            styled[ids[name]] = copy.deepcopy(p.pPr)
+
+    def copies(self, what: str) -> dict:
+        """This document's properties made once and copied (set_style, start, add_text), by what
+        they are of: python-docx's setters, each finding its element's place in the schema's
+        order, were most of a text-heavy document's write time (the tracker's)."""
+        return self.doc.__dict__.setdefault(f"_copies_{what}", {})
+
+    def start(self, par: Paragraph, style: str, el: HtmlElement, space_after: Length | None = None) -> bool:
+        """A new paragraph's style, space after and direction (set_style, direction); return
+        whether it is right-to-left. Its w:pPr copied from the first new paragraph of the same
+        style, spacing and direction in this document (made the same way, by the same calls)."""
+        rtl = self._rtl(el)
+        key = (style, space_after, rtl)
+        made = self.copies("started")
+        if len(par._p) == 0 and key in made:
+            par._p.append(copy.deepcopy(made[key]))
+            return rtl
+        fresh = len(par._p) == 0
+        self.set_style(par, style)
+        if space_after is not None:
+            par.paragraph_format.space_after = space_after
+        self.direction(par, el)
+        if fresh and len(par._p) == 1 and par._p.pPr is not None:
+            made[key] = copy.deepcopy(par._p.pPr)
+        return rtl
 
     def set_table_style(self, table: docx.table.Table, name: str) -> None:
         """table.style = name, with the style's id looked up once per document (as set_style)."""
@@ -606,8 +631,7 @@ class _Writer:
         self, el: HtmlElement, container: Container, style: str, inline_fmt: Fmt = Fmt()
     ) -> Paragraph:
         par = container.add_paragraph()
-        self.set_style(par, style)
-        rtl = self.direction(par, el)
+        rtl = self.start(par, style, el)
         self.inline(par, el, class_format(el).inside(inline_fmt).inside(self.cell_format), rtl)
         return par
 
@@ -762,9 +786,7 @@ class _Writer:
                             Paragraph(p, cell).paragraph_format.keep_with_next = keep
                     continue
                 par = cell.paragraphs[0]
-                self.set_style(par, text_style)
-                par.paragraph_format.space_after = Pt(1)
-                rtl = self.direction(par, cell_el)
+                rtl = self.start(par, text_style, cell_el, Pt(1))
                 bars = [t for t in cell_el if _is_bar(t)]
                 if bars:
                     self.bar(bars[0], cell, par, Mm(cell_mm))
@@ -985,28 +1007,19 @@ class _Writer:
                 # (A left-to-right run's bracket next to Arabic text is set in its
                 # complex-script font by LibreOffice: that font must draw it too.)
                 key = (fmt, rtl, not drawn or not rtl and _has_weak_uncovered(part))
-                if key not in _run_properties:
+                formats = self.copies("runs")
+                if key not in formats:
                     run = par.add_run(part)
                     _format_run(run, *key)
-                    _run_properties[key] = copy.deepcopy(run._r.rPr)
+                    formats[key] = copy.deepcopy(run._r.rPr)
                     continue
-                # The same w:rPr as _format_run makes (it depends on the format alone), copied:
-                # python-docx's setters, each finding its element's place in the schema's
-                # order, were most of a text-heavy document's write time (the tracker's).
+                # The same w:rPr as _format_run makes (it depends on the format alone), copied.
                 r = par._p.add_r()
-                rpr = _run_properties[key]
+                rpr = formats[key]
                 if rpr is not None:
                     r.append(copy.deepcopy(rpr))
                 if part:
                     r.text = part
-
-
-# A new paragraph's w:pPr by style id (None: the default style), as Paragraph.style leaves it.
-_styled_ppr: dict[str | None, ooxml.Element] = {}
-
-# A run's properties (w:rPr, or None for none) by (format, right-to-left, complex-script font):
-# made once by _format_run, then copied into each run of that look.
-_run_properties: dict[tuple[Fmt, bool, bool], ooxml.Element | None] = {}
 
 
 def _format_run(run: Run, fmt: Fmt, rtl: bool, cs_font: bool) -> None:
