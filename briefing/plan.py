@@ -288,6 +288,7 @@ def _jobs(
             # Texts to review in what it reads: a change of their state (an accept) re-renders it.
             to_review = review.in_files([*declared, path])
             partial = kind.partial_inputs(brief, content, doc_id)
+            whole = kind.in_every_edition(brief, content, doc_id)
             inputs = incremental.digest(shared, brief_key, doc_id, [str(s.problem()) for s in to_review])
             for edition in editions:
                 langs = render.EDITIONS[edition]
@@ -313,7 +314,7 @@ def _jobs(
                     # Its content files as this edition's languages show them: an edit to an
                     # English text leaves the Arabic edition unrendered.
                     inputs=incremental.digest(
-                        inputs, edition, _declared_digest(declared, partial, content.root, langs)
+                        inputs, edition, _declared_digest(declared, partial, whole, content.root, langs)
                     ),
                     declared=[display_path(p, content.root) for p in declared],
                     pages_per_language=kind.pages_per_language,
@@ -380,12 +381,26 @@ def _jobs(
 
 
 def _declared_digest(
-    declared: list[Path], partial: dict[Path, tuple[str, ...]], root: Path, langs: tuple[str, ...]
+    declared: list[Path],
+    partial: dict[Path, tuple[str, ...]],
+    whole: dict[Path, tuple[str, ...]],
+    root: Path,
+    langs: tuple[str, ...],
 ) -> str:
     """A document edition's content files by what it can show of them: their parsed data (load's
     cache) in the edition's languages (in_languages); for a file it shows only some fields of
-    (Kind.partial_inputs), those fields alone."""
-    parts = [(str(p), partial.get(p), _file_digest(p, root, partial.get(p), langs)) for p in declared]
+    (Kind.partial_inputs), those fields alone; and the fields it shows in both languages in
+    every edition (Kind.in_every_edition) in both."""
+    parts = [
+        (
+            str(p),
+            partial.get(p),
+            _file_digest(p, root, partial.get(p), langs),
+            whole.get(p),
+            _file_digest(p, root, whole[p], ("ar", "en")) if p in whole else None,
+        )
+        for p in declared
+    ]
     return incremental.digest(sorted(parts, key=lambda part: part[0]))
 
 
