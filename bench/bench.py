@@ -14,8 +14,13 @@ min / median / max over the rounds, and a target is met when its median is.
 The load average is printed at the start, at each round and at the end: on a
 shared machine a round run under load says so.
 
+The edit's build is broken down by phase (the build prints them with BRIEFING_TIMINGS
+set, cli.py): start-up, imports, load and check, render, write (each format's task
+time), commit; with `python -c pass` measured in the same round for the interpreter.
+
 The edit is one word of a talking point of kz.yaml (shown only in kz's one-pager:
-its en and ar-en editions change, 2 PDFs and 2 DOCX files), a different word each
+its en and ar-en editions change, 2 PDFs, 2 DOCX and 2 HTML files; an English text,
+so the ar edition is not even rendered), a different word each
 time; one edit before the rounds puts the text into "needs review", which marks
 documents, so the rounds measure the edit alone.
 """
@@ -60,12 +65,38 @@ def load() -> float:
 
 
 def timed(args: list[str], cwd: Path, check: bool = True) -> tuple[float, str]:
+    seconds, stdout, _ = timed_with_stderr(args, cwd, check)
+    return seconds, stdout
+
+
+def timed_with_stderr(args: list[str], cwd: Path, check: bool = True) -> tuple[float, str, str]:
     started = time.perf_counter()
-    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True)
+    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=ENV)
     seconds = time.perf_counter() - started
     if check and result.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, args))} failed:\n{result.stdout}\n{result.stderr}")
-    return seconds, result.stdout
+    return seconds, result.stdout, result.stderr
+
+
+# A build prints its phases to stderr with this set (cli.py): the edit's breakdown.
+ENV = {**os.environ, "BRIEFING_TIMINGS": "1"}
+PHASES = [  # what the breakdown prints, in order: (key, label)
+    ("python", "python -c pass (interpreter start and exit)"),
+    ("startup", "start-up and exit (wall less the build)"),
+    ("imports", "imports of the pipeline"),
+    ("plan", "load and check (plan)"),
+    ("render", "decide and render"),
+    ("write", "write, wall (workers)"),
+    ("pdf", "  PDF, task time summed"),
+    ("docx", "  DOCX, task time summed"),
+    ("html", "  HTML, task time summed"),
+    ("commit", "commit, library, locks"),
+]
+
+
+def phases_of(stderr: str) -> dict[str, float]:
+    m = re.search(r"^timings (\{.*\})$", stderr, re.M)
+    return json.loads(m.group(1)) if m else {}
 
 
 def build(project: Path, *args: str) -> tuple[float, str]:
@@ -225,14 +256,23 @@ def main() -> None:
 
         rows: dict[str, list[float]] = {}
         written: dict[str, set[int]] = {"edit6": set(), "edit120": set()}
+        breakdown: dict[str, dict[str, list[float]]] = {}  # tree -> phase -> seconds per round
         for r in range(args.rounds):
             rows.setdefault("load", []).append(load())
             rows.setdefault("import", []).append(timed([PY, "-c", "import weasyprint"], project)[0])
+            rows.setdefault("python", []).append(timed([PY, "-c", "pass"], project)[0])
             for name, content, out in (("6", small, out6), ("120", big, out120)):
                 edit(content)
-                seconds, stdout = build(project, "--content", str(content), "--out", str(out))
+                seconds, stdout, stderr = timed_with_stderr(
+                    [PY, "build.py", "--content", str(content), "--out", str(out)], project
+                )
                 rows.setdefault("edit" + name, []).append(seconds)
                 written["edit" + name].add(files_written(stdout))
+                phases = phases_of(stderr)
+                phases["startup"] = seconds - phases.get("main", seconds)
+                phases["python"] = rows["python"][-1]
+                for key, _ in PHASES:
+                    breakdown.setdefault(name, {}).setdefault(key, []).append(phases.get(key, 0.0))
                 rows.setdefault("noop" + name, []).append(
                     build(project, "--content", str(content), "--out", str(out))[0]
                 )
@@ -262,6 +302,13 @@ def main() -> None:
             n = "/".join(map(str, sorted(written["edit" + name])))
             print(
                 f"edit kz.yaml, build.py, {name:>3} countries: {spread(rows['edit' + name])} s  ({n} files written)"
+            )
+        print("  the edit's breakdown, median s (6 countries | 120); the write phase runs in the workers,")
+        print("  which start before planning and import the writers meanwhile:")
+        for key, label in PHASES:
+            print(
+                f"    {label:<44} {statistics.median(breakdown['6'][key]):6.2f} | "
+                f"{statistics.median(breakdown['120'][key]):6.2f}"
             )
         for name in ("6", "120"):
             print(f"no-op build.py, {name:>3} countries:         {spread(rows['noop' + name])} s")

@@ -30,6 +30,7 @@ module and matplotlib's version), in memory and in a cache folder when given.
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import functools
 import io
@@ -41,7 +42,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-from . import incremental
+from . import files, incremental
 from .files import FONTS
 from .model import Bilingual, Country
 
@@ -173,11 +174,18 @@ _memory: dict[str, Graphic] = {}
 
 
 @functools.cache
-def _static_key() -> str:
-    import matplotlib
+def _versions(*packages: str) -> list[str]:
+    """Installed versions, read from their metadata: importing matplotlib for its version would
+    cost a build whose graphics are all cached most of a second."""
+    from importlib.metadata import version
 
+    return [version(p) for p in packages]
+
+
+@functools.cache
+def _static_key() -> str:
     return incremental.digest(
-        matplotlib.__version__,
+        *_versions("matplotlib"),
         incremental.file_hash(Path(__file__)),
         incremental.file_hash(MAP_DATA),
         [incremental.file_hash(p) for p in sorted(FONT_FILES.values())],
@@ -946,10 +954,40 @@ def covers(code: str) -> bool:
     return code.upper() in _map_data()["countries"]
 
 
+# Where the neighbours each locator map shows are kept between processes (plan.py sets it:
+# OUT/.cache/graphics). Every build asks (a profile's inputs name them), and working them out
+# takes shapely and pyproj, most of a second of imports that a build whose maps are cached
+# needs for nothing else. Keyed by what they are worked out from: this module, the map data,
+# shapely's and pyproj's versions.
+disk: Path | None = None
+_in_view: dict[str, list[str]] = {}
+
+
 def neighbours_in_view(code: str) -> list[str]:
     """The neighbours (shared border) of a country that the locator map shows."""
-    shown = _clipped(locator_frame(code.upper()), LocatorSpec.width_mm)
-    return [n for n in _map_data()["countries"][code.upper()]["neighbours"] if n in shown]
+    code = code.upper()
+    key = incremental.digest(
+        "in view",
+        code,
+        incremental.file_hash(Path(__file__)),
+        incremental.file_hash(MAP_DATA),
+        _versions("shapely", "pyproj"),
+    )[:32]
+    if key in _in_view:
+        return list(_in_view[key])
+    found = None
+    if disk is not None:
+        with contextlib.suppress(OSError, ValueError, files.Refused):
+            data = json.loads(files.read_inside(disk / f"{key}.json", disk, 100_000))
+            if isinstance(data, list) and all(isinstance(n, str) for n in data):
+                found = data
+    if found is None:
+        shown = _clipped(locator_frame(code), LocatorSpec.width_mm)
+        found = [n for n in _map_data()["countries"][code]["neighbours"] if n in shown]
+        if disk is not None:
+            incremental.cache_put(disk / f"{key}.json", json.dumps(found).encode())
+    _in_view[key] = found
+    return list(found)
 
 
 def _say(labels: dict[str, Bilingual], key: str, lang: str, **values: str) -> str:

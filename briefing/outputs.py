@@ -60,6 +60,11 @@ class Result:
     written: list[Path] = field(default_factory=list)  # paths written
     removed: list[Path] = field(default_factory=list)  # outputs of documents that no longer exist, removed
     page_findings: list[str] = field(default_factory=list)  # what the page-quality gate found, one line each
+    # Seconds per phase (cli prints them with BRIEFING_TIMINGS set; the bench breaks a build down):
+    # imports (the pipeline, in this process), plan (load and check), render (decide what is out of
+    # date, render it), write (until every file is staged), then each format's task time summed over
+    # the workers, and commit (files into place, the manifest, the library, the translation locks).
+    phases: dict[str, float] = field(default_factory=dict)
 
 
 # -- workers ------------------------------------------------------------------
@@ -527,15 +532,25 @@ def run(args: argparse.Namespace, log: Log = print, pool: Executor | None = None
         if pool is None and args.jobs > 1:  # the workers import the writers while this process plans
             own = pool = make_pool(args.jobs, set(args.format or ("pdf", "docx", "html")), warm=out)
         try:
+            mark = time.perf_counter()
             from .plan import plan  # only now: the no-op path above never imports the pipeline
 
+            phases = {"imports": time.perf_counter() - mark}
             later: list[str] = []  # warnings about fields with no value: printed once the build succeeded
+            mark = time.perf_counter()
             jobs = plan(args, manifest, after=later.append)
+            phases["render"] = jobs.render_seconds
+            phases["plan"] = time.perf_counter() - mark - jobs.render_seconds
+            mark = time.perf_counter()
             staged = write_all(jobs, out, args.jobs, pool=pool, templates=templates)
+            phases["write"] = time.perf_counter() - mark
         finally:
             if own is not None:  # done (or failed): idle or still warming up, they are not needed
                 stop_pool(own)
-        result = Result(documents=len(jobs), kept=sum(len(j.kept) for j in jobs))
+        mark = time.perf_counter()
+        result = Result(documents=len(jobs), kept=sum(len(j.kept) for j in jobs), phases=phases)
+        for _, fmt, _, _, _, seconds, *_ in staged:
+            phases[fmt] = phases.get(fmt, 0.0) + seconds
         for job, fmt, tmp, _, pages, _, rss, _ in staged:  # by the temp file, which keeps its size and times
             result.peak_rss_mb = max(result.peak_rss_mb, rss)
             manifest.record(
@@ -563,4 +578,5 @@ def run(args: argparse.Namespace, log: Log = print, pool: Executor | None = None
         if jobs.translations is not None:  # new texts fingerprinted, states changed: translations.py
             for lock in jobs.translations.save():
                 log(f"updated {display_path(lock)}")
+        phases["commit"] = time.perf_counter() - mark
         return result

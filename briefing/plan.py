@@ -15,13 +15,26 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from . import __version__, drafts, files, formatting, incremental, kinds, library, render, translations, voice
+from . import (
+    __version__,
+    drafts,
+    files,
+    formatting,
+    graphics,
+    incremental,
+    kinds,
+    library,
+    render,
+    translations,
+    voice,
+)
 from . import load as loader
 from .briefs import load_brief
 from .errors import ContentError, Problem, UsageError, display_path
@@ -39,6 +52,7 @@ class Jobs(list):
     outputs.run records in the lock files once the build has succeeded."""
 
     translations: translations.Translations | None = None
+    render_seconds: float = 0.0  # of planning, spent rendering documents (the bench's breakdown)
 
 
 def _warn(line: str) -> None:
@@ -66,6 +80,7 @@ def plan(
     # uses the cache a build made, and creates none.
     cache = (manifest.out if manifest is not None else Path(args.out).resolve()) / files.CACHE
     loader.disk = cache / "yaml" if manifest is not None or cache.is_dir() else None
+    graphics.disk = cache / "graphics" if manifest is not None or cache.is_dir() else None
     problems: list[Problem] = []
     content: Content | None = None
     labels: dict[str, Bilingual] = {}
@@ -137,7 +152,9 @@ def plan(
         except ContentError as exc:
             raise ContentError(problems + exc.problems) from None
     shown: dict[translations.Status, list[str]] = {}
+    started = time.perf_counter()
     jobs = Jobs(_jobs(args, briefs, content, labels, manifest, shared, problems, review, shown))
+    jobs.render_seconds = time.perf_counter() - started
     jobs.translations = review
     problems += _to_review(shown, args.final, later.append)
     for job in jobs:  # every target inside --out, before anything is written
@@ -270,13 +287,9 @@ def _jobs(
             declared = kind.inputs(brief, content, doc_id)
             # Texts to review in what it reads: a change of their state (an accept) re-renders it.
             to_review = review.in_files([*declared, path])
-            inputs = incremental.digest(
-                shared,
-                brief_key,
-                doc_id,
-                _declared_digest(declared, kind.partial_inputs(brief, content, doc_id), content.root),
-                [str(s.problem()) for s in to_review],
-            )
+            partial = kind.partial_inputs(brief, content, doc_id)
+            whole = kind.in_every_edition(brief, content, doc_id)
+            inputs = incremental.digest(shared, brief_key, doc_id, [str(s.problem()) for s in to_review])
             for edition in editions:
                 langs = render.EDITIONS[edition]
                 candidates = [s for s in to_review if s.review in langs]
@@ -298,7 +311,11 @@ def _jobs(
                     },
                     expected_pages=len(langs) * kind.pages_per_language if kind.pages_per_language else None,
                     source_file=display_path(kind.source_file(content, doc_id)),
-                    inputs=incremental.digest(inputs, edition),
+                    # Its content files as this edition's languages show them: an edit to an
+                    # English text leaves the Arabic edition unrendered.
+                    inputs=incremental.digest(
+                        inputs, edition, _declared_digest(declared, partial, whole, content.root, langs)
+                    ),
                     declared=[display_path(p, content.root) for p in declared],
                     pages_per_language=kind.pages_per_language,
                     template=display_path(templates / f"{brief.template}.html.j2"),
@@ -363,18 +380,63 @@ def _jobs(
     return jobs
 
 
-def _declared_digest(declared: list[Path], partial: dict[Path, tuple[str, ...]], root: Path) -> str:
-    """A document's content files by their bytes; for a file it shows only some fields of
-    (Kind.partial_inputs), by those fields' values (parsed already: load's cache)."""
-    parts: list[tuple] = []
-    for path in declared:
-        fields = partial.get(path)
-        if fields is None:
-            parts.append((str(path), incremental.file_hash(path)))
-        else:
-            data = load(path, root).data
-            parts.append((str(path), fields, [data.get(f) for f in fields]))
+def _declared_digest(
+    declared: list[Path],
+    partial: dict[Path, tuple[str, ...]],
+    whole: dict[Path, tuple[str, ...]],
+    root: Path,
+    langs: tuple[str, ...],
+) -> str:
+    """A document edition's content files by what it can show of them: their parsed data (load's
+    cache) in the edition's languages (in_languages); for a file it shows only some fields of
+    (Kind.partial_inputs), those fields alone; and the fields it shows in both languages in
+    every edition (Kind.in_every_edition) in both."""
+    parts = [
+        (
+            str(p),
+            partial.get(p),
+            _file_digest(p, root, partial.get(p), langs),
+            whole.get(p),
+            _file_digest(p, root, whole[p], ("ar", "en")) if p in whole else None,
+        )
+        for p in declared
+    ]
     return incremental.digest(sorted(parts, key=lambda part: part[0]))
+
+
+_file_digests: dict[tuple, str] = {}  # (path, sha256 of its bytes, fields, langs) -> digest
+
+
+def _file_digest(path: Path, root: Path, fields: tuple[str, ...] | None, langs: tuple[str, ...]) -> str:
+    key = (path, incremental.file_hash(path), fields, langs)
+    if key not in _file_digests:
+        try:
+            data = load(path, root).data
+        except ContentError:  # not there, or not YAML: what it is (file_hash says) is what counts
+            return incremental.digest(key[1])
+        if fields is not None:
+            data = [data.get(f) for f in fields]
+        if len(_file_digests) > 100_000:  # a long watch session: forget, recompute
+            _file_digests.clear()
+        _file_digests[key] = incremental.digest(in_languages(data, langs))
+    return _file_digests[key]
+
+
+BILINGUAL = {"ar", "en"}  # a mapping with both: a text in each language (model.Bilingual, Translations)
+
+
+def in_languages(data: Any, langs: tuple[str, ...]) -> Any:
+    """Parsed YAML with each text in two languages cut to `langs`: what an edition in those
+    languages can show (tests/test_incremental.py renders every edition with the other
+    language's texts changed and requires the same HTML). A mapping counts as such a text
+    when it holds both `ar` and `en`; whatever else it holds (`original`, `numbers_differ`)
+    is kept."""
+    if isinstance(data, dict):
+        cut = BILINGUAL - set(langs) if data.keys() >= BILINGUAL else set()
+        return {k: in_languages(v, langs) for k, v in data.items() if k not in cut}
+    if isinstance(data, list):
+        return [in_languages(v, langs) for v in data]
+    return data
 
 
 def _web(brief: BriefBase, doc_id: str, edition: str, labels: dict[str, Bilingual]) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from docx.shared import Length, Mm, Pt, RGBColor
 from docx.styles.style import CharacterStyle
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 from lxml.html import HtmlElement  # lxml has no type information: Any to mypy, a name to the reader
 
 from . import files, formatting, hatch, ooxml, ooxml_notes, pagecheck
@@ -572,13 +573,47 @@ class _Writer:
 
     def set_style(self, par: Paragraph, name: str) -> None:
         """par.style = name, without python-docx's per-call scan of every style for the
-        default (most of a DOCX's write time): ids are looked up once per document."""
+        default (most of a DOCX's write time): ids are looked up once per document. A new
+        paragraph (nothing in it yet) gets a copy of the w:pPr the first one got (copies)."""
         ids = self.doc.__dict__.setdefault("_style_ids", {})
+        styled = self.copies("styled")
+        p = par._p
         if name not in ids:
             par.style = self.doc.styles[name]
-            ids[name] = par._p.style
+            ids[name] = p.style
+        elif len(p) == 0 and ids[name] in styled:
+            p.append(copy.deepcopy(styled[ids[name]]))
+            return
         else:
-            par._p.style = ids[name]
+            p.style = ids[name]
+        if len(p) == 1 and p.pPr is not None and ids[name] not in styled:
+            # A w:pPr with the style alone (an empty one for the default style, as python-docx leaves).
+            styled[ids[name]] = copy.deepcopy(p.pPr)
+
+    def copies(self, what: str) -> dict:
+        """This document's properties made once and copied (set_style, start, add_text), by what
+        they are of: python-docx's setters, each finding its element's place in the schema's
+        order, were most of a text-heavy document's write time (the tracker's)."""
+        return self.doc.__dict__.setdefault(f"_copies_{what}", {})
+
+    def start(self, par: Paragraph, style: str, el: HtmlElement, space_after: Length | None = None) -> bool:
+        """A new paragraph's style, space after and direction (set_style, direction); return
+        whether it is right-to-left. Its w:pPr copied from the first new paragraph of the same
+        style, spacing and direction in this document (made the same way, by the same calls)."""
+        rtl = self._rtl(el)
+        key = (style, space_after, rtl)
+        made = self.copies("started")
+        if len(par._p) == 0 and key in made:
+            par._p.append(copy.deepcopy(made[key]))
+            return rtl
+        fresh = len(par._p) == 0
+        self.set_style(par, style)
+        if space_after is not None:
+            par.paragraph_format.space_after = space_after
+        self.direction(par, el)
+        if fresh and len(par._p) == 1 and par._p.pPr is not None:
+            made[key] = copy.deepcopy(par._p.pPr)
+        return rtl
 
     def set_table_style(self, table: docx.table.Table, name: str) -> None:
         """table.style = name, with the style's id looked up once per document (as set_style)."""
@@ -600,8 +635,7 @@ class _Writer:
         self, el: HtmlElement, container: Container, style: str, inline_fmt: Fmt = Fmt()
     ) -> Paragraph:
         par = container.add_paragraph()
-        self.set_style(par, style)
-        rtl = self.direction(par, el)
+        rtl = self.start(par, style, el)
         self.inline(par, el, class_format(el).inside(inline_fmt).inside(self.cell_format), rtl)
         return par
 
@@ -767,9 +801,7 @@ class _Writer:
                             Paragraph(p, cell).paragraph_format.keep_with_next = keep
                     continue
                 par = cell.paragraphs[0]
-                self.set_style(par, text_style)
-                par.paragraph_format.space_after = Pt(1)
-                rtl = self.direction(par, cell_el)
+                rtl = self.start(par, text_style, cell_el, Pt(1))
                 bars = [t for t in cell_el if _is_bar(t)]
                 if bars:
                     self.bar(bars[0], cell, par, Mm(cell_mm))
@@ -985,24 +1017,40 @@ class _Writer:
             # Noto Naskh Arabic does not draw (brackets, dashes, %) goes in a run of its own
             # set in Noto Serif, as the PDF's font list does, not in a font the word processor picks.
             for part, drawn in _by_coverage(chunk) if rtl else ((chunk, True),):
-                run = par.add_run(part)
-                if fmt.bold:
-                    run.bold = True
-                    ooxml.set_run_complex_bold(run)
-                if fmt.italic:
-                    run.italic = True
-                if fmt.superscript:
-                    run.font.superscript = True
-                if fmt.colour:
-                    run.font.color.rgb = RGBColor.from_string(fmt.colour)
-                if fmt.size:
-                    ooxml.set_run_size(run, fmt.size)
-                if rtl:
-                    ooxml.set_run_rtl(run)
-                if not drawn or not rtl and _has_weak_uncovered(part):
-                    # (A left-to-right run's bracket next to Arabic text is set in its
-                    # complex-script font by LibreOffice: that font must draw it too.)
-                    ooxml.set_run_cs_font(run, LATIN_FONT)
+                # (A left-to-right run's bracket next to Arabic text is set in its
+                # complex-script font by LibreOffice: that font must draw it too.)
+                key = (fmt, rtl, not drawn or not rtl and _has_weak_uncovered(part))
+                formats = self.copies("runs")
+                if key not in formats:
+                    run = par.add_run(part)
+                    _format_run(run, *key)
+                    formats[key] = copy.deepcopy(run._r.rPr)
+                    continue
+                # The same w:rPr as _format_run makes (it depends on the format alone), copied.
+                r = par._p.add_r()
+                rpr = formats[key]
+                if rpr is not None:
+                    r.append(copy.deepcopy(rpr))
+                if part:
+                    r.text = part
+
+
+def _format_run(run: Run, fmt: Fmt, rtl: bool, cs_font: bool) -> None:
+    if fmt.bold:
+        run.bold = True
+        ooxml.set_run_complex_bold(run)
+    if fmt.italic:
+        run.italic = True
+    if fmt.superscript:
+        run.font.superscript = True
+    if fmt.colour:
+        run.font.color.rgb = RGBColor.from_string(fmt.colour)
+    if fmt.size:
+        ooxml.set_run_size(run, fmt.size)
+    if rtl:
+        ooxml.set_run_rtl(run)
+    if cs_font:
+        ooxml.set_run_cs_font(run, LATIN_FONT)
 
 
 def _has_weak_uncovered(text: str) -> bool:

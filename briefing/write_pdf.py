@@ -24,12 +24,15 @@ os.environ["FONTCONFIG_FILE"] = str(FONTS / "fonts.conf")
 from urllib.request import url2pathname
 from urllib.response import addinfourl
 
-import weasyprint
-import weasyprint.pdf
-import weasyprint.pdf.fonts
-from weasyprint.pdf.fonts import Font
-from weasyprint.text.ffi import harfbuzz_subset
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from . import clibs
+
+with clibs.looked_up_once():
+    import weasyprint
+    import weasyprint.pdf
+    import weasyprint.pdf.fonts
+    from weasyprint.pdf.fonts import Font
+    from weasyprint.text.ffi import harfbuzz_subset
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from . import incremental, pagecheck, pdf_tags
 from .errors import Problem, locate

@@ -208,6 +208,29 @@ def test_same_inputs_give_byte_identical_pdf_docx_and_html_from_separate_process
         assert a[name] == b[name], f"{name} differs between two builds"
 
 
+class _Forgetful(dict):
+    """A cache that keeps nothing: every property made by python-docx's own setters."""
+
+    def __setitem__(self, key: object, value: object) -> None:
+        pass
+
+
+def test_a_docx_is_the_same_bytes_with_its_properties_copied_or_made_each_time(tmp_path, monkeypatch):
+    """The DOCX writer makes a paragraph's and a run's properties once per look and copies them
+    (write_docx._Writer.copies): every document, in every edition, must be the file it is
+    when each is made by python-docx's setters."""
+    args = cli.parse_args(["--check", "--format", "docx", *map(str, BRIEFS)])
+    jobs = plan(args)
+    copied = {}
+    for job in jobs:
+        write_docx.write(job.html, tmp_path / "x.docx", job.metadata)
+        copied[job.rel("docx")] = (tmp_path / "x.docx").read_bytes()
+    monkeypatch.setattr(write_docx._Writer, "copies", lambda *_: _Forgetful())
+    for job in jobs:
+        write_docx.write(job.html, tmp_path / "x.docx", job.metadata)
+        assert (tmp_path / "x.docx").read_bytes() == copied[job.rel("docx")], job.rel("docx")
+
+
 def test_the_pdf_records_its_generator_its_inputs_and_the_as_of_date(tmp_path):
     out = tmp_path / "out"
     assert (

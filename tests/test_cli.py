@@ -107,3 +107,22 @@ def test_an_overflowing_one_pager_fails_and_names_the_document(minimal, tmp_path
 def test_build_py_runs_as_a_script():
     result = subprocess.run([sys.executable, "build.py", "--check"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
+
+
+def test_a_build_breaks_its_time_down_by_phase_when_asked(tmp_path, monkeypatch, capsys):
+    """BRIEFING_TIMINGS (for bench/bench.py): one line of seconds per phase on stderr, none without it."""
+    import json
+
+    argv = ["--only", "kz", "--edition", "en", "--format", "docx", "-j", "1", "--out", str(tmp_path / "out")]
+    argv.append(str(ROOT / "briefs" / "country-profiles.yaml"))
+    monkeypatch.setenv("BRIEFING_TIMINGS", "1")
+    assert cli.main(argv) == 0
+    line = next(x for x in capsys.readouterr().err.splitlines() if x.startswith("timings "))
+    phases = json.loads(line.removeprefix("timings "))
+    assert {"main", "imports", "plan", "render", "write", "docx", "commit"} <= phases.keys()
+    assert all(v >= 0 for v in phases.values())
+    assert phases["main"] >= phases["write"] >= phases["docx"] > 0
+    monkeypatch.delenv("BRIEFING_TIMINGS")
+    (tmp_path / "out" / "country-profiles" / "kz.en.docx").unlink()
+    assert cli.main(argv) == 0
+    assert "timings " not in capsys.readouterr().err

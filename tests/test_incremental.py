@@ -365,3 +365,73 @@ def test_a_document_reads_nothing_of_a_partial_input_beyond_its_fields(tmp_path)
                     env, labels, kind, brief, poisoned, doc_id, edition, cache=tmp_path / "graphics"
                 )
     assert checked == set(kinds.by_name())  # every kind reads only some fields of some country files
+
+
+def _other_language_changed(data: object, lang: str) -> object:
+    """Parsed YAML with every `lang` side of a two-language text (plan.in_languages) changed: a
+    word added in that language's script (numbers kept: the parity check still passes)."""
+    from briefing.plan import BILINGUAL
+
+    if isinstance(data, dict):
+        two = data.keys() >= BILINGUAL
+        return {
+            k: (
+                v + (" زقس" if lang == "ar" else " Zqx") if two and k == lang and isinstance(v, str) else None
+            )
+            or _other_language_changed(v, lang)
+            for k, v in data.items()
+        }
+    if isinstance(data, list):
+        return [_other_language_changed(v, lang) for v in data]
+    return data
+
+
+@pytest.mark.parametrize("edition, other", [("ar", "en"), ("en", "ar")])
+def test_an_edition_shows_nothing_of_the_other_languages_texts(tmp_path, edition, other):
+    """Inputs are tracked per language (plan.in_languages): an edit to an English text must leave
+    every Arabic edition as it is, and the other way round, or that edition would be left stale.
+    Every text's `other` side in every content file is changed (but in the fields a kind says
+    every edition shows in both, Kind.in_every_edition), and every document of every kind is
+    rendered in `edition` from both trees: the HTML must be the same."""
+    from briefing import kinds, render
+    from briefing.briefs import load_brief
+    from briefing.jobs import brief_files
+    from briefing.load import load
+    from briefing.validate import load_content
+
+    trees: dict[frozenset, object] = {}
+
+    def changed(keep: dict[Path, tuple[str, ...]]) -> object:
+        """The content with the other side changed, but in `keep` (file -> its fields)."""
+        key = frozenset((p.relative_to(files.CONTENT), f) for p, f in keep.items())
+        if key not in trees:
+            root = tmp_path / f"content{len(trees)}"
+            shutil.copytree(files.CONTENT, root)
+            for path in sorted(root.rglob("*.yaml")):
+                data = load(path, root).data
+                kept = keep.get(files.CONTENT / path.relative_to(root), ())
+                new = _other_language_changed(data, other)
+                if isinstance(new, dict):
+                    new.update({f: data[f] for f in kept if f in data})
+                path.write_text(json.dumps(new, ensure_ascii=False, default=str), encoding="utf-8")
+            trees[key] = load_content(root)
+        return trees[key]
+
+    args = cli.parse_args(["--out", str(tmp_path / "out")])
+    original = load_content(files.CONTENT)
+    labels, env = render.load_labels(files.TEMPLATES), render.environment(files.TEMPLATES)
+    checked = set()
+    for path in brief_files(args):
+        brief = load_brief(path, original, files.TEMPLATES)
+        kind = kinds.of(brief)
+        if edition not in brief.editions:
+            continue
+        for doc_id in kind.documents(brief, original):
+            poisoned = changed(kind.in_every_edition(brief, original, doc_id))
+            html = [
+                render.render(env, labels, kind, brief, c, doc_id, edition, cache=tmp_path / name)
+                for c, name in ((original, "a"), (poisoned, "b"))
+            ]
+            assert html[0] == html[1], f"{path.stem}/{doc_id}.{edition} shows a text's {other} side"
+            checked.add(kind.name)
+    assert checked == set(kinds.by_name())

@@ -77,6 +77,12 @@ class Kind(Generic[B]):
         document as it is, so it is not even rendered. The default: none."""
         return {}
 
+    def in_every_edition(self, brief: B, content: Content, doc_id: str) -> dict[Path, tuple[str, ...]]:
+        """Of inputs(), top-level fields whose texts every edition of this document shows in both
+        languages: tracked whole, not cut to an edition's languages (plan.in_languages). The
+        default: none."""
+        return {}
+
 
 # A country file but what only its own profile shows (its engagements and talking points,
 # templates/country-profile.html.j2): what the other kinds that read country files may

@@ -115,5 +115,12 @@ class CountryProfile(Kind[CountryProfileBrief]):
             p: ("name",) for p in self.inputs(brief, content, doc_id) if p.parent == own.parent and p != own
         }
 
+    def in_every_edition(
+        self, brief: CountryProfileBrief, content: Content, doc_id: str
+    ) -> dict[Path, tuple[str, ...]]:
+        # The HTML's <title> (templates/country-profile.html.j2) names the country in English
+        # in every edition; no writer shows it, but the PDF's /ID is a hash of the HTML.
+        return {content.root / "countries" / f"{doc_id}.yaml": ("name",)}
+
 
 KIND = CountryProfile()
