@@ -20,6 +20,7 @@ import argparse
 import contextlib
 import errno
 import fcntl
+import functools
 import os
 import re
 import signal
@@ -28,7 +29,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from . import files, incremental
 from .errors import ContentError, Problem, display_path
@@ -285,6 +286,12 @@ def _terminated(_signum: int, _frame: object) -> None:
     raise Terminated()
 
 
+def _quiet_dropped_terminated(unraisable: Any, hook: Callable[[Any], None]) -> None:
+    """The dropped Terminated is not an error to print: the build still stops, and says so."""
+    if not isinstance(unraisable.exc_value, Terminated):
+        hook(unraisable)
+
+
 def raise_if_terminated() -> None:
     """Raise Terminated if a SIGTERM arrived whose exception a callback swallowed."""
     if _term_requested:
@@ -303,11 +310,14 @@ def stop_on_sigterm() -> Iterator[None]:
     global _term_requested
     _term_requested = False
     previous = signal.signal(signal.SIGTERM, _terminated)
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = functools.partial(_quiet_dropped_terminated, hook=previous_hook)
     try:
         yield
         raise_if_terminated()
     finally:
         _term_requested = False
+        sys.unraisablehook = previous_hook
         signal.signal(signal.SIGTERM, previous)
 
 
