@@ -23,6 +23,13 @@ source not in English also says its language ("(in Arabic)"), and in Arabic
 one in neither Arabic nor English ("(باللغة الروسية)"): a Latin title already
 tells an Arabic reader that a source is in a western language. Author and
 publisher are given in L where the record translates them.
+
+Every printed address is a link to itself (`<a class="src-link" href>` inside
+its isolate, so the link never spans the text around it); a short note, which
+prints no address, links its title (the title as published, the first one it
+shows) to the source's address instead. The writers make these links in each
+format: a link annotation in the PDF, a `w:hyperlink` in the DOCX, the element
+itself in the HTML edition.
 """
 
 from __future__ import annotations
@@ -89,6 +96,7 @@ class Citations:
         self.sources, self.lang, self.months = sources, lang, months
         self._parts: list[Markup] = []
         self._items: list[dict] | None = None
+        self._titles: dict[int, str] = {}  # index of a title part shown first -> its source's URL
         self._bib: Any = None  # citeproc's CitationStylesBibliography, made on first use
 
     def notes(self, ids: list[str]) -> list[Markup]:
@@ -108,7 +116,8 @@ class Citations:
             bib = self._new_bibliography()
             for i in dict.fromkeys(ids):
                 self._cite(bib, [i])
-            return [self._cite(bib, [i]) for i in dict.fromkeys(ids)]
+            # A short note prints no address: its title is the link to the source.
+            return [self._cite(bib, [i], link_titles=True) for i in dict.fromkeys(ids)]
 
         return self._list("short_notes", ids, make)
 
@@ -146,12 +155,12 @@ class Citations:
         return [self._finish(str(entry)) for entry in self._bib.bibliography()]
 
     # -- CSL data ------------------------------------------------------------------
-    def _cite(self, bib: Any, ids: list[str]) -> Markup:
+    def _cite(self, bib: Any, ids: list[str], link_titles: bool = False) -> Markup:
         from citeproc import Citation, CitationItem
 
         citation = Citation([CitationItem(i) for i in ids])
         bib.register(citation)
-        return self._finish(str(bib.cite(citation, _ignore)))
+        return self._finish(str(bib.cite(citation, _ignore)), link_titles)
 
     def _new_bibliography(self) -> Any:
         from citeproc import CitationStylesBibliography, formatter
@@ -175,6 +184,8 @@ class Citations:
             item["title"] = self._token(translated, lang)
         else:
             item["title"] = self._token(source.title, script_lang(source.title, source.language))
+        if source.url:  # the title as published comes first (the style's title macro): the one to link
+            self._titles[len(self._parts) - (2 if translated else 1)] = source.url
         if foreign and (lang == "en" or source.language != "en"):
             name = Locale.parse(formatting.LOCALES[lang]).languages.get(source.language, source.language)
             item["note"] = self._token(self._in_language(name), lang)
@@ -184,7 +195,7 @@ class Citations:
         if source.issued:
             item["issued"] = {"literal": self._date(source.issued)}
         if source.url:
-            item["URL"] = self._token(source.url, "en", Markup(' class="url" dir="ltr"'))
+            item["URL"] = self._token(source.url, "en", Markup(' class="url" dir="ltr"'), link=source.url)
         if source.accessed:
             item["accessed"] = {"literal": self._date(source.accessed)}
         return item
@@ -206,14 +217,16 @@ class Citations:
         text = formatting.date(value, self.lang, self.months)
         return self._token_markup(Markup("<bdi>") + escape(text) + Markup("</bdi>"), text)
 
-    def _token(self, text: str, lang: str, attrs: Markup | None = None) -> str:
-        """`text` as a token; it comes back isolated in its language where that is not the edition's."""
+    def _token(self, text: str, lang: str, attrs: Markup | None = None, link: str | None = None) -> str:
+        """`text` as a token; it comes back isolated in its language where that is not the edition's,
+        and, with `link`, a link to that URL inside the isolate."""
+        inner = link_to(link, escape(text)) if link else escape(text)
         if attrs is not None:
-            html = Markup(f'<bdi lang="{lang}"') + attrs + Markup(">") + escape(text) + Markup("</bdi>")
+            html = Markup(f'<bdi lang="{lang}"') + attrs + Markup(">") + inner + Markup("</bdi>")
         elif lang != self.lang:
-            html = Markup(f'<bdi lang="{lang}" dir="{direction(lang)}">') + escape(text) + Markup("</bdi>")
+            html = Markup(f'<bdi lang="{lang}" dir="{direction(lang)}">') + inner + Markup("</bdi>")
         else:
-            html = escape(text)
+            html = inner
         return self._token_markup(html, text)
 
     def _token_markup(self, html: Markup, sort_text: str) -> str:
@@ -222,8 +235,9 @@ class Citations:
         rank = "0" if (lang_of_text(sort_text) == self.lang) else "1"
         return _OPEN + rank + sort_text.replace(_OPEN, "") + chr(_BASE + len(self._parts) - 1)
 
-    def _finish(self, text: str) -> Markup:
-        """citeproc's HTML, tokens replaced by their isolated text."""
+    def _finish(self, text: str, link_titles: bool = False) -> Markup:
+        """citeproc's HTML, tokens replaced by their isolated text; with `link_titles`, each
+        source's first title a link to its URL (a short note, which prints no URL)."""
         if self.lang == "ar":
             pieces = _TOKEN.split(text)  # literal text, index, literal text, …
             for i in range(0, len(pieces), 2):
@@ -234,8 +248,11 @@ class Citations:
             )  # tokens back, shortened
         parts = self._parts
 
+        titles = self._titles if link_titles else {}
+
         def part(match: re.Match) -> str:
-            return str(parts[ord(match.group(1)) - _BASE])
+            index = ord(match.group(1)) - _BASE
+            return str(_link_inside(parts[index], titles[index]) if index in titles else parts[index])
 
         # A title ending in "?" or "!" takes no full stop or comma after it (nor after its closing quote).
         def drop_stop(match: re.Match) -> str:
@@ -248,6 +265,22 @@ class Citations:
         if self.lang == "en":  # Chicago: a full stop or comma after a closing quotation mark goes inside it
             text = re.sub("”([.,])", r"\1”", text)
         return Markup(_TOKEN.sub(part, text))
+
+
+def link_to(url: str, html: Markup) -> Markup:
+    """`html` as a link to a source's `url` (model.Url: http or https): the one form of a link
+    leaving the document, which write_html lets through its door and the DOCX writer makes a
+    w:hyperlink."""
+    return Markup('<a class="src-link" href="{}">').format(url) + html + Markup("</a>")
+
+
+def _link_inside(html: Markup, url: str) -> Markup:
+    """A token's `html` as a link, inside its isolate where it has one (the link holds the
+    title's text only, and its direction stays the isolate's)."""
+    m = re.fullmatch(r"(<bdi [^>]*>)(.*)(</bdi>)", str(html), re.DOTALL)
+    if m is None:
+        return link_to(url, html)
+    return Markup(m.group(1)) + link_to(url, Markup(m.group(2))) + Markup(m.group(3))
 
 
 _CYRILLIC = re.compile("[\u0400-\u04ff]")

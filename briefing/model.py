@@ -39,6 +39,19 @@ def rule_error(at: tuple, message: str) -> PydanticCustomError:
 SourceId = Id
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=4000)]
 Unknown = Literal["unknown"]
+# A source's address: every document prints it as a link to itself, so only a web address
+# (http or https, a host, no white space or control character) may be one: never
+# `javascript:` or a file on the reader's machine.
+_URL = re.compile(r"https?://[^\s/?#]+[^\s\x00-\x1f\x7f]*")
+
+
+def _web_address(value: str) -> str:
+    if not _URL.fullmatch(value):
+        raise ValueError("expected a web address: http:// or https://, a host, and no white space")
+    return value
+
+
+Url = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), AfterValidator(_web_address)]
 
 
 def _known_or_unknown(value: object) -> str:
@@ -162,7 +175,7 @@ class Source(Strict):
     publisher: Text | None = Field(None, description="Publisher or website")
     publisher_translations: Translations | None = None
     issued: Date | None = Field(None, description="Publication date: YYYY, YYYY-MM or YYYY-MM-DD")
-    url: Text | None = None
+    url: Url | None = None
     accessed: FullDate | None = Field(None, description="The day the page was consulted")
     language: Language
 

@@ -629,6 +629,22 @@ def keep_row_whole(row: docx.table._Row) -> None:
         trpr.insert(0, OxmlElement("w:cantSplit"))
 
 
+def add_hyperlink(paragraph: Paragraph, first: int, rid: str, style_id: str) -> None:
+    """The runs of `paragraph` from its `first` child on, inside a w:hyperlink to relationship
+    `rid` (an external address, TargetMode External: python-docx has no API for links), each
+    in the character style `style_id` (ECMA-376 Part 1, 17.16.22: Word's Hyperlink style)."""
+    p = paragraph._p
+    runs = [child for child in list(p)[first:] if child.tag == qn("w:r")]
+    if not runs:
+        return
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rid)
+    runs[0].addprevious(link)
+    for run in runs:
+        run.get_or_add_rPr().style = style_id
+        link.append(run)
+
+
 def set_run_size(run: Run, size_pt: float) -> None:
     """A run's size for both scripts (`w:sz` and `w:szCs`, in half-points)."""
     rpr = run._r.get_or_add_rPr()

@@ -62,6 +62,12 @@ class Footnotes:
             self._element = add_footnotes_part(self.document, rtl=self.rtl)
         return self._element
 
+    @property
+    def part(self) -> XmlPart:
+        """The footnotes part (a note's links are its relationships, not the document's)."""
+        self.element  # noqa: B018 (made on first use)
+        return cast(XmlPart, self.document.part.part_related_by(RT.FOOTNOTES))
+
     def add(self, paragraph: Paragraph, *, rtl: bool, mark: str | None = None) -> Paragraph:
         """Add a note referenced at the end of `paragraph`; return the note's paragraph to fill.
         `mark`: the note's own number (in its language's digits), where Word's would be wrong."""

@@ -23,7 +23,8 @@ in both cases: when a patch stops working, and when WeasyPrint no longer needs i
   Div read column by column (the Arabic column, then the English one, on each
   page), not a data table read across both languages row by row; one with no
   content at all (the tracker's progress bars) is left out.
-- Links: described by their text (/Contents), not by the name of their target.
+- Links: described by their text (/Contents), not by the name of their target
+  (a contents line) or by its address (a source's title, which links to it).
 - Right-to-left text: PDF text is drawn in visual order, so a reader of the
   structure tree that does not reorder it gets Arabic backwards. Each text
   span of right-to-left script or context carries its logical text as /ActualText.
@@ -253,7 +254,10 @@ def _retag(box: boxes.Box, element: pydyf.Dictionary, pdf: pydyf.PDF, tree: _Tre
     tag = box.element_tag or ""
     if box.link_annotation is not None and box.element is not None:
         # WeasyPrint describes a link by its target ("sec-context-ar"); its text says where it goes.
-        text = " ".join("".join(box.element.itertext()).split())
+        # (Without the invisible marks that hold it together on the page: word joiners, bidi marks.)
+        text = " ".join(
+            "".join(c for c in box.element.itertext() for c in c if unicodedata.category(c) != "Cf").split()
+        )
         if text:
             box.link_annotation["Contents"] = pydyf.String(text)
     if tag.endswith("::footnote-call"):

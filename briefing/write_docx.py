@@ -31,6 +31,8 @@ from docx.blkcntnr import BlockItemContainer
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.part import Part
 from docx.section import Section
 from docx.shared import Length, Mm, Pt, RGBColor
 from docx.styles.style import CharacterStyle
@@ -73,6 +75,9 @@ STYLES = {
     "Marking": ("Normal", 8.5, True, RGBColor(0xA0, 0x28, 0x3C), 0, 4),
     "Contents Entry": ("Normal", 10, False, None, 0, 1),
 }
+# A link to a source looks like the text around it, as in the PDF (style.css: a.src-link), so a
+# printed page is the same with or without links; Word's own style name, so a desk can restyle them.
+HYPERLINK_STYLE = "Hyperlink"
 BLOCKS = {"p", "h1", "h2", "h3", "ul", "ol", "table", "div", "section", "figure"}
 # -- The vocabulary: the HTML classes this writer gives a Word form -------------------
 # Every other class is styling for the PDF only. To give a class a meaning in the
@@ -99,6 +104,7 @@ CLASSES = {
     "caption": "style Caption",
     "figure-note": "style Figure Note (under a map or chart)",
     "bib": "style Sources",
+    "src-link": "<a>: a link to a source's address (w:hyperlink, external, character style Hyperlink)",
     "toc-entry": "a contents line: the <a href='#id'> text, a dotted tab, a PAGEREF to that heading",
     # lists
     "sources": "on a list's parent: the items in style Sources",
@@ -230,8 +236,9 @@ LEAD_FIGURE_GAP_MM = 3  # td.lead-figure's padding on its start side (style.css)
 
 @dataclass(frozen=True)
 class Special:
-    """An inline element that is not text: a footnote (its element), a field (its instruction), or a
-    direction mark (`instr`: the direction, or empty for the paragraph's)."""
+    """An inline element that is not text: a footnote (its element), a field (its instruction), a
+    direction mark (`instr`: the direction, or empty for the paragraph's), or where a link to a
+    source starts and ends (its <a>: "link", "link-end")."""
 
     kind: str
     el: HtmlElement | None = None
@@ -383,6 +390,11 @@ def _setup_styles(doc: docx.document.Document) -> None:
         if name.startswith("Heading") or name == "Caption":
             fmt.keep_with_next = True  # a heading stays with what it introduces
             fmt.keep_together = True
+    from docx.enum.style import WD_STYLE_TYPE
+
+    link = styles.add_style(HYPERLINK_STYLE, WD_STYLE_TYPE.CHARACTER, builtin=True)
+    link.base_style = styles["Default Paragraph Font"]
+    link.priority, link.unhide_when_used = 99, True  # as Word declares its built-in Hyperlink style
     _setup_lists(doc)
 
 
@@ -936,8 +948,9 @@ class _Writer:
             ooxml.set_paragraph_bidi(par, self.rtl)
 
     # -- inline ---------------------------------------------------------
-    def inline(self, par: Paragraph, el: HtmlElement, fmt: Fmt, rtl: bool) -> None:
-        """The text and inline elements of `el` as runs of `par`, a paragraph of direction `rtl`."""
+    def inline(self, par: Paragraph, el: HtmlElement, fmt: Fmt, rtl: bool, part: Part | None = None) -> None:
+        """The text and inline elements of `el` as runs of `par`, a paragraph of direction `rtl`;
+        `part`, the part `par` is in where python-docx does not know it (a footnote's)."""
         pieces: list[tuple[str | Special, Fmt]] = []
         self._collect(el, fmt, pieces)
         # Collapse white space as HTML does, then trim the paragraph's ends.
@@ -946,7 +959,8 @@ class _Writer:
         for chunk, f in pieces:
             if isinstance(chunk, Special):
                 collapsed.append((chunk, f))
-                prev_space = False  # a field's text or a note mark stands between the words around it
+                if chunk.kind not in ("link", "link-end"):  # a link's ends are not text
+                    prev_space = False  # a field's text or a note mark stands between the words around it
                 continue
             out: list[str] = []
             for ch in chunk:
@@ -962,8 +976,16 @@ class _Writer:
             collapsed[-1] = (last[:-1], collapsed[-1][1])
             if not last[:-1]:
                 collapsed.pop()
+        link_start: int | None = None  # where the runs of an open link start, among par's children
         for chunk, f in collapsed:
-            if isinstance(chunk, Special) and chunk.kind == "mark":
+            if isinstance(chunk, Special) and chunk.kind == "link":
+                link_start = len(par._p)
+            elif isinstance(chunk, Special) and chunk.kind == "link-end":
+                assert link_start is not None and chunk.el is not None
+                rid = (part or par.part).relate_to(chunk.el.get("href"), RT.HYPERLINK, is_external=True)
+                ooxml.add_hyperlink(par, link_start, rid, HYPERLINK_STYLE)
+                link_start = None
+            elif isinstance(chunk, Special) and chunk.kind == "mark":
                 # A direction mark, which Word and LibreOffice both honour: before a note marker,
                 # the paragraph's (its digits after a number or a Latin word would otherwise join
                 # that run: "2020.⁴" shown "⁴.2020"); at both ends of an isolate (<bdi dir>), the
@@ -974,7 +996,7 @@ class _Writer:
                 assert chunk.el is not None
                 note_rtl = self._rtl(chunk.el)
                 note = self.notes.add(par, rtl=note_rtl, mark=self.note_mark(chunk.el))
-                self.inline(note, chunk.el, Fmt(), note_rtl)
+                self.inline(note, chunk.el, Fmt(), note_rtl, part=self.notes.part)
             elif isinstance(chunk, Special):
                 ooxml.add_field(par, chunk.instr)
             elif chunk:
@@ -998,12 +1020,17 @@ class _Writer:
                 isolate = child.get("dir") if child.tag in ("bdi", "span") else None
                 if isolate:
                     pieces.append((Special("mark", instr=isolate), fmt))
+                link = child.tag == "a" and has_class(child, "src-link")
+                if link:  # the address's runs, inside the isolate's marks, become one w:hyperlink
+                    pieces.append((Special("link", child), fmt))
                 f = Fmt(
                     bold=child.tag in ("strong", "b"),
                     italic=child.tag in ("em", "i"),
                     superscript=child.tag == "sup",
                 )
                 self._collect(child, class_format(child).inside(f).inside(fmt), pieces)
+                if link:
+                    pieces.append((Special("link-end", child), fmt))
                 if isolate:
                     pieces.append((Special("mark", instr=isolate), fmt))
             else:

@@ -21,7 +21,9 @@ One door, as for the PDF (write_pdf.ProjectFetcher): the rendered HTML may hold
 only what is ours. A script, an event attribute, a stylesheet that is not a file
 in templates/, an <img> that is not a data: URL, a CSS url() that is not data:,
 or any other URL-bearing attribute is refused, and the build fails naming the
-document and the template line. Content is escaped when rendered (Jinja
+document and the template line. A link leaves the page only as a source's
+address (`a.src-link`, made by citations.py from a validated http(s) URL), and
+it sends no referrer: the reader's copy of a brief stays unnamed to the site. Content is escaped when rendered (Jinja
 autoescape): markup in content reaches this stage as text and stays text.
 """
 
@@ -69,6 +71,8 @@ URL_ATTRIBUTES = {
 }  # fmt: skip
 _CSS_URL = re.compile(r"url\(\s*(['\"]?)(.*?)\1\s*\)|@import\s+(['\"])(.*?)\3", re.IGNORECASE | re.DOTALL)
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+_WEB = re.compile(r"^https?://[^\s/?#]+[^\s]*$")  # a source's address (model.Url)
+SOURCE_LINK = "src-link"  # the class of a link to a source's address (citations.link_to)
 _NUMBER = re.compile(r"[0-9\u0660-\u0669]+")
 _TO_WESTERN = str.maketrans("\u0660\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668\u0669", "0123456789")
 
@@ -111,6 +115,7 @@ def page(html: str, metadata: Metadata, *, templates: Path = TEMPLATES) -> bytes
     for img in main.iter("img"):  # the DOCX's raster copy of a graphic: a browser shows the SVG
         img.attrib.pop("data-png", None)
     _link_citations(main)
+    _source_links(main)
     _endnotes(main, web["labels"])
     _scrolling_tables(main, web["labels"])
     return serialise(root)
@@ -342,6 +347,14 @@ def _link_citations(main: HtmlElement) -> None:
                 _link_numbers(bdi, len(entries), key[1])
 
 
+def _source_links(main: HtmlElement) -> None:
+    """A link to a source's address sends no referrer: the address of the reader's copy
+    of a brief (a desk's server, a meeting's name in the file name) stays theirs."""
+    for a in main.iter("a"):
+        if SOURCE_LINK in a.get("class", "").split():
+            a.set("rel", "noreferrer")
+
+
 def _link_numbers(el: HtmlElement, count: int, lang: str) -> None:
     """Each number 1..count in `el`'s text becomes a link to source entry n; the rest stays text."""
     text, el.text = el.text or "", ""
@@ -428,8 +441,12 @@ def check(root: HtmlElement) -> list[tuple[str, str]]:
             if name.lower().startswith("on"):
                 found.append((f"{name}=", "no event handler (script) in a page"))
             elif name == "href" and el.tag == "a":
-                if _SCHEME.match(value) or value.startswith(("/", "\\")):
-                    found.append((value, "a link may point only inside the page or to a file beside it"))
+                if SOURCE_LINK in el.get("class", "").split() and _WEB.match(value):
+                    pass  # a source's address (see _source_links)
+                elif _SCHEME.match(value) or value.startswith(("/", "\\")):
+                    found.append(
+                        (value, "a link may point only inside the page, to a file beside it or to a source")
+                    )
             elif name == "src" and el.tag == "img":
                 if not value.startswith("data:"):
                     found.append((value, "an image must be a data: URL; nothing is fetched"))
