@@ -51,7 +51,8 @@ MEASURE = r"""
       result.blocks.push({what: describe(el), direction: style.direction, align: style.textAlign,
                           num: el.classList.contains('num'), column: column ? column.getAttribute('lang') : 'ar'});
   }
-  result.links = [...document.querySelectorAll('a[href]')].map(a => a.href);
+  result.links = [...document.querySelectorAll('a[href]:not(.src-link)')].map(a => a.href);
+  result.sourceLinks = [...document.querySelectorAll('a.src-link')].map(a => [a.href, a.rel]);
   // A word in a table's head or a heading wider than its box, so broken inside (hyphenated names
   // and URLs break where they may).
   result.brokenWords = [];
@@ -245,6 +246,18 @@ def test_every_link_resolves_to_a_file_in_out_and_every_fragment_to_an_element(b
                 problems.append(f"{rel}: link to a missing element: {url}")
     assert not problems, report(problems)
     assert checked > 500, checked
+
+
+def test_links_leave_out_only_for_a_sources_web_address_and_send_no_referrer(visits):
+    """The one kind of link out of out/ (write_html's door): a source's address, http(s)."""
+    problems, checked = [], 0
+    for (rel, width), data in visits.items():
+        for url, rel_attr in data["sourceLinks"] if width == WIDTHS[0] else ():
+            checked += 1
+            if urlsplit(url).scheme not in ("http", "https") or rel_attr != "noreferrer":
+                problems.append(f"{rel}: source link {url!r} (rel={rel_attr!r})")
+    assert not problems, report(problems)
+    assert checked > 100, checked
 
 
 def test_no_word_of_a_heading_or_a_table_head_is_broken_inside(visits):

@@ -132,6 +132,8 @@ def test_wide_tables_scroll_in_a_named_region_and_narrow_ones_do_not():
         ('<img src="x.png" alt="">', "x.png"),
         ('<a href="javascript:alert(1)">ع</a>', "javascript:alert(1)"),
         ('<a href="https://example.invalid/">ع</a>', "https://example.invalid/"),
+        ('<a class="src-link" href="javascript:alert(1)">ع</a>', "javascript:alert(1)"),
+        ('<a class="src-link" href="file:///etc/passwd">ع</a>', "file:///etc/passwd"),
         ('<p style="background: url(file:///etc/passwd)">ع</p>', "file:///etc/passwd"),
         ("<style>@import 'http://127.0.0.1:9/a.css';</style>", "http://127.0.0.1:9/a.css"),
         ("<iframe></iframe>", "<iframe>"),
@@ -143,6 +145,12 @@ def test_anything_that_would_run_or_fetch_is_refused(markup, refused):
     with pytest.raises(write_html.Refused) as exc:
         page_of(markup)
     assert refused in [what for what, _ in exc.value.refused]
+
+
+def test_a_link_to_a_sources_address_leaves_the_page_and_sends_no_referrer():
+    root = page_of('<p>ع <a class="src-link" href="https://example.invalid/a?b=1">x</a></p>')
+    (link,) = root.xpath("//a[@class='src-link']")
+    assert (link.get("href"), link.get("rel")) == ("https://example.invalid/a?b=1", "noreferrer")
 
 
 def test_a_stylesheet_from_outside_templates_is_refused_and_data_urls_are_served():
