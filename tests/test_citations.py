@@ -57,7 +57,8 @@ def test_an_english_source_in_arabic_keeps_its_latin_title_isolated_then_the_tra
         "https://www.un.org/en/about-us/member-states."
     )
     assert '«<bdi lang="en" dir="ltr">Member States</bdi>» [الدول الأعضاء]' in entry
-    assert '<bdi lang="en" class="url" dir="ltr">https://' in entry  # a link keeps its digits and order
+    # An address keeps its digits and order, isolated; inside the isolate, a link to itself.
+    assert '<bdi lang="en" class="url" dir="ltr"><a class="src-link" href="https://' in entry
 
 
 def test_the_bibliography_gives_the_date_consulted_and_the_notes_only_where_no_date(sources):

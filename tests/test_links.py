@@ -10,6 +10,7 @@ addresses.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -207,4 +208,11 @@ def test_libreoffice_keeps_the_docx_links(converted):
     for ours, theirs in converted.items():
         if not ours.name.startswith(("kz.", "samarkand-summit-2025.")):
             continue
-        assert {u for u, _ in _pdf_links(theirs)} == {u for u, _ in _pdf_links(ours)}, ours.name
+        # (LibreOffice writes a bare host with its path, "/": the same address.)
+        assert {_with_path(u) for u, _ in _pdf_links(theirs)} == {
+            _with_path(u) for u, _ in _pdf_links(ours)
+        }, ours.name
+
+
+def _with_path(url: str) -> str:
+    return url + "/" if re.fullmatch(r"https?://[^/]+", url) else url
