@@ -37,6 +37,7 @@ class Document:
     path: Path
     data: Any
     positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    digest: str = ""  # sha256 of the bytes it was parsed from, with this loader (a cache key elsewhere)
 
     @property
     def name(self) -> str:
@@ -94,7 +95,7 @@ def load(path: Path, root: Path | None = None) -> Document:
         hit = (doc.data, doc.positions)
         _to_disk(key, hit)
     _memo[(path, key)] = hit
-    return Document(path, *hit)
+    return Document(path, *hit, key)
 
 
 def _from_disk(key: str) -> tuple[Any, dict[tuple, tuple[int, int]]] | None:

@@ -33,6 +33,7 @@ from . import (
     library,
     render,
     translations,
+    translations_cache,
     voice,
 )
 from . import load as loader
@@ -81,6 +82,13 @@ def plan(
     cache = (manifest.out if manifest is not None else Path(args.out).resolve()) / files.CACHE
     loader.disk = cache / "yaml" if manifest is not None or cache.is_dir() else None
     graphics.disk = cache / "graphics" if manifest is not None or cache.is_dir() else None
+    shared = shared or incremental.shared_digests(templates, files.FONTS)
+    # Each file's translation scan likewise (translations_cache.py); --check adds no entry.
+    scans = (
+        translations_cache.ScanCache(cache / "translations", shared["generator"], write=manifest is not None)
+        if manifest is not None or cache.is_dir()
+        else None
+    )
     problems: list[Problem] = []
     content: Content | None = None
     labels: dict[str, Bilingual] = {}
@@ -129,7 +137,9 @@ def plan(
             warn(f"warning: {problem}")
     review: translations.Translations | None = None
     if content is not None:
-        review = translations.Translations.scan(_translation_trees(args, paths), loaded=content.docs)
+        review = translations.Translations.scan(
+            _translation_trees(args, paths), loaded=content.docs, cache=scans
+        )
         problems += review.problems
     if problems:
         raise ContentError(problems)

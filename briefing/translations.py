@@ -43,14 +43,18 @@ import subprocess
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from . import drafts, files, formatting, parity
 from .errors import ContentError, Problem, display_path
 from .load import Document, dotted, load
+
+if TYPE_CHECKING:
+    from .translations_cache import ScanCache
 
 LOCK_NAME = files.TRANSLATIONS_LOCK
 State: TypeAlias = Literal["translated", "needs review", "reviewed"]  # a field's state in the lock
@@ -103,8 +107,12 @@ class Tree:
     def lock(self) -> Path:
         return self.root / LOCK_NAME
 
+    @cached_property
+    def resolved(self) -> Path:
+        return self.root.resolve()  # once: a scan asks for the rel of every file
+
     def rel(self, path: Path) -> str:
-        return Path(path).resolve().relative_to(self.root.resolve()).as_posix()
+        return Path(path).resolve().relative_to(self.resolved).as_posix()
 
 
 def content_tree(root: Path) -> Tree:
@@ -482,10 +490,16 @@ class Translations:
 
     @classmethod
     def scan(
-        cls, trees: Iterable[Tree], today: str | None = None, loaded: dict[Path, Document] | None = None
+        cls,
+        trees: Iterable[Tree],
+        today: str | None = None,
+        loaded: dict[Path, Document] | None = None,
+        cache: ScanCache | None = None,
     ) -> Translations:
         """Load every file of the trees (`loaded`: files the build has loaded already) and their
-        locks; a file that cannot be loaded is a problem."""
+        locks; a file that cannot be loaded is a problem. `cache`: each file's statuses as an
+        earlier run computed them from the same bytes, lock entries and day
+        (translations_cache.py), so a build reconciles only the files that changed."""
         self = cls(list(trees), today or dt.date.today().isoformat())
         loaded = {Path(p).resolve(): doc for p, doc in (loaded or {}).items()}
         for tree in self.trees:
@@ -495,15 +509,24 @@ class Translations:
                 self.problems += problems
                 self.unreadable.add(tree.lock)
             for path in tree.files:
+                resolved = path.resolve()
                 try:
-                    doc = loaded.get(path.resolve()) or load(path, tree.root)
+                    doc = loaded.get(resolved) or load(path, tree.root)
                 except ContentError as exc:
                     self.problems += exc.problems
                     continue
-                self.scanned.add(path.resolve())
-                found = fields_of(doc, tree)
-                for f, record in zip(found, _match(found, locked.get(tree.rel(path), {})), strict=True):
-                    self.statuses.append(reconcile(f, record, self.today))
+                self.scanned.add(resolved)
+                rel = resolved.relative_to(tree.resolved).as_posix()
+                entries = locked.get(rel, {})
+                key = cache.key(tree, rel, doc, entries, self.today) if cache is not None else None
+                statuses = cache.get(key, doc, tree, rel, entries) if cache is not None and key else None
+                if statuses is None:
+                    found = fields_of(doc, tree)
+                    matched = _match(found, entries)
+                    statuses = [reconcile(f, r, self.today) for f, r in zip(found, matched, strict=True)]
+                    if cache is not None and key:
+                        cache.put(key, statuses, entries)
+                self.statuses += statuses
         return self
 
     def needs_review(self) -> list[Status]:
