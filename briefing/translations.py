@@ -239,14 +239,27 @@ MAX_LOCK_BYTES = 64_000_000  # a few hundred bytes per bilingual field
 
 def read_lock(path: Path) -> tuple[dict[str, dict[str, Record]], list[Problem]]:
     """{file: {field: Record}} from a lock file (none yet: empty)."""
+    records, problems, _ = _read_lock(path)
+    return records, problems
+
+
+def _read_lock(path: Path) -> tuple[dict[str, dict[str, Record]], list[Problem], str | None]:
+    """read_lock, and the sha256 of the bytes read (None: no file, or not one to read)."""
     path = Path(path)
     if not path.exists():
-        return {}, []
+        return {}, [], None
     name = display_path(path)
     try:  # a regular file beside what it locks, bounded: a FIFO there must not hang the build
-        text = files.read_inside(path, path.parent, MAX_LOCK_BYTES, "lock files").decode("utf-8")
+        raw = files.read_inside(path, path.parent, MAX_LOCK_BYTES, "lock files")
+        text = raw.decode("utf-8")
     except (files.Refused, UnicodeDecodeError) as exc:
-        return {}, [_lock_problem(name, 1, 1, f"cannot read the lock: {exc}")]
+        return {}, [_lock_problem(name, 1, 1, f"cannot read the lock: {exc}")], None
+    records, problems = _parse_lock(name, text)
+    return records, problems, hashlib.sha256(raw).hexdigest()
+
+
+def _parse_lock(name: str, text: str) -> tuple[dict[str, dict[str, Record]], list[Problem]]:
+    """The records of a lock's text, and what is wrong in it at its line."""
     lines = text.splitlines()
     conflict = next((i for i, line in enumerate(lines, 1) if line.startswith("<<<<<<< ")), None)
     if conflict:
@@ -487,6 +500,8 @@ class Translations:
     unreadable: set[Path] = field(default_factory=set)  # locks not read: never overwritten
     locked: dict[Path, dict[str, dict[str, Record]]] = field(default_factory=dict)  # each lock as read
     scanned: set[Path] = field(default_factory=set)  # the files read (resolved)
+    cache: ScanCache | None = None  # where scans are kept, and which lock texts are as `save` writes them
+    read: dict[Path, str] = field(default_factory=dict)  # each lock's sha256 as read
 
     @classmethod
     def scan(
@@ -500,11 +515,13 @@ class Translations:
         locks; a file that cannot be loaded is a problem. `cache`: each file's statuses as an
         earlier run computed them from the same bytes, lock entries and day
         (translations_cache.py), so a build reconciles only the files that changed."""
-        self = cls(list(trees), today or dt.date.today().isoformat())
+        self = cls(list(trees), today or dt.date.today().isoformat(), cache=cache)
         loaded = {Path(p).resolve(): doc for p, doc in (loaded or {}).items()}
         for tree in self.trees:
-            locked, problems = read_lock(tree.lock)
+            locked, problems, digest = _read_lock(tree.lock)
             self.locked[tree.lock] = locked
+            if digest is not None:
+                self.read[tree.lock] = digest
             if problems:  # it may hold a merge to resolve: say so, and leave it as it is
                 self.problems += problems
                 self.unreadable.add(tree.lock)
@@ -607,6 +624,8 @@ class Translations:
             if tree.lock in self.unreadable:
                 continue
             records = self.records(tree)
+            if self._as_read(tree, records):
+                continue
             text = lock_text(records)
             try:
                 old = tree.lock.read_text(encoding="utf-8")
@@ -615,7 +634,22 @@ class Translations:
             if text != old and (old is not None or records):
                 files.write_atomic(tree.lock, text.encode("utf-8"))
                 written.append(tree.lock)
+            if self.cache is not None and (old is not None or records):
+                self.cache.mark_lock(hashlib.sha256(text.encode("utf-8")).hexdigest())
         return written
+
+    def _as_read(self, tree: Tree, records: dict[str, dict[str, Record]]) -> bool:
+        """The lock would be written as it was read: the same records in the same order, and its
+        text one that `save` wrote (the cache knows it), so not even its text need be made
+        (the lock is as long as the content)."""
+        locked = self.locked.get(tree.lock, {})
+        return (
+            self.cache is not None
+            and tree.lock in self.read
+            and records.keys() == locked.keys()
+            and all(list(records[rel].items()) == list(locked[rel].items()) for rel in records)
+            and self.cache.is_lock(self.read[tree.lock])
+        )
 
 
 def reviewer() -> str | None:

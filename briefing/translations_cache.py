@@ -94,6 +94,20 @@ class ScanCache:
             self.folder / f"{key}.json", hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data
         )
 
+    def mark_lock(self, digest: str) -> None:
+        """Remember that the lock text of this sha256 is what `save` writes for what it holds."""
+        if self.write:
+            from .incremental import cache_put
+
+            cache_put(self._lock_marker(digest), b"")
+
+    def is_lock(self, digest: str) -> bool:
+        return self._lock_marker(digest).is_file()
+
+    def _lock_marker(self, digest: str) -> Path:
+        # Named with the code, which decides how a lock is written.
+        return self.folder / f"lock-{hashlib.sha256((self.recipe + digest).encode()).hexdigest()}"
+
 
 def _item(s: Status, entry: str | None) -> list[Any]:
     f = s.field

@@ -242,3 +242,25 @@ def test_a_build_keeps_scans_in_the_output_cache_and_check_does_not(complete, mo
     assert sorted((root / "out" / ".cache" / "translations").iterdir()) == kept
     assert (root / "content" / LOCK_NAME).read_bytes() == lock
     capsys.readouterr()
+
+
+@pytest.mark.usefixtures("project")
+def test_a_lock_that_would_be_written_as_it_is_is_not_even_made(cache, monkeypatch):
+    made: list[int] = []
+    real = translations.lock_text
+    monkeypatch.setattr(translations, "lock_text", lambda records: made.append(1) or real(records))
+    path = Path("content") / LOCK_NAME
+    assert Translations.scan(trees(), DAY, cache=cache).save() == [path]
+    made.clear()
+    assert Translations.scan(trees(), DAY, cache=cache).save() == []
+    assert made == [1]  # briefs/ has no lock and no field: made to know there is nothing to write
+    # Laid out by hand (a merge tool's indentation): the same records, but not the text `save`
+    # writes, which it is made again.
+    lock = json.loads(path.read_text(encoding="utf-8"))
+    path.write_text(json.dumps(lock, ensure_ascii=False, indent=4), encoding="utf-8")
+    assert Translations.scan(trees(), DAY, cache=cache).save() == [path]
+    assert path.read_text(encoding="utf-8") == lock_text(Translations.scan(trees(), DAY).records(trees()[0]))
+    # An edit that changes a state: written.
+    replace_in(kz(), "We welcome", "We warmly welcome")
+    assert Translations.scan(trees(), DAY, cache=cache).save() == [path]
+    assert [s.changed for s in Translations.scan(trees(), DAY).needs_review()] == ["en"]
