@@ -300,6 +300,7 @@ def _jobs(
             partial = kind.partial_inputs(brief, content, doc_id)
             whole = kind.in_every_edition(brief, content, doc_id)
             inputs = incremental.digest(shared, brief_key, doc_id, [str(s.problem()) for s in to_review])
+            named = [display_path(p, content.root) for p in declared]  # once: each resolves three paths
             for edition in editions:
                 langs = render.EDITIONS[edition]
                 candidates = [s for s in to_review if s.review in langs]
@@ -326,7 +327,7 @@ def _jobs(
                     inputs=incremental.digest(
                         inputs, edition, _declared_digest(declared, partial, whole, content.root, langs)
                     ),
-                    declared=[display_path(p, content.root) for p in declared],
+                    declared=list(named),
                     pages_per_language=kind.pages_per_language,
                     template=display_path(templates / f"{brief.template}.html.j2"),
                     listing=_listing(kind, brief, content, doc_id, edition, labels, path),
