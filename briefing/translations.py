@@ -45,16 +45,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, TypeAlias
+from typing import Literal, Protocol, TypeAlias
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from . import drafts, files, formatting, parity
 from .errors import ContentError, Problem, display_path
 from .load import Document, dotted, load
-
-if TYPE_CHECKING:
-    from .translations_cache import ScanCache
 
 LOCK_NAME = files.TRANSLATIONS_LOCK
 State: TypeAlias = Literal["translated", "needs review", "reviewed"]  # a field's state in the lock
@@ -488,6 +485,25 @@ def shown(statuses: Iterable[Status], text: str, months: str = "default") -> lis
     return found
 
 
+class StatesCache(Protocol):
+    """Where a scan keeps each file's states between builds (translations_cache.ScanCache;
+    a protocol here, so this module does not import the one that builds on it)."""
+
+    def key(
+        self, tree: Tree, rel: str, doc: Document, entries: dict[str, Record], today: str
+    ) -> str | None: ...
+
+    def get(
+        self, key: str, doc: Document, tree: Tree, rel: str, entries: dict[str, Record]
+    ) -> list[Status] | None: ...
+
+    def put(self, key: str, statuses: list[Status], entries: dict[str, Record]) -> None: ...
+
+    def mark_lock(self, digest: str) -> None: ...
+
+    def is_lock(self, digest: str) -> bool: ...
+
+
 # -- a project's translations ------------------------------------------------------
 @dataclass
 class Translations:
@@ -500,7 +516,7 @@ class Translations:
     unreadable: set[Path] = field(default_factory=set)  # locks not read: never overwritten
     locked: dict[Path, dict[str, dict[str, Record]]] = field(default_factory=dict)  # each lock as read
     scanned: set[Path] = field(default_factory=set)  # the files read (resolved)
-    cache: ScanCache | None = None  # where scans are kept, and which lock texts are as `save` writes them
+    cache: StatesCache | None = None  # where scans are kept, and which lock texts are as `save` writes them
     read: dict[Path, str] = field(default_factory=dict)  # each lock's sha256 as read
 
     @classmethod
@@ -509,7 +525,7 @@ class Translations:
         trees: Iterable[Tree],
         today: str | None = None,
         loaded: dict[Path, Document] | None = None,
-        cache: ScanCache | None = None,
+        cache: StatesCache | None = None,
     ) -> Translations:
         """Load every file of the trees (`loaded`: files the build has loaded already) and their
         locks; a file that cannot be loaded is a problem. `cache`: each file's statuses as an
