@@ -28,7 +28,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from . import files
+from . import files, incremental
 from .load import Document
 from .translations import LANGS, Field, Record, Status, Tree
 
@@ -50,20 +50,10 @@ class ScanCache:
         was not read by `load` (no digest of its bytes)."""
         if not doc.digest:
             return None
-        recorded = json.dumps([[k, r.model_dump()] for k, r in entries.items()], ensure_ascii=False)
-        h = hashlib.sha256()
-        for part in (
-            self.recipe,
-            unicodedata.unidata_version,
-            tree.root.name,
-            rel,
-            doc.digest,
-            today,
-            recorded,
-        ):
-            data = part.encode("utf-8")
-            h.update(len(data).to_bytes(8, "big") + data)
-        return h.hexdigest()
+        recorded = [[k, r.model_dump()] for k, r in entries.items()]
+        return incremental.digest(
+            self.recipe, unicodedata.unidata_version, tree.root.name, rel, doc.digest, today, recorded
+        )
 
     def get(
         self, key: str, doc: Document, tree: Tree, rel: str, entries: dict[str, Record]
@@ -88,25 +78,21 @@ class ScanCache:
         named = {id(r): k for k, r in entries.items()}
         items = [_item(s, named.get(id(s.record))) for s in statuses]
         data = json.dumps({"key": key, "statuses": items}, ensure_ascii=False).encode("utf-8")
-        from .incremental import cache_put  # a cache that cannot be written is only slower
-
-        cache_put(
+        incremental.cache_put(  # a cache that cannot be written is only slower
             self.folder / f"{key}.json", hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data
         )
 
     def mark_lock(self, digest: str) -> None:
         """Remember that the lock text of this sha256 is what `save` writes for what it holds."""
         if self.write:
-            from .incremental import cache_put
-
-            cache_put(self._lock_marker(digest), b"")
+            incremental.cache_put(self._lock_marker(digest), b"")
 
     def is_lock(self, digest: str) -> bool:
         return self._lock_marker(digest).is_file()
 
     def _lock_marker(self, digest: str) -> Path:
         # Named with the code, which decides how a lock is written.
-        return self.folder / f"lock-{hashlib.sha256((self.recipe + digest).encode()).hexdigest()}"
+        return self.folder / f"lock-{incremental.digest(self.recipe, digest)}"
 
 
 def _item(s: Status, entry: str | None) -> list[Any]:
