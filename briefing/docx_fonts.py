@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import re
 import uuid
 from functools import lru_cache
@@ -156,9 +157,25 @@ def _subset(data: bytes, extra: frozenset[int]) -> bytes:
 _LATIN = {c for lo, hi in LATIN_RANGES for c in range(lo, hi + 1)}
 
 
-@lru_cache(maxsize=1)
-def _serif_cmap() -> frozenset[int]:
-    return frozenset(TTFont(FONTS / EMBEDDED["Noto Serif"]["embedRegular"])["cmap"].getBestCmap())
+@lru_cache(maxsize=8)
+def font_chars(name: str) -> frozenset[int]:
+    """The characters bundled font `name` draws (its cmap). fontTools decodes every glyph's
+    name to read a cmap, most of the first DOCX's extra time in a fresh process: the list
+    is kept in the cache folder too, by the font's hash, like the subsets."""
+    data = (FONTS / name).read_bytes()
+    key = hashlib.sha256(data + _recipe().encode()).hexdigest()[:32]
+    cached = cache_dir / f"{key}.chars.json" if cache_dir is not None else None
+    if cached is not None:
+        try:
+            entry = json.loads(cached.read_bytes())
+            if entry["key"] == key:
+                return frozenset(int(c) for c in entry["chars"])
+        except (OSError, ValueError, TypeError, KeyError):
+            pass  # no entry, or not one we wrote whole: read the font
+    chars = frozenset(TTFont(io.BytesIO(data))["cmap"].getBestCmap())
+    if cached is not None:
+        incremental.cache_put(cached, json.dumps({"key": key, "chars": sorted(chars)}).encode())
+    return chars
 
 
 def _insert_embed_setting(settings: str) -> str:
@@ -195,7 +212,7 @@ def embed(parts: dict[str, bytes]) -> dict[str, bytes]:
     # Characters beyond the fixed Latin ranges that the document uses (and Noto Serif has): usually
     # none, so one subset serves every document of a build (font_bytes is cached).
     typed = {ord(c) for c in "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", text))}
-    used = frozenset(c for c in typed - _LATIN if c in _serif_cmap())
+    used = frozenset(c for c in typed - _LATIN if c in font_chars(EMBEDDED["Noto Serif"]["embedRegular"]))
     font_table = parts["word/fontTable.xml"].decode("utf-8")
     rels_name = "word/_rels/fontTable.xml.rels"
     rels = []

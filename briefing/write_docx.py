@@ -19,7 +19,6 @@ import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -209,13 +208,11 @@ def class_format(el: HtmlElement) -> Fmt:
     return fmt
 
 
-@cache
 def arabic_font_chars() -> frozenset[int]:
     """The characters Noto Naskh Arabic draws (it has no brackets, dashes or %)."""
-    from fontTools.ttLib import TTFont
+    from . import docx_fonts
 
-    with TTFont(files.FONTS / "NotoNaskhArabic-Regular.ttf") as font:
-        return frozenset(font.getBestCmap())
+    return docx_fonts.font_chars("NotoNaskhArabic-Regular.ttf")
 
 
 def classes(el: HtmlElement) -> list[str]:

@@ -165,6 +165,38 @@ _original_subset = weasyprint.pdf.fonts.Font.subset
 weasyprint.pdf.fonts.Font.subset = _cached_subset
 
 
+# -- SVG paths, kept -------------------------------------------------------------
+# WeasyPrint parses an SVG path's `d` and formats each of its numbers again every
+# time the path is drawn: a locator map (its outlines and its labels' glyphs) is
+# about a third of the bilingual one-pager's PDF, and each rebuild draws the same
+# maps again. What a path draws depends only on its `d` (our graphics' numbers
+# carry no units; the font size and the image's size, on which units would
+# depend, are part of the key): the operators it appends to the content stream,
+# and the vertices it leaves on the node for markers. Each process keeps those
+# and appends them again, byte for byte what drawing would append
+# (tests/test_speed.py compares the PDFs drawn both ways).
+_svg_paths: dict[tuple[str, float, float, float], tuple[list[Any], list[Any]]] = {}
+SVG_PATHS_KEPT = 20_000  # a few MB; the six locator maps in two languages need about 1,500
+
+
+def _kept_svg_path(svg: Any, node: Any, font_size: float) -> None:
+    key = (node.get("d", ""), font_size, svg.inner_width, svg.inner_height)
+    operators = svg.stream.stream  # pydyf's list of the content stream's operators
+    kept = _svg_paths.get(key)
+    if kept is None:
+        start, vertices = len(operators), len(node.vertices)
+        _draw_svg_path(svg, node, font_size)
+        if len(_svg_paths) < SVG_PATHS_KEPT:
+            _svg_paths[key] = (operators[start:], list(node.vertices)[vertices:])
+        return
+    operators.extend(kept[0])
+    node.vertices.extend(kept[1])
+
+
+_draw_svg_path = weasyprint.svg.TAGS["path"]
+weasyprint.svg.TAGS["path"] = _kept_svg_path
+
+
 class ProjectFetcher(URLFetcher):
     """Serve only files inside the project's fonts/ and templates/ folders.
 

@@ -150,6 +150,27 @@ def test_the_key_is_the_guid_bytes_reversed():
     assert docx_fonts.obfuscate(hidden, guid) == font
 
 
+def test_a_fonts_characters_come_from_the_cache_folder_only_as_written(tmp_path, monkeypatch):
+    name = "NotoNaskhArabic-Regular.ttf"
+    truth = frozenset(TTFont(ROOT / "fonts" / name).getBestCmap())
+    monkeypatch.setattr(docx_fonts, "cache_dir", tmp_path)
+    docx_fonts.font_chars.cache_clear()
+    assert docx_fonts.font_chars(name) == truth  # read from the font, and kept
+    (entry,) = tmp_path.glob("*.chars.json")
+    # Kept across processes: a fresh process reads the entry, not the font.
+    docx_fonts.font_chars.cache_clear()
+    monkeypatch.setattr(docx_fonts, "TTFont", None)  # reading the font would fail
+    assert docx_fonts.font_chars(name) == truth
+    monkeypatch.undo()
+    monkeypatch.setattr(docx_fonts, "cache_dir", tmp_path)
+    # Cut short, or another file under its name: ignored, the font read again.
+    for bad in (entry.read_bytes()[:100], b'{"key": "other", "chars": [65]}'):
+        entry.write_bytes(bad)
+        docx_fonts.font_chars.cache_clear()
+        assert docx_fonts.font_chars(name) == truth
+    docx_fonts.font_chars.cache_clear()
+
+
 def test_a_font_that_forbids_embedding_is_left_out():
     font = TTFont(ROOT / "fonts" / "NotoNaskhArabic-Regular.ttf")
     for fs_type, allowed in ((0, True), (8, True), (4, False), (2, False), (0x200, False)):

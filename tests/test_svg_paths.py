@@ -1,0 +1,43 @@
+"""SVG paths kept across writes (write_pdf._kept_svg_path): a map drawn from what a process
+kept is byte for byte the map WeasyPrint draws, and the second write of a document parses
+none of its paths again."""
+
+from __future__ import annotations
+
+import weasyprint.svg
+
+from briefing import write_pdf
+
+from .conftest import ROOT
+from .test_font_subsets import _html
+
+META = {"title": "t", "authors": ["a"], "lang": "ar", "as_of": "2025-10-31", "generator": "test"}
+
+
+def _write(html: str, target) -> bytes:
+    write_pdf.PdfWriter().write(html, target, base_url=ROOT / "templates", metadata=META)
+    return target.read_bytes()
+
+
+def test_kept_paths_draw_the_same_bytes_as_weasyprint(tmp_path, monkeypatch):
+    html = _html("kz", "ar-en")  # two locator maps: outlines, and labels' glyphs through <use>
+    assert html.count("data:image/svg+xml") == 2
+    monkeypatch.setattr(write_pdf, "_svg_paths", {})
+    first = _write(html, tmp_path / "first.pdf")
+    kept = dict(write_pdf._svg_paths)
+    assert len(kept) > 50  # each distinct outline and glyph of both maps
+    second = _write(html, tmp_path / "second.pdf")
+    assert write_pdf._svg_paths == kept  # all drawn from what was kept: nothing parsed again
+    monkeypatch.setitem(weasyprint.svg.TAGS, "path", write_pdf._draw_svg_path)
+    plain = _write(html, tmp_path / "plain.pdf")
+    assert first == second == plain
+
+
+def test_a_full_memo_still_draws_every_path(tmp_path, monkeypatch):
+    monkeypatch.setattr(write_pdf, "_svg_paths", {})
+    monkeypatch.setattr(write_pdf, "SVG_PATHS_KEPT", 0)
+    html = _html("kz", "en")
+    drawn = _write(html, tmp_path / "capped.pdf")
+    assert write_pdf._svg_paths == {}
+    monkeypatch.setitem(weasyprint.svg.TAGS, "path", write_pdf._draw_svg_path)
+    assert drawn == _write(html, tmp_path / "plain.pdf")
