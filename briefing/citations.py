@@ -80,9 +80,10 @@ def _style(locale: str) -> Any:
     return CitationStylesStyle(str(STYLE), locale=locale, validate=False)
 
 
-# Citations._list's source lists, and the sources object they are of (held, so never another's).
-_lists: dict[tuple, tuple[tuple, list[Markup]]] = {}
-_lists_of: list[object] = [None]
+# Citations._list's source lists, by what they are made of: kept across the rebuilds of a
+# watch session, which load the sources afresh each time (the same records, other objects).
+_lists: dict[tuple, list[Markup]] = {}
+LISTS_KEPT = 2_000  # a build makes about a hundred
 
 
 class Citations:
@@ -125,14 +126,13 @@ class Citations:
         """A source list, made once per process for these sources, language, months and ids: each is
         made with a bibliography of its own, so it depends on nothing else (a page in a one-language
         edition and in the bilingual one lists its sources once)."""
-        if _lists_of[0] is not self.sources:  # a new build's sources: the old lists are of no use
-            _lists.clear()
-            _lists_of[0] = self.sources
-        records = tuple(self.sources.get(i) for i in ids)  # held with the list: their ids stay theirs
-        key = (form, self.lang, self.months, tuple(ids), tuple(map(id, records)))
+        records = tuple(s.model_dump_json() if (s := self.sources.get(i)) else None for i in ids)
+        key = (form, self.lang, self.months, tuple(ids), records)
         if key not in _lists:
-            _lists[key] = (records, make())
-        return list(_lists[key][1])
+            if len(_lists) >= LISTS_KEPT:
+                _lists.clear()
+            _lists[key] = make()
+        return list(_lists[key])
 
     def note(self, ids: list[str]) -> Markup:
         """One short note citing `ids` (author and title, sorted), for a document whose

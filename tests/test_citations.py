@@ -378,3 +378,28 @@ def test_the_rule_above_the_notes_sits_where_lines_start(built):
             ).group()
         assert ("<w:bidi/>" in separators) == (edition == "ar"), edition
         assert ("<w:bidi/>" in normal) == (edition == "ar"), edition
+
+
+def test_a_source_list_is_kept_for_the_same_records_and_made_again_when_one_changes(sources, monkeypatch):
+    """Watch mode loads the sources afresh on every rebuild: equal records (other objects) give
+    the list already made; a cited record that changed gives a new one."""
+    from briefing import citations
+
+    monkeypatch.setattr(citations, "_lists", {})
+    made = []
+    original = Citations._new_bibliography
+
+    def counting(self):
+        made.append(1)
+        return original(self)
+
+    monkeypatch.setattr(Citations, "_new_bibliography", counting)
+    first = Citations(sources, "en").notes(["en-statement", "ar-analysis"])
+    reloaded = {i: model.Source(**s.model_dump()) for i, s in sources.items()}
+    assert Citations(reloaded, "en").notes(["en-statement", "ar-analysis"]) == first
+    assert len(made) == 1
+    retitled = dict(
+        reloaded, **{"en-statement": reloaded["en-statement"].model_copy(update={"title": "Members"})}
+    )
+    again = Citations(retitled, "en").notes(["en-statement", "ar-analysis"])
+    assert len(made) == 2 and "Members" in plain(again[0]) and again[1] == first[1]
