@@ -63,10 +63,12 @@ def why_refused(path: Path, root: Path) -> str | None:
         return "is a symbolic link to nothing" if path.is_symlink() else "does not exist"
     except OSError as exc:
         return f"cannot be read: {exc.strerror}"
-    target = path.resolve()
+    # Strings, not Path.resolve(): a build checks every content file, some more than once.
+    target = os.path.realpath(path)
     if not stat.S_ISREG(st.st_mode):
         return f"is {kind_of(st.st_mode)}{f' ({target})' if path.is_symlink() else ''}, not a regular file"
-    if not target.is_relative_to(Path(root).resolve()):
+    inside = os.path.realpath(root)
+    if target != inside and not target.startswith(inside.rstrip(os.sep) + os.sep):
         # Where it leads is not said: that file is not part of the project.
         return f"leads outside {Path(root).name}/ through a symbolic link: only files inside it are read"
     return None

@@ -325,7 +325,7 @@ def _jobs(
                     # Its content files as this edition's languages show them: an edit to an
                     # English text leaves the Arabic edition unrendered.
                     inputs=incremental.digest(
-                        inputs, edition, _declared_digest(declared, partial, whole, content.root, langs)
+                        inputs, edition, _declared_digest(declared, partial, whole, content, langs)
                     ),
                     declared=list(named),
                     pages_per_language=kind.pages_per_language,
@@ -395,7 +395,7 @@ def _declared_digest(
     declared: list[Path],
     partial: dict[Path, tuple[str, ...]],
     whole: dict[Path, tuple[str, ...]],
-    root: Path,
+    content: Content,
     langs: tuple[str, ...],
 ) -> str:
     """A document edition's content files by what it can show of them: their parsed data (load's
@@ -406,9 +406,9 @@ def _declared_digest(
         (
             str(p),
             partial.get(p),
-            _file_digest(p, root, partial.get(p), langs),
+            _file_digest(p, content, partial.get(p), langs),
             whole.get(p),
-            _file_digest(p, root, whole[p], ("ar", "en")) if p in whole else None,
+            _file_digest(p, content, whole[p], ("ar", "en")) if p in whole else None,
         )
         for p in declared
     ]
@@ -418,11 +418,15 @@ def _declared_digest(
 _file_digests: dict[tuple, str] = {}  # (path, sha256 of its bytes, fields, langs) -> digest
 
 
-def _file_digest(path: Path, root: Path, fields: tuple[str, ...] | None, langs: tuple[str, ...]) -> str:
-    key = (path, incremental.file_hash(path), fields, langs)
+def _file_digest(path: Path, content: Content, fields: tuple[str, ...] | None, langs: tuple[str, ...]) -> str:
+    # A content file is digested from the Document validation loaded (the data rendered), keyed
+    # by the hash of the bytes it was parsed from: neither read nor hashed again. Any other file
+    # (or one that did not load) by its bytes, read now.
+    loaded = content.docs.get(path)
+    key = (path, loaded.digest if loaded else incremental.file_hash(path), fields, langs)
     if key not in _file_digests:
         try:
-            data = load(path, root).data
+            data = loaded.data if loaded else load(path, content.root).data
         except ContentError:  # not there, or not YAML: what it is (file_hash says) is what counts
             return incremental.digest(key[1])
         if fields is not None:

@@ -518,6 +518,15 @@ class Translations:
     scanned: set[Path] = field(default_factory=set)  # the files read (resolved)
     cache: StatesCache | None = None  # where scans are kept, and which lock texts are as `save` writes them
     read: dict[Path, str] = field(default_factory=dict)  # each lock's sha256 as read
+    # Each path resolved once in this run (a plan asks for a document's inputs per document):
+    # like `scanned`, what the files were when this run read them.
+    real: dict[Path, Path] = field(default_factory=dict, repr=False)
+
+    def resolved(self, path: Path) -> Path:
+        found = self.real.get(path)
+        if found is None:
+            found = self.real[path] = Path(path).resolve()
+        return found
 
     @classmethod
     def scan(
@@ -532,7 +541,7 @@ class Translations:
         earlier run computed them from the same bytes, lock entries and day
         (translations_cache.py), so a build reconciles only the files that changed."""
         self = cls(list(trees), today or dt.date.today().isoformat(), cache=cache)
-        loaded = {Path(p).resolve(): doc for p, doc in (loaded or {}).items()}
+        loaded = {self.resolved(p): doc for p, doc in (loaded or {}).items()}
         for tree in self.trees:
             locked, problems, digest = _read_lock(tree.lock)
             self.locked[tree.lock] = locked
@@ -542,7 +551,7 @@ class Translations:
                 self.problems += problems
                 self.unreadable.add(tree.lock)
             for path in tree.files:
-                resolved = path.resolve()
+                resolved = self.resolved(path)
                 try:
                     doc = loaded.get(resolved) or load(path, tree.root)
                 except ContentError as exc:
@@ -567,8 +576,8 @@ class Translations:
 
     def in_files(self, paths: Iterable[Path]) -> list[Status]:
         """The fields that need review in these files (a document's inputs)."""
-        wanted = {Path(p).resolve() for p in paths}
-        return [s for s in self.needs_review() if s.field.path.resolve() in wanted]
+        wanted = {self.resolved(p) for p in paths}
+        return [s for s in self.needs_review() if self.resolved(s.field.path) in wanted]
 
     def find(self, context: str) -> Status | None:
         return next((s for s in self.statuses if s.field.context == context), None)
