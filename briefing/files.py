@@ -63,15 +63,29 @@ def why_refused(path: Path, root: Path) -> str | None:
         return "is a symbolic link to nothing" if path.is_symlink() else "does not exist"
     except OSError as exc:
         return f"cannot be read: {exc.strerror}"
-    # Strings, not Path.resolve(): a build checks every content file, some more than once.
-    target = os.path.realpath(path)
     if not stat.S_ISREG(st.st_mode):
+        target = path.resolve()
         return f"is {kind_of(st.st_mode)}{f' ({target})' if path.is_symlink() else ''}, not a regular file"
-    inside = os.path.realpath(root)
-    if target != inside and not target.startswith(inside.rstrip(os.sep) + os.sep):
-        # Where it leads is not said: that file is not part of the project.
+    inside = _plainly_inside(path, Path(root)) or path.resolve().is_relative_to(Path(root).resolve())
+    if not inside:  # where it leads is not said: that file is not part of the project
         return f"leads outside {Path(root).name}/ through a symbolic link: only files inside it are read"
     return None
+
+
+def _plainly_inside(path: Path, root: Path) -> bool:
+    """`path` is written as `root` followed by names none of which is `..` or a symbolic link: it is
+    inside `root` wherever `root` itself leads, known from one lstat per name below `root` (resolving
+    both, as the other cases need, costs one per name of each path: a build checks every file)."""
+    n = len(root.parts)
+    below = path.parts[n:]
+    if path.parts[:n] != root.parts or not below or ".." in below:
+        return False
+    here = str(root)
+    for name in below:
+        here = os.path.join(here, name)
+        if os.path.islink(here):
+            return False
+    return True
 
 
 class TooLarge(Refused):

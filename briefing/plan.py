@@ -285,6 +285,7 @@ def _jobs(
     # Graphics are cached beside the outputs; a plan without a manifest (--check) writes nothing.
     cache = manifest.out / files.CACHE / "graphics" if manifest is not None else None
     jobs: list[Job] = []
+    names: dict[Path, str] = {}  # each declared input's display_path
     for path, brief in briefs:
         kind = kinds.of(brief)
         doc_ids = kind.documents(brief, content)
@@ -300,7 +301,9 @@ def _jobs(
             partial = kind.partial_inputs(brief, content, doc_id)
             whole = kind.in_every_edition(brief, content, doc_id)
             inputs = incremental.digest(shared, brief_key, doc_id, [str(s.problem()) for s in to_review])
-            named = [display_path(p, content.root) for p in declared]  # once: each resolves three paths
+            # Each path named once per plan: a name resolves three paths, and the same files
+            # (all of content/, for some kinds) are inputs of many documents.
+            named = [names.get(p) or names.setdefault(p, display_path(p, content.root)) for p in declared]
             for edition in editions:
                 langs = render.EDITIONS[edition]
                 candidates = [s for s in to_review if s.review in langs]
@@ -445,12 +448,18 @@ def in_languages(data: Any, langs: tuple[str, ...]) -> Any:
     languages can show (tests/test_incremental.py renders every edition with the other
     language's texts changed and requires the same HTML). A mapping counts as such a text
     when it holds both `ar` and `en`; whatever else it holds (`original`, `numbers_differ`)
-    is kept."""
+    is kept. With both languages nothing is cut: `data` itself."""
+    cut = BILINGUAL - set(langs)
+    return _cut(data, cut) if cut else data
+
+
+def _cut(data: Any, cut: set[str]) -> Any:
     if isinstance(data, dict):
-        cut = BILINGUAL - set(langs) if data.keys() >= BILINGUAL else set()
-        return {k: in_languages(v, langs) for k, v in data.items() if k not in cut}
+        if "ar" in data and "en" in data:
+            return {k: _cut(v, cut) for k, v in data.items() if k not in cut}
+        return {k: _cut(v, cut) for k, v in data.items()}
     if isinstance(data, list):
-        return [in_languages(v, langs) for v in data]
+        return [_cut(v, cut) for v in data]
     return data
 
 
