@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ class Document:
 
     path: Path
     data: Any
-    positions: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    positions: MutableMapping[tuple, tuple[int, int]] = field(default_factory=dict)
     digest: str = ""  # sha256 of the bytes it was parsed from, with this loader (a cache key elsewhere)
 
     @property
@@ -72,7 +73,8 @@ def dotted(loc: tuple) -> str:
 # that load without a problem are kept: a problem is reported from a fresh parse.
 disk: Path | None = None
 MAX_ENTRY = 16_000_000  # a parsed 1 MB file with its positions, with room to spare
-_memo: dict[tuple[Path, str], tuple[Any, dict[tuple, tuple[int, int]]]] = {}
+Positions = MutableMapping[tuple, tuple[int, int]]
+_memo: dict[tuple[Path, str], tuple[Any, Positions]] = {}
 _RECIPE = hashlib.sha256(Path(__file__).read_bytes() + ruamel.yaml.__version__.encode()).digest()
 
 
@@ -89,7 +91,7 @@ def load(path: Path, root: Path | None = None) -> Document:
     except files.Refused as exc:
         raise ContentError([Problem(display_path(path), 1, 1, "", str(exc))]) from None
     key = hashlib.sha256(_RECIPE + raw).hexdigest()
-    hit = _memo.get((path, key)) or _from_disk(key)
+    hit = _memo.get((path, key)) or _from_disk(key, path, root)
     if hit is None:
         doc = _load(path, raw)
         hit = (doc.data, doc.positions)
@@ -98,24 +100,74 @@ def load(path: Path, root: Path | None = None) -> Document:
     return Document(path, *hit, key)
 
 
-def _from_disk(key: str) -> tuple[Any, dict[tuple, tuple[int, int]]] | None:
+def _from_disk(key: str, path: Path, root: Path) -> tuple[Any, Positions] | None:
     if disk is None:
         return None
     try:
         entry = json.loads(files.read_inside(disk / f"{key}.json", disk, MAX_ENTRY))
         if entry["key"] != key:  # a file renamed by hand
             return None
-        positions = {tuple(loc): (int(line), int(col)) for loc, line, col in entry["positions"]}
-        return entry["data"], positions
+        if not isinstance(entry["positions"], str):
+            return None
+        return entry["data"], _Stored(entry["positions"], path, root, key)
     except (OSError, files.Refused, ValueError, TypeError, KeyError):
         return None  # no entry, or one that is not ours as written: parse again
 
 
-def _to_disk(key: str, parsed: tuple[Any, dict[tuple, tuple[int, int]]]) -> None:
+class _Stored(MutableMapping[tuple, tuple[int, int]]):
+    """A cached file's positions, kept in its entry as JSON text and decoded the first time one
+    is asked for: only a problem needs a line and column, and decoding them all was most of
+    the time of reading an entry (a build reads one per content file). Text that does not
+    decode as `_to_disk` wrote it (an entry edited by hand) is replaced by a parse of the file,
+    if its bytes are still the ones the entry was made from."""
+
+    def __init__(self, text: str, path: Path, root: Path, key: str):
+        self._text: str | None = text
+        self._where = (path, root, key)
+        self._decoded: dict[tuple, tuple[int, int]] = {}
+
+    def _all(self) -> dict[tuple, tuple[int, int]]:
+        if self._text is not None:
+            text, self._text = self._text, None
+            try:
+                rows = json.loads(text)
+                self._decoded = {tuple(loc): (int(line), int(col)) for loc, line, col in rows}
+            except (ValueError, TypeError):
+                self._decoded = _parsed_positions(*self._where)
+        return self._decoded
+
+    def __getitem__(self, loc: tuple) -> tuple[int, int]:
+        return self._all()[loc]
+
+    def __setitem__(self, loc: tuple, at: tuple[int, int]) -> None:
+        self._all()[loc] = at
+
+    def __delitem__(self, loc: tuple) -> None:
+        del self._all()[loc]
+
+    def __iter__(self) -> Iterator[tuple]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+def _parsed_positions(path: Path, root: Path, key: str) -> dict[tuple, tuple[int, int]]:
+    try:
+        raw = files.read_inside(path, root, MAX_BYTES)
+        if hashlib.sha256(_RECIPE + raw).hexdigest() == key:
+            return dict(_load(path, raw).positions)
+    except (files.Refused, ContentError):
+        pass
+    return {}  # the file changed since: its problems are for the next load to find
+
+
+def _to_disk(key: str, parsed: tuple[Any, Positions]) -> None:
     if disk is None:
         return
     data, positions = parsed
-    entry = {"key": key, "data": data, "positions": [[list(loc), *at] for loc, at in positions.items()]}
+    rows = [[list(loc), *at] for loc, at in positions.items()]
+    entry = {"key": key, "data": data, "positions": json.dumps(rows, separators=(",", ":"))}
     from .incremental import cache_put  # a cache that cannot be written is only slower
 
     cache_put(disk / f"{key}.json", json.dumps(entry, ensure_ascii=False).encode("utf-8"))

@@ -78,3 +78,26 @@ def test_a_file_with_a_problem_is_not_kept(tmp_path, cache):
         with pytest.raises(ContentError, match="duplicate key"):
             load.load(path)
     assert not cache.exists() or not list(cache.glob("*.json"))
+
+
+def test_positions_are_decoded_only_when_asked_for_and_damaged_ones_come_from_the_file(tmp_path, cache):
+    path = tmp_path / "x.yaml"
+    path.write_text("a:\n  b: 1\n  c: text\n", "utf-8")
+    first = load.load(path)
+    (entry,) = cache.glob("*.json")
+    good = entry.read_text("utf-8")
+    assert '"positions": "' in good  # JSON text inside the entry: not decoded by reading it
+    load._memo.clear()
+    kept = load.load(path)
+    assert kept.positions._text is not None  # type: ignore[attr-defined]  # nothing asked yet
+    assert kept.where(("a", "c")) == (3, 6) and kept.positions == first.positions
+    # Outer JSON intact, positions damaged (an entry edited by hand): parsed from the file again.
+    entry.write_text(good.replace('"positions": "', '"positions": "]]', 1), "utf-8")
+    load._memo.clear()
+    assert load.load(path).where(("a", "c")) == (3, 6)
+    # ...unless the file changed since: no positions rather than another file's.
+    entry.write_text(good.replace('"positions": "', '"positions": "]]', 1), "utf-8")
+    load._memo.clear()
+    damaged = load.load(path)
+    path.write_text("a:\n  b: 2\n  c: text\n", "utf-8")
+    assert damaged.where(("a", "c")) == (1, 1)
