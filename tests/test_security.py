@@ -266,3 +266,35 @@ def test_templates_and_their_includes_come_from_templates_only(make, reason, tmp
         env.get_template("page.html.j2").render()
     assert str(refused.value).startswith(f"templates/part.html.j2:1:1: (file): {reason}")
     assert "text from elsewhere" not in str(refused.value)
+
+
+def test_a_file_is_inside_its_folder_by_where_it_leads_whatever_path_names_it(tmp_path):
+    """files.why_refused: a plain path below the folder is inside it (checked without resolving
+    both, files._plainly_inside); a symbolic link on the way, or `..`, is judged by where it leads."""
+    root, outside = tmp_path / "content", tmp_path / "elsewhere"
+    (root / "countries").mkdir(parents=True)
+    outside.mkdir()
+    for folder in (root / "countries", outside):
+        (folder / "x.yaml").write_text("id: x\n", "utf-8")
+    (root / "linked").symlink_to(outside, target_is_directory=True)  # a folder leading outside
+    (root / "sibling").symlink_to(root / "countries", target_is_directory=True)  # one leading inside
+    (root / "countries" / "out.yaml").symlink_to(outside / "x.yaml")
+    (tmp_path / "alias").symlink_to(root, target_is_directory=True)  # the folder itself named by a link
+    leads_outside = "leads outside content/ through a symbolic link: only files inside it are read"
+    for path, why in [
+        (root / "countries" / "x.yaml", None),
+        (root / "sibling" / "x.yaml", None),
+        (root / "countries" / ".." / "countries" / "x.yaml", None),
+        (root / "linked" / "x.yaml", leads_outside),
+        (root / "countries" / "out.yaml", leads_outside),
+        (root / ".." / "elsewhere" / "x.yaml", leads_outside),
+        (tmp_path / "alias" / "countries" / "x.yaml", None),  # inside wherever the folder leads
+    ]:
+        assert files.why_refused(path, root) == why, path
+    alias = tmp_path / "alias"
+    assert files.why_refused(alias / "countries" / "x.yaml", alias) is None
+    assert files.why_refused(alias / "linked" / "x.yaml", alias) == leads_outside.replace(
+        "content/", "alias/"
+    )
+    assert files.why_refused(root / "countries" / "x.yaml", root / "countries") is None
+    assert files.why_refused(root / "sibling" / "x.yaml", root / "countries") is None  # same file
