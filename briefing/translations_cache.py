@@ -50,7 +50,9 @@ class ScanCache:
         was not read by `load` (no digest of its bytes)."""
         if not doc.digest:
             return None
-        recorded = [[k, dict(r)] for k, r in entries.items()]  # = model_dump() (plain fields), 10x faster
+        # A record's fields as it holds them: what model_dump() returns for these plain fields
+        # (tests/test_translations_cache.py), without its cost for each of 2,700 records at 120 countries.
+        recorded = [[k, r.__dict__] for k, r in entries.items()]
         return incremental.digest(
             self.recipe, unicodedata.unidata_version, tree.root.name, rel, doc.digest, today, recorded
         )

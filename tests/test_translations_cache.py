@@ -264,3 +264,15 @@ def test_a_lock_that_would_be_written_as_it_is_is_not_even_made(cache, monkeypat
     replace_in(kz(), "We welcome", "We warmly welcome")
     assert Translations.scan(trees(), DAY, cache=cache).save() == [path]
     assert [s.changed for s in Translations.scan(trees(), DAY).needs_review()] == ["en"]
+
+
+def test_a_record_in_a_key_is_all_its_fields_as_model_dump_gives_them():
+    """ScanCache.key names a record by its __dict__: every field, as model_dump() gives them (a field
+    that is not plain data would make them differ: then key must dump it)."""
+    full = translations.Record(
+        state="needs review", changed="en", source="ar", by="x", at="2026-01-01",
+        ar="a", ar_text="أ", en="b", en_text="b",
+    )  # fmt: skip
+    for record in (full, translations.Record(state="translated", ar="a", ar_text="", en="b", en_text="")):
+        assert record.__dict__ == record.model_dump()
+        assert set(record.__dict__) == set(translations.Record.model_fields)
