@@ -305,12 +305,11 @@ def unknown_sources(doc: Document, sources: Collection[object]) -> list[Problem]
     """The source ids `doc` cites that are not among `sources` (ids, or the sources by id)."""
     if doc.path.name == "sources.yaml":
         return []
+    unknown = [(loc, sid) for loc, sid in source_refs(doc.data) if sid not in sources]
+    if not unknown:  # most files: no list of the ids to suggest from (this runs for every file)
+        return []
     known = [s for s in sources if isinstance(s, str)]
-    return [
-        doc.problem(loc, f"unknown source id {sid!r}" + suggest(sid, known))
-        for loc, sid in source_refs(doc.data)
-        if sid not in sources
-    ]
+    return [doc.problem(loc, f"unknown source id {sid!r}" + suggest(sid, known)) for loc, sid in unknown]
 
 
 def suggest(name: str, options: Iterable[str]) -> str:
