@@ -418,7 +418,7 @@ def _declared_digest(
     return incremental.digest(sorted(parts, key=lambda part: part[0]))
 
 
-_file_digests: dict[tuple, str] = {}  # (path, sha256 of its bytes, fields, langs) -> digest
+_file_digests: dict[tuple, str] = {}  # (path, hash of its bytes: Document.digest, fields, langs) -> digest
 
 
 def _file_digest(path: Path, content: Content, fields: tuple[str, ...] | None, langs: tuple[str, ...]) -> str:
