@@ -639,7 +639,7 @@ class Translations:
         out: dict[str, dict[str, Record]] = {}
         for rel, entries in self.locked.get(tree.lock, {}).items():
             path = tree.root / rel
-            if path.resolve() not in self.scanned and path.is_file():
+            if self.resolved(path) not in self.scanned and path.is_file():
                 out[rel] = entries
         for status in self.statuses:
             if status.field.root == tree.root:
