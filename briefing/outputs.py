@@ -220,6 +220,24 @@ WARM_HTML = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 </article></body></html>"""
 
 
+WARM_GRAPHICS = 24  # the most recently drawn: the six countries' maps in two languages, and more
+
+
+def _warm_graphics(out: Path) -> str:
+    """A page of the maps and charts last drawn (OUT/.cache/graphics, graphics.py): drawing them
+    keeps their SVG paths in this writer (write_pdf._kept_svg_path), so the first edit of a watch
+    session draws its one-pager's maps as fast as the later edits do."""
+    import base64
+
+    folder = out / files.CACHE / "graphics"
+    drawn = sorted(folder.glob("*.svg"), key=lambda p: p.stat().st_mtime, reverse=True)[:WARM_GRAPHICS]
+    images = []
+    for path in drawn:
+        svg = base64.b64encode(files.read_inside(path, folder, 1_000_000, "graphics")).decode("ascii")
+        images.append(f'<img alt="" src="data:image/svg+xml;base64,{svg}">')
+    return f'<!DOCTYPE html><html lang="en"><body>{"".join(images)}</body></html>' if images else ""
+
+
 def warm_writers(formats: set[str], out: Path, layout: bool = False, templates: Path = TEMPLATES) -> None:
     """Import the writers of `formats` and make this process's PDF writer (fonts configured);
     with `layout`, write a page in each language too (fonts loaded, shaped, subset), to a
@@ -253,6 +271,9 @@ def warm_writers(formats: set[str], out: Path, layout: bool = False, templates: 
                     "web": {},
                 }
                 _pdf_writer.write(WARM_HTML, tmp, base_url=templates, metadata=metadata)
+                graphics = _warm_graphics(out)
+                if graphics:
+                    _pdf_writer.write(graphics, tmp, base_url=templates, metadata=metadata)
             finally:
                 tmp.unlink(missing_ok=True)
     except Exception:  # a warm-up only: the real document reports what went wrong

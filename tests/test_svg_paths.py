@@ -41,3 +41,24 @@ def test_a_full_memo_still_draws_every_path(tmp_path, monkeypatch):
     assert write_pdf._svg_paths == {}
     monkeypatch.setitem(weasyprint.svg.TAGS, "path", write_pdf._draw_svg_path)
     assert drawn == _write(html, tmp_path / "plain.pdf")
+
+
+def test_a_watch_workers_warm_up_draws_the_graphics_last_drawn(tmp_path, monkeypatch):
+    """So the first edit of a watch session draws its maps as fast as the later ones."""
+    import re
+
+    from briefing import files, graphics, outputs
+
+    from .test_graphics import locator
+
+    drawn = graphics.locator_map(locator())
+    folder = tmp_path / files.CACHE / "graphics"
+    folder.mkdir(parents=True)
+    (folder / "map.svg").write_bytes(drawn.svg)
+    monkeypatch.setattr(write_pdf, "_svg_paths", {})
+    monkeypatch.setattr(outputs, "_pdf_writer", None)
+    outputs.warm_writers({"pdf"}, tmp_path, layout=True)
+    kept = {d for d, *_ in write_pdf._svg_paths}
+    outlines = re.findall(r' d="([^"]*)"', drawn.svg.decode())
+    assert outlines and all(" ".join(d.split()) in {" ".join(k.split()) for k in kept} for d in outlines)
+    assert not list((tmp_path / files.CACHE).glob("*.pdf*"))  # its page is not left behind
