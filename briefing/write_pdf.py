@@ -174,7 +174,7 @@ weasyprint.pdf.fonts.Font.subset = _cached_subset
 # depend, are part of the key): the operators it appends to the content stream,
 # and the vertices it leaves on the node for markers. Each process keeps those
 # and appends them again, byte for byte what drawing would append
-# (tests/test_speed.py compares the PDFs drawn both ways).
+# (tests/test_write_speed.py compares the PDFs drawn both ways).
 _svg_paths: dict[tuple[str, float, float, float], tuple[list[Any], list[Any]]] = {}
 SVG_PATHS_KEPT = 20_000  # a few MB; the six locator maps in two languages need about 1,500
 

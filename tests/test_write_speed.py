@@ -1,6 +1,6 @@
-"""SVG paths kept across writes (write_pdf._kept_svg_path): a map drawn from what a process
-kept is byte for byte the map WeasyPrint draws, and the second write of a document parses
-none of its paths again."""
+"""What a PDF worker keeps to write faster, and that it changes no byte: SVG paths kept across
+writes (write_pdf._kept_svg_path) draw exactly what WeasyPrint draws, a watch worker's warm-up
+draws the graphics last drawn, and what a process has loaded is left out of the collector's passes."""
 
 from __future__ import annotations
 
@@ -62,3 +62,18 @@ def test_a_watch_workers_warm_up_draws_the_graphics_last_drawn(tmp_path, monkeyp
     outlines = re.findall(r' d="([^"]*)"', drawn.svg.decode())
     assert outlines and all(" ".join(d.split()) in {" ".join(k.split()) for k in kept} for d in outlines)
     assert not list((tmp_path / files.CACHE).glob("*.pdf*"))  # its page is not left behind
+
+
+def test_what_a_process_has_loaded_is_frozen_once():
+    """Out of the collector's full passes: what is loaded before the first write; a watch
+    session's later content is collected as usual (a second call freezes nothing more)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import gc; from briefing import outputs; outputs.freeze_what_is_loaded(); n = gc.get_freeze_count();"
+        " later = [[i] for i in range(10000)]; outputs.freeze_what_is_loaded(); print(n, gc.get_freeze_count())"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    first, second = map(int, done.stdout.split())
+    assert first > 1000 and second == first
