@@ -298,6 +298,17 @@ def warm_writers(formats: set[str], out: Path, layout: bool = False, templates: 
         pass
 
 
+def wait_until_warm(pool: Executor, workers: int, limit: float = 60.0) -> None:
+    """Return once every worker of `pool` has warmed up (or after `limit` seconds): a worker takes
+    a task only after its warm-up, so each that answers with its process id is ready."""
+    ready: set[int] = set()
+    deadline = time.monotonic() + limit
+    while len(ready) < workers and time.monotonic() < deadline:
+        ready.update(f.result() for f in [pool.submit(os.getpid) for _ in range(workers)])
+        if len(ready) < workers:
+            time.sleep(0.05)  # the others are still warming up
+
+
 def stop_pool(pool: Executor) -> None:
     """End a pool's workers now, mid-task if need be (shutdown alone waits for running tasks)."""
     import multiprocessing

@@ -5,7 +5,9 @@ and file hashes memoised (by size, mtime and inode) and (with
 -j > 1) a pool of workers that keep WeasyPrint's font configuration and the
 font subsets across rebuilds. A change is picked up 50 ms after the last
 write of a burst (watchfiles' `step`), and each rebuild prints one line:
-what was written and how long it took from the change being seen.
+what was written and how long it took from the change being seen. "watching"
+is printed once the workers have warmed up (fonts, a page in each language,
+the maps and charts last drawn), so the first edit costs what the later ones do.
 """
 
 from __future__ import annotations
@@ -87,6 +89,9 @@ def watch(args: argparse.Namespace, stop_event: threading.Event | None = None) -
         if pool is None:
             outputs.warm_writers(formats, out, layout=True)
         _load_everything(args)
+        if pool is not None:  # an edit made now would wait for them: say "watching" when they are ready
+            with contextlib.suppress(Exception):  # a broken pool is for the first rebuild to report
+                outputs.wait_until_warm(pool, args.jobs)
         roots = watched(args)
         print(f"watching {', '.join(display_path(r) for r in roots)} (Ctrl-C to stop)", flush=True)
         for _changes in watchfiles.watch(

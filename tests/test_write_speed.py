@@ -1,6 +1,7 @@
 """What a PDF worker keeps to write faster, and that it changes no byte: SVG paths kept across
-writes (write_pdf._kept_svg_path) draw exactly what WeasyPrint draws, a watch worker's warm-up
-draws the graphics last drawn, and what a process has loaded is left out of the collector's passes."""
+writes (write_pdf._kept_svg_path) draw exactly what WeasyPrint draws; a watch worker's warm-up
+draws the graphics last drawn, and watch waits for it; what a process has loaded is left out of
+the collector's full passes."""
 
 from __future__ import annotations
 
@@ -77,3 +78,27 @@ def test_what_a_process_has_loaded_is_frozen_once():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     first, second = map(int, done.stdout.split())
     assert first > 1000 and second == first
+
+
+def _warm_slowly(folder):
+    import os
+    import time
+
+    try:  # the first worker to start takes its time
+        os.close(os.open(folder / "slow", os.O_CREAT | os.O_EXCL))
+        time.sleep(1.0)
+    except FileExistsError:
+        pass
+    (folder / f"ready-{os.getpid()}").touch()
+
+
+def test_watch_says_watching_only_once_every_worker_has_warmed_up(tmp_path):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from briefing import outputs
+
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(2, mp_context=context, initializer=_warm_slowly, initargs=(tmp_path,)) as pool:
+        outputs.wait_until_warm(pool, 2)
+        assert len(list(tmp_path.glob("ready-*"))) == 2
