@@ -210,10 +210,10 @@ def _worker_started(parent: int, formats: set[str], warm: Path | None, layout: b
         os._exit(1)
     if warm is not None:
         warm_writers(formats, warm, layout)
-    freeze_what_is_loaded()
+    freeze_what_is_loaded(collect_first=True)  # the warm-up's pages are garbage: not kept for good
 
 
-def freeze_what_is_loaded() -> None:
+def freeze_what_is_loaded(collect_first: bool = False) -> None:
     """Leave what this process has loaded so far (modules, fonts, parsed templates: it lives as long
     as the process) out of the garbage collector's full passes, once. A full pass walks every object
     a process holds, and one falls inside a document's write or a build's plan at random: with
@@ -224,6 +224,8 @@ def freeze_what_is_loaded() -> None:
     global _frozen
     if not _frozen:
         _frozen = True
+        if collect_first:
+            gc.collect()
         gc.freeze()
 
 
