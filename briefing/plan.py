@@ -89,6 +89,8 @@ def plan(
         if manifest is not None or cache.is_dir()
         else None
     )
+    if scans is not None:
+        scans.prune()
     problems: list[Problem] = []
     content: Content | None = None
     labels: dict[str, Bilingual] = {}

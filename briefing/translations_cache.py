@@ -10,6 +10,10 @@ file. So each file's statuses are kept in `OUT/.cache/translations/`, named by a
 of exactly those inputs: an entry found is what the scan would compute, and never
 stale, since any change to an input is another name.
 
+Entries of earlier days are never read again (a key holds its day): the first build of a
+process removes those more than two days old (`prune`), so the folder holds a few days'
+scans, not one per file for every day the project was built.
+
 An entry carries the sha256 of its own body: one that cannot be read, does not match
 its checksum or its key, or holds anything but what was written (a truncated or
 corrupted file, an entry edited or renamed by hand) is ignored and the file scanned
@@ -19,8 +23,11 @@ build made and writes none (`write=False`).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
+import time
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +40,8 @@ from .load import Document
 from .translations import LANGS, Field, Record, Status, Tree
 
 MAX_ENTRY = 16_000_000  # a file's fields with their lock records: a few hundred bytes each
+KEEP_DAYS = 2  # yesterday's entries too, whatever the time zone; a lock marker is made again if needed
+_pruned: set[Path] = set()  # folders pruned by this process
 _SIDES = (None, *LANGS)
 
 
@@ -83,6 +92,26 @@ class ScanCache:
         incremental.cache_put(  # a cache that cannot be written is only slower
             self.folder / f"{key}.json", hashlib.sha256(data).hexdigest().encode("ascii") + b"\n" + data
         )
+
+    def prune(self, now: float | None = None) -> None:
+        """Remove what is older than KEEP_DAYS (by when it was written), once per process and folder:
+        entries of earlier days, which no key names any more, and lock markers, made again when a
+        lock is next compared. Nothing is removed by a run that may not write (`--check`)."""
+        if not self.write or self.folder in _pruned:
+            return
+        _pruned.add(self.folder)
+        cutoff = (time.time() if now is None else now) - KEEP_DAYS * 86400
+        try:
+            found = list(os.scandir(self.folder))
+        except OSError:
+            return  # no folder yet
+        for entry in found:
+            with contextlib.suppress(OSError):  # gone already, or not ours to remove: only a bigger cache
+                if (
+                    entry.is_file(follow_symlinks=False)
+                    and entry.stat(follow_symlinks=False).st_mtime < cutoff
+                ):
+                    os.unlink(entry.path)
 
     def mark_lock(self, digest: str) -> None:
         """Remember that the lock text of this sha256 is what `save` writes for what it holds."""

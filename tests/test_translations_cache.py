@@ -276,3 +276,24 @@ def test_a_record_in_a_key_is_all_its_fields_as_model_dump_gives_them():
     for record in (full, translations.Record(state="translated", ar="a", ar_text="", en="b", en_text="")):
         assert record.__dict__ == record.model_dump()
         assert set(record.__dict__) == set(translations.Record.model_fields)
+
+
+def test_entries_of_earlier_days_are_removed_once_by_a_build_that_writes(tmp_path):
+    import os
+    import time
+
+    folder = tmp_path / "translations"
+    folder.mkdir()
+    now = time.time()
+    ages = {"old.json": 3, "lock-old": 5, "yesterday.json": 1, "today.json": 0}
+    for name, days in ages.items():
+        (folder / name).write_text("{}")
+        os.utime(folder / name, (now - days * 86400, now - days * 86400))
+    ScanCache(folder, "recipe", write=False).prune(now)  # --check removes nothing
+    assert sorted(p.name for p in folder.iterdir()) == sorted(ages)
+    ScanCache(folder, "recipe").prune(now)
+    assert sorted(p.name for p in folder.iterdir()) == ["today.json", "yesterday.json"]
+    (folder / "old.json").write_text("{}")
+    os.utime(folder / "old.json", (now - 3 * 86400, now - 3 * 86400))
+    ScanCache(folder, "recipe").prune(now)  # once per process and folder
+    assert (folder / "old.json").exists()
