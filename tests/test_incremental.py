@@ -9,7 +9,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -328,6 +330,19 @@ class Unread:
     __iter__ = __len__ = __bool__ = __str__ = __getitem__ = __html__ = __eq__ = __hash__ = fail  # type: ignore[assignment]
 
 
+def _every_document(tmp_path: Path, content: Any) -> Iterator[tuple[Path, Any, Any, str]]:
+    """(brief file, brief, kind, document id) for every document the shipped briefs make of `content`."""
+    from briefing import kinds
+    from briefing.briefs import load_brief
+    from briefing.jobs import brief_files
+
+    for path in brief_files(cli.parse_args(["--out", str(tmp_path / "out")])):
+        brief = load_brief(path, content, files.TEMPLATES)
+        kind = kinds.of(brief)
+        for doc_id in kind.documents(brief, content):
+            yield path, brief, kind, doc_id
+
+
 def test_a_document_reads_nothing_of_a_partial_input_beyond_its_fields(tmp_path):
     """A kind's partial_inputs (fields of a file) must cover everything its documents show of
     that file, or an edit elsewhere in it would leave them stale: every other field is made
@@ -335,35 +350,25 @@ def test_a_document_reads_nothing_of_a_partial_input_beyond_its_fields(tmp_path)
     import dataclasses
 
     from briefing import kinds, render
-    from briefing.briefs import load_brief
-    from briefing.jobs import brief_files
     from briefing.validate import load_content
 
-    args = cli.parse_args(["--out", str(tmp_path / "out")])
-    content = load_content(args.content)
+    content = load_content(files.CONTENT)
     labels, env = render.load_labels(files.TEMPLATES), render.environment(files.TEMPLATES)
     checked = set()
-    for path in brief_files(args):
-        brief = load_brief(path, content, files.TEMPLATES)
-        kind = kinds.of(brief)
-        for doc_id in kind.documents(brief, content):
-            partial = kind.partial_inputs(brief, content, doc_id)
-            countries = dict(content.countries)
-            for file, fields in partial.items():
-                assert file.parent == content.root / "countries", file  # what this test can poison
-                country = countries[file.stem]
-                countries[file.stem] = country.model_copy(
-                    update={
-                        f: Unread(f"{file.name}: {f}") for f in type(country).model_fields if f not in fields
-                    }
-                )
-            if partial:
-                checked.add(kind.name)
-                edition = "ar-en" if "ar-en" in brief.editions else brief.editions[0]
-                poisoned = dataclasses.replace(content, countries=countries)
-                render.render(
-                    env, labels, kind, brief, poisoned, doc_id, edition, cache=tmp_path / "graphics"
-                )
+    for _, brief, kind, doc_id in _every_document(tmp_path, content):
+        partial = kind.partial_inputs(brief, content, doc_id)
+        countries = dict(content.countries)
+        for file, fields in partial.items():
+            assert file.parent == content.root / "countries", file  # what this test can poison
+            country = countries[file.stem]
+            countries[file.stem] = country.model_copy(
+                update={f: Unread(f"{file.name}: {f}") for f in type(country).model_fields if f not in fields}
+            )
+        if partial:
+            checked.add(kind.name)
+            edition = "ar-en" if "ar-en" in brief.editions else brief.editions[0]
+            poisoned = dataclasses.replace(content, countries=countries)
+            render.render(env, labels, kind, brief, poisoned, doc_id, edition, cache=tmp_path / "graphics")
     assert checked == set(kinds.by_name())  # every kind reads only some fields of some country files
 
 
@@ -394,8 +399,6 @@ def test_an_edition_shows_nothing_of_the_other_languages_texts(tmp_path, edition
     every edition shows in both, Kind.in_every_edition), and every document of every kind is
     rendered in `edition` from both trees: the HTML must be the same."""
     from briefing import kinds, render
-    from briefing.briefs import load_brief
-    from briefing.jobs import brief_files
     from briefing.load import load
     from briefing.validate import load_content
 
@@ -417,21 +420,17 @@ def test_an_edition_shows_nothing_of_the_other_languages_texts(tmp_path, edition
             trees[key] = load_content(root)
         return trees[key]
 
-    args = cli.parse_args(["--out", str(tmp_path / "out")])
     original = load_content(files.CONTENT)
     labels, env = render.load_labels(files.TEMPLATES), render.environment(files.TEMPLATES)
     checked = set()
-    for path in brief_files(args):
-        brief = load_brief(path, original, files.TEMPLATES)
-        kind = kinds.of(brief)
+    for path, brief, kind, doc_id in _every_document(tmp_path, original):
         if edition not in brief.editions:
             continue
-        for doc_id in kind.documents(brief, original):
-            poisoned = changed(kind.in_every_edition(brief, original, doc_id))
-            html = [
-                render.render(env, labels, kind, brief, c, doc_id, edition, cache=tmp_path / name)
-                for c, name in ((original, "a"), (poisoned, "b"))
-            ]
-            assert html[0] == html[1], f"{path.stem}/{doc_id}.{edition} shows a text's {other} side"
-            checked.add(kind.name)
+        poisoned = changed(kind.in_every_edition(brief, original, doc_id))
+        html = [
+            render.render(env, labels, kind, brief, c, doc_id, edition, cache=tmp_path / name)
+            for c, name in ((original, "a"), (poisoned, "b"))
+        ]
+        assert html[0] == html[1], f"{path.stem}/{doc_id}.{edition} shows a text's {other} side"
+        checked.add(kind.name)
     assert checked == set(kinds.by_name())
