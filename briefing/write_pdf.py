@@ -11,6 +11,7 @@ import os
 import re
 import unicodedata
 import warnings
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from . import clibs
 
 with clibs.looked_up_once():
     import weasyprint
+    import weasyprint.layout
     import weasyprint.pdf
     import weasyprint.pdf.fonts
     from weasyprint.pdf.fonts import Font
@@ -195,6 +197,33 @@ def _kept_svg_path(svg: Any, node: Any, font_size: float) -> None:
 
 _draw_svg_path = weasyprint.svg.TAGS["path"]
 weasyprint.svg.TAGS["path"] = _kept_svg_path
+
+
+# -- Pages laid out once ---------------------------------------------------------
+# After laying out a page, WeasyPrint compares the running elements (our header
+# and footer) the page holds with those it held the last time it was laid out,
+# and lays it out again if there were none: that is meant for notes
+# (`position: note()`), whose rendering depends on the previous pass, but the
+# first layout of every page after the first has "none before", so every page
+# but the first was laid out twice (a third of the bilingual one-pager's
+# layout, 13 of the tracker's 27 page layouts). A page laid out for the first
+# time now reads as having held an empty list, unless the name has held a note;
+# the PDFs are byte-identical (tests/test_write_speed.py).
+class _RunningPages(defaultdict[int, Any]):
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = super().get(key, default)
+        if value is None and not any(box.is_note() for boxes in self.values() for box in boxes):
+            return ()
+        return value
+
+
+def _layout_context_init(self: Any, *args: Any, **kwargs: Any) -> None:
+    _original_layout_context_init(self, *args, **kwargs)
+    self.running_elements = defaultdict(lambda: _RunningPages(list))
+
+
+_original_layout_context_init = weasyprint.layout.LayoutContext.__init__
+weasyprint.layout.LayoutContext.__init__ = _layout_context_init
 
 
 class ProjectFetcher(URLFetcher):

@@ -1,5 +1,6 @@
 """What a PDF worker keeps to write faster, and that it changes no byte: SVG paths kept across
-writes (write_pdf._kept_svg_path) draw exactly what WeasyPrint draws; a watch worker's warm-up
+writes (write_pdf._kept_svg_path) draw exactly what WeasyPrint draws; each page is laid out once
+(write_pdf._RunningPages) with the same bytes; a watch worker's warm-up
 draws the graphics last drawn, and watch waits for it; what a process has loaded is left out of
 the collector's full passes."""
 
@@ -32,6 +33,29 @@ def test_kept_paths_draw_the_same_bytes_as_weasyprint(tmp_path, monkeypatch):
     monkeypatch.setitem(weasyprint.svg.TAGS, "path", write_pdf._draw_svg_path)
     plain = _write(html, tmp_path / "plain.pdf")
     assert first == second == plain
+
+
+def test_each_page_is_laid_out_once_and_the_bytes_are_weasyprints(tmp_path, monkeypatch):
+    """The bilingual one-pager's second page holds its own running header and footer, which
+    WeasyPrint took as a reason to lay that page out a second time (write_pdf._RunningPages)."""
+    import weasyprint.layout.page
+
+    made = []
+    make_page = weasyprint.layout.page.make_page
+
+    def counted(context, root_box, page_type, resume_at, page_number, *rest):
+        made.append(page_number)
+        return make_page(context, root_box, page_type, resume_at, page_number, *rest)
+
+    monkeypatch.setattr(weasyprint.layout.page, "make_page", counted)
+    html = _html("kz", "ar-en")
+    once = _write(html, tmp_path / "once.pdf")
+    assert made == [1, 2]
+    made.clear()
+    monkeypatch.setattr(weasyprint.layout.LayoutContext, "__init__", write_pdf._original_layout_context_init)
+    twice = _write(html, tmp_path / "twice.pdf")
+    assert made == [1, 2, 2]  # WeasyPrint's own: page 2 again
+    assert once == twice
 
 
 def test_a_full_memo_still_draws_every_path(tmp_path, monkeypatch):
