@@ -28,6 +28,7 @@ from urllib.response import addinfourl
 from . import clibs
 
 with clibs.looked_up_once():
+    import pydyf
     import weasyprint
     import weasyprint.layout
     import weasyprint.pdf
@@ -224,6 +225,39 @@ def _layout_context_init(self: Any, *args: Any, **kwargs: Any) -> None:
 
 _original_layout_context_init = weasyprint.layout.LayoutContext.__init__
 weasyprint.layout.LayoutContext.__init__ = _layout_context_init
+
+
+# -- Streams compressed once -----------------------------------------------------
+# Given an identifier (ours: the inputs' digest), pydyf writes every object, then
+# serialises them all again to hash them for the trailer's /ID: each content
+# stream, font and image deflated twice at level 9 (a tenth of writing the
+# bilingual one-pager's PDF). While a PDF is being written nothing changes its
+# streams, so each one's bytes are kept until the file is written.
+_stream_bytes: dict[int, bytes] | None = None  # id(stream) -> its bytes, while a PDF is written
+
+
+def _stream_data(self: pydyf.Stream) -> bytes:
+    if _stream_bytes is None:
+        return _original_stream_data.fget(self)
+    data = _stream_bytes.get(id(self))
+    if data is None:
+        data = _stream_bytes[id(self)] = _original_stream_data.fget(self)
+    return data
+
+
+def _write_streams_once(self: pydyf.PDF, *args: Any, **kwargs: Any) -> Any:
+    global _stream_bytes
+    _stream_bytes = {}
+    try:
+        return _original_pdf_write(self, *args, **kwargs)
+    finally:
+        _stream_bytes = None
+
+
+_original_stream_data = pydyf.Stream.data
+_original_pdf_write = pydyf.PDF.write
+pydyf.Stream.data = property(_stream_data)
+pydyf.PDF.write = _write_streams_once
 
 
 class ProjectFetcher(URLFetcher):

@@ -58,6 +58,32 @@ def test_each_page_is_laid_out_once_and_the_bytes_are_weasyprints(tmp_path, monk
     assert once == twice
 
 
+def test_each_stream_is_deflated_once_and_the_bytes_are_pydyfs(tmp_path, monkeypatch):
+    """pydyf serialises every object again for the trailer's /ID (write_pdf._stream_data)."""
+    import zlib
+
+    import pydyf
+
+    deflated = []
+    compressobj = zlib.compressobj
+
+    def counted(*args, **kwargs):
+        deflated.append(1)
+        return compressobj(*args, **kwargs)
+
+    monkeypatch.setattr(zlib, "compressobj", counted)
+    html = _html("kz", "en")
+    once = _write(html, tmp_path / "once.pdf")
+    n = len(deflated)
+    deflated.clear()
+    monkeypatch.setattr(pydyf.Stream, "data", write_pdf._original_stream_data)
+    twice = _write(html, tmp_path / "twice.pdf")
+    # pydyf's own: every stream twice, but the object stream it makes while writing
+    assert n > 5 and len(deflated) == 2 * n - 1
+    assert once == twice
+    assert write_pdf._stream_bytes is None  # nothing kept once the file is written
+
+
 def test_a_full_memo_still_draws_every_path(tmp_path, monkeypatch):
     monkeypatch.setattr(write_pdf, "_svg_paths", {})
     monkeypatch.setattr(write_pdf, "SVG_PATHS_KEPT", 0)
