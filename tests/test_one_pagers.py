@@ -264,9 +264,7 @@ FIGURE_ROWS = {
 # The profiles that go without GDP, and why: no page in reach states a full year's GDP with its
 # year from a statistical source or a reputable agency quoting one. Adding GDP to one of them
 # fails this test until its entry here goes.
-WITHOUT_GDP = {
-    "tm": "the only full-year figures (the IMF's and ADB's, 2023) are in secondary sites' reports that disagree",
-}
+WITHOUT_GDP: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("country", COUNTRIES)
