@@ -30,6 +30,8 @@ from . import clibs
 with clibs.looked_up_once():
     import pydyf
     import weasyprint
+    import weasyprint.document
+    import weasyprint.images
     import weasyprint.layout
     import weasyprint.pdf
     import weasyprint.pdf.fonts
@@ -414,6 +416,45 @@ def overflow_message(name: str, pages: int, expected: int, o: Overflow) -> str:
     )
 
 
+# -- Images kept ------------------------------------------------------------------
+# WeasyPrint decodes and parses each image of a document on every render (an SVG
+# locator map is about a sixth of the bilingual one-pager's PDF); its `cache` option
+# keeps them across renders. A data: URL is its own content, so a worker keeps those
+# (and the raster data WeasyPrint files under its own keys); never a file: URL (the
+# file may change while watch runs) nor a failed fetch (the next build must refuse
+# it again, and say so). A kept SVG would hold on to the render that first loaded it
+# (its layout context, its fetcher) and to the last page it was drawn on: each render
+# takes it over, and a write lets go of it. The PDFs are byte-identical
+# (tests/test_write_speed.py).
+IMAGES_KEPT = 64  # entries; the folder of a build holds about a dozen maps and charts
+
+
+class _KeptImages(dict[str, Any]):
+    def __setitem__(self, key: str, value: Any) -> None:
+        if value is not None and not key.startswith("file:"):
+            super().__setitem__(key, value)
+
+    def let_go(self) -> None:
+        """Drop what the kept SVGs hold of the document just written."""
+        for image in self.values():
+            if isinstance(image, weasyprint.images.SVGImage):
+                image._context = image._svg.context = image._svg.stream = None
+
+
+def _image_for_this_render(
+    cache: Any, url_fetcher: Any, options: Any, url: str, *args: Any, **kwargs: Any
+) -> Any:
+    image = _original_get_image(cache, url_fetcher, options, url, *args, **kwargs)
+    if isinstance(cache, _KeptImages) and isinstance(image, weasyprint.images.SVGImage):
+        context = kwargs.get("context", args[1] if len(args) > 1 else None)
+        image._context, image._url_fetcher, image._svg.url_fetcher = context, url_fetcher, url_fetcher
+    return image
+
+
+_original_get_image = weasyprint.document.original_get_image_from_uri
+weasyprint.document.original_get_image_from_uri = _image_for_this_render
+
+
 class PdfWriter:
     """Keeps the font configuration warm across documents."""
 
@@ -426,6 +467,7 @@ class PdfWriter:
         self.refused: list[tuple[str, str]] = []  # of the last write: (URL, why)
         self.overflows: list[Overflow] = []  # of the last write
         self.page_findings: list[str] = []  # of the last write: what the page-quality gate found
+        self.images = _KeptImages()
         if cache is not None:
             _subset_cache_dir = Path(cache)
 
@@ -445,8 +487,10 @@ class PdfWriter:
         digest, and font subsets carry that time too.
         """
         fetcher = ProjectFetcher((FONTS, Path(base_url)))
+        if len(self.images) > IMAGES_KEPT:  # only between renders: a render reads what it filed
+            self.images.clear()
         document = weasyprint.HTML(string=html, base_url=str(base_url) + "/", url_fetcher=fetcher).render(
-            font_config=self.font_config
+            font_config=self.font_config, cache=self.images
         )
         digest = inputs_digest(html)
         when = build_time(metadata["as_of"])
@@ -474,6 +518,7 @@ class PdfWriter:
                 pdf_identifier=bytes.fromhex(digest[:32]),
                 custom_metadata=True,
             )
+        self.images.let_go()
         return len(document.pages)
 
     def problems(

@@ -6,6 +6,7 @@ the collector's full passes."""
 
 from __future__ import annotations
 
+import weasyprint.images
 import weasyprint.svg
 
 from briefing import write_pdf
@@ -82,6 +83,41 @@ def test_each_stream_is_deflated_once_and_the_bytes_are_pydyfs(tmp_path, monkeyp
     assert n > 5 and len(deflated) == 2 * n - 1
     assert once == twice
     assert write_pdf._stream_bytes is None  # nothing kept once the file is written
+
+
+def test_a_writer_keeps_its_maps_parsed_and_the_bytes_are_the_same(tmp_path):
+    html = _html("kz", "ar-en")
+    writer = write_pdf.PdfWriter()
+    first = tmp_path / "first.pdf"
+    writer.write(html, first, base_url=ROOT / "templates", metadata=META)
+    kept = dict(writer.images)
+    assert sum(key.startswith("data:image/svg+xml") for key in kept) == 2  # the two locator maps
+    second = tmp_path / "second.pdf"
+    writer.write(html, second, base_url=ROOT / "templates", metadata=META)
+    assert all(writer.images[key] is image for key, image in kept.items())  # not parsed again
+    maps = [image for image in kept.values() if isinstance(image, weasyprint.images.SVGImage)]
+    assert maps and all(image._svg.stream is None for image in maps)  # not the page last drawn on
+    assert first.read_bytes() == second.read_bytes() == _write(html, tmp_path / "fresh.pdf")
+
+
+def test_a_writer_refuses_a_url_again_on_every_write(tmp_path):
+    """What failed is not kept: the next build must refuse it again, and say so; nor a file,
+    which may change while watch runs."""
+    page = '<html><body><img src="{}" alt="x"></body></html>'
+    writer = write_pdf.PdfWriter()
+    for _ in range(2):
+        writer.write(
+            page.format("file:///etc/hostname"),
+            tmp_path / "x.pdf",
+            base_url=ROOT / "templates",
+            metadata=META,
+        )
+        assert [url for url, _ in writer.refused] == ["file:///etc/hostname"]
+    (tmp_path / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
+    logo = (tmp_path / "logo.svg").resolve().as_uri()
+    writer.write(page.format(logo), tmp_path / "y.pdf", base_url=tmp_path, metadata=META)
+    assert writer.refused == [] and logo not in writer.images
+    assert not [key for key in writer.images if key.startswith(("file:", "/"))]
 
 
 def test_a_full_memo_still_draws_every_path(tmp_path, monkeypatch):
