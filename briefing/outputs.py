@@ -245,8 +245,9 @@ WARM_GRAPHICS = 24  # the most recently drawn: the six countries' maps in two la
 
 def _warm_graphics(out: Path) -> str:
     """A page of the maps and charts last drawn (OUT/.cache/graphics, graphics.py): drawing them
-    keeps their SVG paths in this writer (write_pdf._kept_svg_path), so the first edit of a watch
-    session draws its one-pager's maps as fast as the later edits do."""
+    keeps them parsed (write_pdf._KeptImages, by the same data: URL the documents use) and their
+    SVG paths (write_pdf._kept_svg_path) in this writer, so the first edit of a watch session
+    draws its one-pager's maps as fast as the later edits do."""
     import base64
 
     folder = out / files.CACHE / "graphics"

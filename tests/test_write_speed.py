@@ -148,6 +148,7 @@ def test_a_watch_workers_warm_up_draws_the_graphics_last_drawn(tmp_path, monkeyp
     kept = {d for d, *_ in write_pdf._svg_paths}
     outlines = re.findall(r' d="([^"]*)"', drawn.svg.decode())
     assert outlines and all(" ".join(d.split()) in {" ".join(k.split()) for k in kept} for d in outlines)
+    assert drawn.data_url() in outputs._pdf_writer.images  # parsed, under the URL the documents use
     assert not list((tmp_path / files.CACHE).glob("*.pdf*"))  # its page is not left behind
 
 
