@@ -51,8 +51,18 @@ EMBEDDED = {
 }
 CHARSET = {"Noto Naskh Arabic": "B2", "Noto Serif": "00"}  # ARABIC_CHARSET, ANSI_CHARSET
 SUBSET = {"Noto Serif"}
-# Kept in every Noto Serif subset: what one may type in English or in a Latin name.
-LATIN_RANGES = [(0x20, 0x7E), (0xA0, 0x24F), (0x2000, 0x206F), (0x20A0, 0x20CF), (0x2100, 0x2122)]
+# Kept in every Noto Serif subset: what one may type in English or in a Latin name, and the
+# Cyrillic of a source's Russian title. Every document of a build then embeds the same subset:
+# LibreOffice keeps the first embedded font of a family for a whole session, so a second
+# document whose subset had more (Cyrillic, once) lost those letters to a fallback font.
+LATIN_RANGES = [
+    (0x20, 0x7E),
+    (0xA0, 0x24F),
+    (0x400, 0x4FF),
+    (0x2000, 0x206F),
+    (0x20A0, 0x20CF),
+    (0x2100, 0x2122),
+]
 NAMESPACE = uuid.UUID(
     "6f1d7a2e-5b0c-4e55-9a7c-1f3b0d1e2c44"
 )  # ours: names the keys of this generator's fonts

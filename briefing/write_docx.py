@@ -20,7 +20,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import docx.document
 import docx.table
@@ -32,6 +32,7 @@ from docx.enum.table import WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.part import Part
+from docx.oxml.text.run import CT_R
 from docx.section import Section
 from docx.shared import Length, Mm, Pt, RGBColor
 from docx.styles.style import CharacterStyle
@@ -327,20 +328,39 @@ def build(html: str, metadata: Metadata) -> docx.document.Document:
 
 
 def write(html: str, target: Path, metadata: Metadata) -> None:
-    doc = build(html, metadata)
-    buffer = io.BytesIO()
-    doc.save(buffer)
-    target.write_bytes(_normalise_zip(buffer.getvalue()))
+    target.write_bytes(_normalise_zip(_package_parts(build(html, metadata))))
 
 
-def _normalise_zip(data: bytes) -> bytes:
+class _Parts(dict[str, bytes]):
+    """python-docx's physical package writer, minus the ZIP: each part's bytes by name."""
+
+    def write(self, pack_uri: Any, blob: bytes) -> None:
+        self[pack_uri.membername] = blob
+
+
+def _package_parts(doc: docx.document.Document) -> dict[str, bytes]:
+    """What `Document.save` writes, part by part (OpcPackage.save, in python-docx's order):
+    saving would deflate every part only for _normalise_zip to inflate and deflate it again,
+    a tenth of writing the tracker's DOCX."""
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = doc.part.package
+    for part in package.parts:
+        part.before_marshal()
+    parts = _Parts()
+    PackageWriter._write_content_types_stream(parts, package.parts)
+    PackageWriter._write_pkg_rels(parts, package.rels)
+    PackageWriter._write_parts(parts, package.parts)  # type: ignore[arg-type]  # writes like a PhysPkgWriter
+    return parts
+
+
+def _normalise_zip(parts: dict[str, bytes]) -> bytes:
     """Fixed timestamps and order for the DOCX's ZIP entries (PD#1042), for byte-identical rebuilds;
     the bundled fonts embedded on the way (docx_fonts)."""
     from . import docx_fonts
 
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src:
-        parts = docx_fonts.embed({name: src.read(name) for name in src.namelist()})
+    parts = docx_fonts.embed(parts)
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         names = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n))
         for name in names:
@@ -1046,7 +1066,8 @@ class _Writer:
                 key = (fmt, rtl, not drawn or not rtl and _has_weak_uncovered(part))
                 formats = self.copies("runs")
                 if key not in formats:
-                    run = par.add_run(part)
+                    run = par.add_run()
+                    _set_text(run._r, part)
                     _format_run(run, *key)
                     formats[key] = copy.deepcopy(run._r.rPr)
                     continue
@@ -1055,8 +1076,17 @@ class _Writer:
                 rpr = formats[key]
                 if rpr is not None:
                     r.append(copy.deepcopy(rpr))
-                if part:
-                    r.text = part
+                _set_text(r, part)
+
+
+def _set_text(r: CT_R, text: str) -> None:
+    """The text of a new, empty run: python-docx's `text` setter first clears the run (an XPath
+    query) and then reads the text a character at a time for tabs and breaks, a tenth of
+    writing the tracker's DOCX; a text with neither is one w:t, which is what it makes."""
+    if any(c in text for c in "\t\r\n"):
+        r.text = text
+    elif text:
+        r.add_t(text)
 
 
 def _format_run(run: Run, fmt: Fmt, rtl: bool, cs_font: bool) -> None:
