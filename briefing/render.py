@@ -263,14 +263,14 @@ def render(
     return html
 
 
-# A digit or Latin letter, then only closing tags, then a note marker (a source-list number or a footnote).
-_GLUED_MARKER = re.compile(
-    r"([0-9A-Za-z\u00C0-\u024F\u0660-\u0669])((?:</[a-z]+>)*)(?=<sup class=\"cite\"|<span class=\"footnote\")"
-)
-# Anything else but a space, then only closing tags, then a note marker.
-_MARKER_AFTER = re.compile(r"([^\s>\u202f])((?:</[a-z]+>)*)(?=<sup class=\"cite\"|<span class=\"footnote\")")
+# Where a note marker starts (a source-list number or a footnote), and what may stand before it:
+# one character (not a space, nor the end of a tag), then only closing tags.
+_MARKER = re.compile(r'<sup class="cite"|<span class="footnote"')
+_BEFORE_MARKER = re.compile(r"([^\s>\u202f])((?:</[a-z]+>)*)\Z")
+_GLUED = re.compile(r"[0-9A-Za-z\u00C0-\u024F\u0660-\u0669]")  # a digit or a Latin letter
 NARROW_SPACE = "\u202f"
 WORD_JOINER = "\u2060"
+_CLOSING_TAGS_SEEN = 512  # characters looked at before a marker: its run of closing tags fits
 
 
 def markers_clear_of_words(html: str) -> str:
@@ -279,9 +279,17 @@ def markers_clear_of_words(html: str) -> str:
     "79¹" reads as a power and "COP29³" as part of the name: a narrow no-break space keeps
     them apart and on one line. After punctuation ("2020.¹") a word joiner only: the line
     breaker may otherwise break between a full stop and a number and start a line with "¹⁷".
+    Only what stands before each marker is read: the page's data: URLs (a few hundred KB of
+    maps) are not scanned a character at a time.
     """
-    html = _GLUED_MARKER.sub(lambda m: m.group(1) + m.group(2) + NARROW_SPACE, html)
-    return _MARKER_AFTER.sub(lambda m: m.group(1) + m.group(2) + WORD_JOINER, html)
+    out, last = [], 0
+    for marker in _MARKER.finditer(html):
+        start = marker.start()
+        before = _BEFORE_MARKER.search(html, max(last, start - _CLOSING_TAGS_SEEN), start)
+        if before:
+            out += [html[last:start], NARROW_SPACE if _GLUED.match(before.group(1)) else WORD_JOINER]
+            last = start
+    return "".join(out) + html[last:]
 
 
 def arabic_text(html: str, digits: str, months: str) -> str:

@@ -122,6 +122,9 @@ def test_one_marker_merges_and_sorts_the_numbers_of_a_paragraphs_sources(sources
         ('side<span class="footnote">', 'side\u202f<span class="footnote">'),
         ("2020.<sup", "2020.\u2060<sup"),  # after punctuation: only kept on the line
         ("مارس<sup", "مارس\u2060<sup"),  # after an Arabic word too
+        ("<i>side</i>, <sup", "<i>side</i>, <sup"),  # after a space: nothing
+        ('<img src="data:,x"><sup', '<img src="data:,x"><sup'),  # after a tag: nothing
+        ('2<sup class="cite">1</sup><sup', '2\u202f<sup class="cite">1</sup>\u202f<sup'),  # two in a row
     ],
 )
 def test_a_marker_is_kept_off_a_number_or_latin_word_before_it(before, after):
