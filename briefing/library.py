@@ -58,7 +58,8 @@ def documents(outputs: dict[str, dict], out: Path) -> list[dict]:
 def pages(outputs: dict[str, dict], out: Path, templates: Path) -> dict[str, bytes]:
     """The library page in each language: file name -> bytes."""
     labels = render.load_labels(templates)
-    env = render.environment(templates)
+    # One environment per templates digest: in a watch session the page is compiled once.
+    env = render.environment(templates, incremental.shared_digests(templates, files.FONTS)["templates"])
     groups = documents(outputs, out)
     result = {}
     for lang, name in INDEX.items():
