@@ -11,7 +11,7 @@ import socket
 import lxml.html
 import pytest
 
-from briefing import cli, files, render, write_pdf
+from briefing import cli, files, outputs, render, write_pdf
 from briefing.errors import ContentError
 
 from .conftest import ROOT, docx_xml, normalise, pdf_text
@@ -25,6 +25,8 @@ def requested(monkeypatch):
     """Every URL WeasyPrint asks the fetcher for, refused or not."""
     seen: list[str] = []
     original = write_pdf.ProjectFetcher.fetch
+    # A fresh writer: one a test before left in this process keeps the images it has parsed.
+    monkeypatch.setattr(outputs, "_pdf_writer", None)
 
     def spy(self, url, headers=None):
         seen.append(url)
