@@ -55,7 +55,7 @@ SUBSET = {"Noto Serif"}
 # Cyrillic of a source's Russian title. Every document of a build then embeds the same subset:
 # LibreOffice keeps the first embedded font of a family for a whole session, so a second
 # document whose subset had more (Cyrillic, once) lost those letters to a fallback font.
-LATIN_RANGES = [
+KEPT_RANGES = [
     (0x20, 0x7E),
     (0xA0, 0x24F),
     (0x400, 0x4FF),
@@ -104,7 +104,7 @@ def font_bytes(name: str, extra: frozenset[int]) -> bytes:
     family = next(f for f, files in EMBEDDED.items() if name in files.values())
     if family not in SUBSET:
         return data
-    # The recipe (fontTools' version and our options) is part of the key: a cache filled
+    # The recipe (fontTools' version, our options, the kept ranges) is part of the key: a cache filled
     # by another recipe would otherwise give other bytes than a clean build.
     key = hashlib.sha256(data + repr((sorted(extra), _recipe())).encode()).hexdigest()[:32]
     cached = cache_dir / f"{key}.ttf" if cache_dir is not None else None
@@ -138,11 +138,11 @@ def _options() -> subset.Options:
 
 @lru_cache(maxsize=1)
 def _recipe() -> str:
-    return f"fontTools {fontTools.version}; {sorted(OPTIONS.items())}; repacker off"
+    return f"fontTools {fontTools.version}; {sorted(OPTIONS.items())}; repacker off; kept {KEPT_RANGES}"
 
 
 def _subset(data: bytes, extra: frozenset[int]) -> bytes:
-    """Noto Serif cut to the Latin ranges plus `extra`, the same bytes in every environment."""
+    """Noto Serif cut to the kept ranges plus `extra`, the same bytes in every environment."""
     # recalcTimestamp off: fontTools would stamp the subset with the current time,
     # and the DOCX would differ from one build to the next.
     font = TTFont(io.BytesIO(data), recalcTimestamp=False)
@@ -156,7 +156,7 @@ def _subset(data: bytes, extra: frozenset[int]) -> bytes:
 
     font.cfg[USE_HARFBUZZ_REPACKER] = False
     sub = subset.Subsetter(_options())
-    unicodes = {c for lo, hi in LATIN_RANGES for c in range(lo, hi + 1)} | set(extra)
+    unicodes = {c for lo, hi in KEPT_RANGES for c in range(lo, hi + 1)} | set(extra)
     sub.populate(unicodes=unicodes)
     sub.subset(font)
     out = io.BytesIO()
@@ -164,7 +164,7 @@ def _subset(data: bytes, extra: frozenset[int]) -> bytes:
     return out.getvalue()
 
 
-_LATIN = {c for lo, hi in LATIN_RANGES for c in range(lo, hi + 1)}
+_KEPT = {c for lo, hi in KEPT_RANGES for c in range(lo, hi + 1)}
 
 
 @lru_cache(maxsize=8)
@@ -222,7 +222,7 @@ def embed(parts: dict[str, bytes]) -> dict[str, bytes]:
     # Characters beyond the fixed Latin ranges that the document uses (and Noto Serif has): usually
     # none, so one subset serves every document of a build (font_bytes is cached).
     typed = {ord(c) for c in "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", text))}
-    used = frozenset(c for c in typed - _LATIN if c in font_chars(EMBEDDED["Noto Serif"]["embedRegular"]))
+    used = frozenset(c for c in typed - _KEPT if c in font_chars(EMBEDDED["Noto Serif"]["embedRegular"]))
     font_table = parts["word/fontTable.xml"].decode("utf-8")
     rels_name = "word/_rels/fontTable.xml.rels"
     rels = []

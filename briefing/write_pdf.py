@@ -206,12 +206,13 @@ weasyprint.svg.TAGS["path"] = _kept_svg_path
 # After laying out a page, WeasyPrint compares the running elements (our header
 # and footer) the page holds with those it held the last time it was laid out,
 # and lays it out again if there were none: that is meant for notes
-# (`position: note()`), whose rendering depends on the previous pass, but the
-# first layout of every page after the first has "none before", so every page
-# but the first was laid out twice (a third of the bilingual one-pager's
-# layout, 13 of the tracker's 27 page layouts). A page laid out for the first
-# time now reads as having held an empty list, unless the name has held a note;
-# the PDFs are byte-identical (tests/test_write_speed.py).
+# (`position: note()`), whose rendering depends on the previous pass, but a
+# page's first layout has "none before", so every page after the first that
+# holds its own header and footer (a bilingual edition's first page in its
+# second language) was laid out twice: a third of the bilingual one-pager's
+# layout. A page laid out for the first time now reads as having held an empty
+# list, unless the name has held a note; the PDFs are byte-identical
+# (tests/test_write_speed.py).
 class _RunningPages(defaultdict[int, Any]):
     def get(self, key: Any, default: Any = None) -> Any:
         value = super().get(key, default)

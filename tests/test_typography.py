@@ -171,6 +171,25 @@ def test_a_fonts_characters_come_from_the_cache_folder_only_as_written(tmp_path,
     docx_fonts.font_chars.cache_clear()
 
 
+def test_the_embedded_serif_keeps_cyrillic_and_a_subset_cut_to_other_ranges_is_not_reused(
+    tmp_path, monkeypatch
+):
+    """Every document embeds the same subset, Cyrillic included (LibreOffice keeps the first
+    embedded font of a family for its session); the cache key holds the ranges kept."""
+    name = "NotoSerif-Regular.ttf"
+    monkeypatch.setattr(docx_fonts, "cache_dir", tmp_path)
+    docx_fonts.font_bytes.cache_clear()
+    kept = docx_fonts.font_bytes(name, frozenset())
+    assert {0x434, 0x439, 0x44B} <= set(TTFont(io.BytesIO(kept)).getBestCmap())  # д й ы
+    monkeypatch.setattr(docx_fonts, "KEPT_RANGES", [(0x20, 0x7E)])
+    docx_fonts.font_bytes.cache_clear()
+    docx_fonts._recipe.cache_clear()
+    assert 0x434 not in TTFont(io.BytesIO(docx_fonts.font_bytes(name, frozenset()))).getBestCmap()
+    assert len(list(tmp_path.glob("*.ttf"))) == 2  # one entry per recipe
+    docx_fonts.font_bytes.cache_clear()
+    docx_fonts._recipe.cache_clear()
+
+
 def test_a_font_that_forbids_embedding_is_left_out():
     font = TTFont(ROOT / "fonts" / "NotoNaskhArabic-Regular.ttf")
     for fs_type, allowed in ((0, True), (8, True), (4, False), (2, False), (0x200, False)):
