@@ -1,10 +1,14 @@
-"""What a PDF worker keeps to write faster, and that it changes no byte: SVG paths kept across
-writes (write_pdf._kept_svg_path) draw exactly what WeasyPrint draws; each page is laid out once
-(write_pdf._RunningPages) with the same bytes; a watch worker's warm-up
-draws the graphics last drawn, and watch waits for it; what a process has loaded is left out of
-the collector's full passes."""
+"""What a writer keeps or no longer does twice to write faster, and that it changes no byte: SVG
+paths kept across writes (write_pdf._kept_svg_path) draw exactly what WeasyPrint draws; each
+page is laid out once (write_pdf._RunningPages), each stream deflated once (_stream_data) and
+each image parsed once per worker (_KeptImages), with the same bytes; a DOCX is made of the parts
+python-docx would save, its runs' text as python-docx makes it; a watch worker's warm-up draws
+the graphics last drawn, and watch waits for it; what a process has loaded is left out of the
+collector's full passes."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import weasyprint.images
 import weasyprint.svg
@@ -189,3 +193,32 @@ def test_watch_says_watching_only_once_every_worker_has_warmed_up(tmp_path):
     with ProcessPoolExecutor(2, mp_context=context, initializer=_warm_slowly, initargs=(tmp_path,)) as pool:
         outputs.wait_until_warm(pool, 2)
         assert len(list(tmp_path.glob("ready-*"))) == 2
+
+
+def test_a_docx_is_made_of_the_parts_python_docx_would_save():
+    """write_docx._package_parts: what Document.save puts in its ZIP, without the ZIP."""
+    import io
+    import zipfile
+
+    from briefing import write_docx
+
+    doc = write_docx.build(_html("kz", "ar-en"), {**META, "as_of": dt.date(2025, 10, 31)})
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    with zipfile.ZipFile(buffer) as saved:
+        assert write_docx._package_parts(doc) == {name: saved.read(name) for name in saved.namelist()}
+
+
+def test_a_runs_text_is_what_python_docx_would_make():
+    """write_docx._set_text: one w:t (spaces kept where they lead or trail); tabs and breaks
+    as python-docx makes them."""
+    from docx.oxml import OxmlElement
+    from lxml import etree
+
+    from briefing import write_docx
+
+    for text in ("plain", " leading", "trailing ", "a\ttab", "two\nlines", "قمة سمرقند"):
+        ours, theirs = OxmlElement("w:r"), OxmlElement("w:r")
+        write_docx._set_text(ours, text)
+        theirs.text = text
+        assert etree.tostring(ours) == etree.tostring(theirs), text
