@@ -443,11 +443,16 @@ class _KeptImages(dict[str, Any]):
 
 
 def _image_for_this_render(
-    cache: Any, url_fetcher: Any, options: Any, url: str, *args: Any, **kwargs: Any
+    cache: Any,
+    url_fetcher: Any,
+    options: Any,
+    url: str,
+    forced_mime_type: Any = None,
+    context: Any = None,
+    **kwargs: Any,
 ) -> Any:
-    image = _original_get_image(cache, url_fetcher, options, url, *args, **kwargs)
+    image = _original_get_image(cache, url_fetcher, options, url, forced_mime_type, context, **kwargs)
     if isinstance(cache, _KeptImages) and isinstance(image, weasyprint.images.SVGImage):
-        context = kwargs.get("context", args[1] if len(args) > 1 else None)
         image._context, image._url_fetcher, image._svg.url_fetcher = context, url_fetcher, url_fetcher
     return image
 
